@@ -1,0 +1,733 @@
+"""The tracker's domain: agreements, their provisions and commitments, and the
+evidence-backed history of what happened to each commitment.
+
+Facts are stored (dates, status updates, deadline changes, claims); states such
+as "overdue", "fulfilled late" and "disputed" are derived here, once, in two
+forms that tests prove agree: a method for one row and a QuerySet method for many.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# A claim conflicts with another when both speak of the same commitment within
+# this many days and take different positions (7 Dec 2020: Lavrov vs Ayvazian).
+# Claims further apart describe a change over time, not a dispute.
+DISPUTE_WINDOW = dt.timedelta(days=30)
+
+# "Due soon" on the dashboard: the deadline in force ends within this window.
+DUE_SOON_WINDOW = dt.timedelta(days=30)
+
+
+def end_of_day(day: dt.date, tz: ZoneInfo) -> dt.datetime:
+    """Return the instant a calendar day ends in `tz` (midnight starting the next day).
+
+    The one place the tracker says when a deadline day ends: "by 20 Nov 2020" in an
+    agreement that counts in Moscow time ends at 2020-11-20T21:00:00Z.
+    """
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+
+
+def local_date(moment: dt.datetime, tz: ZoneInfo) -> dt.date:
+    """Return the calendar date of an aware `moment` in `tz`."""
+    return moment.astimezone(tz).date()
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Return `day` moved by whole months, clamped to the month's last day (31 Aug + 6 = 28 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            _("%(value)s is not a known IANA time zone, such as Europe/Moscow."),
+            params={"value": value},
+        ) from None
+
+
+# Only web addresses a reader can open: no javascript:, ftp:, file: and the like.
+validate_web_url = URLValidator(
+    schemes=["http", "https"], message=_("Enter a web address that starts with http:// or https://.")
+)
+
+
+class Party(models.Model):
+    """Someone who signs or must act: a state, a leader's office, a contingent, an international body."""
+
+    class Kind(models.TextChoices):
+        STATE = "state", _("State")
+        LEADER_OFFICE = "leader_office", _("Leader's office")
+        PEACEKEEPING_CONTINGENT = "peacekeeping_contingent", _("Peacekeeping contingent")
+        INTERNATIONAL_BODY = "international_body", _("International body")
+        STATE_AGENCY = "state_agency", _("State agency")
+        ARMED_GROUP = "armed_group", _("Armed group")
+        OTHER = "other", _("Other")
+
+    slug = models.SlugField(unique=True, help_text=_("Short stable identifier, used in seed files and URLs."))
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=80, blank=True)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "parties"
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class Source(models.Model):
+    """A document that evidence quotes: an article, a statement, a report, the agreement text."""
+
+    class Kind(models.TextChoices):
+        AGREEMENT_TEXT = "agreement_text", _("Agreement text")
+        OFFICIAL_STATEMENT = "official_statement", _("Official statement")
+        NEWS_REPORT = "news_report", _("News report")
+        NGO_IGO_REPORT = "ngo_igo_report", _("NGO or IGO report")
+        COURT_DOCUMENT = "court_document", _("Court document")
+        OTHER = "other", _("Other")
+
+    class DatePrecision(models.TextChoices):
+        DAY = "day", _("Exact day")
+        MONTH = "month", _("Month only")
+        YEAR = "year", _("Year only")
+
+    publisher = models.CharField(max_length=200)
+    title = models.CharField(max_length=500)
+    author = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField(
+        help_text=_("When only the month is known, enter its first day and choose 'Month only'.")
+    )
+    published_on_precision = models.CharField(
+        max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    language = models.CharField(max_length=16, help_text=_("Language code, such as en, ru, hy, az."))
+    url = models.CharField(
+        "URL",
+        max_length=1000,
+        blank=True,
+        validators=[validate_web_url],
+        help_text=_("Leave empty for a source known by outlet and date only; never invent one."),
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-published_on", "publisher"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"], condition=~Q(url=""), name="source_url_unique_when_set"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publisher}, {self.display_date()}: {self.title}"
+
+    def display_date(self) -> str:
+        """Return the publication date only as precisely as the source prints it."""
+        if self.published_on_precision == self.DatePrecision.YEAR:
+            return f"{self.published_on:%Y}"
+        if self.published_on_precision == self.DatePrecision.MONTH:
+            return f"{self.published_on:%b %Y}"
+        return f"{self.published_on.day} {self.published_on:%b %Y}"
+
+    def clean(self) -> None:
+        self.url = self.url.strip()
+        if self.url:
+            duplicate = Source.objects.filter(url=self.url).exclude(pk=self.pk).first()
+            if duplicate:
+                raise ValidationError(
+                    {"url": _("This URL is already recorded as source #%(pk)s: %(source)s.")},
+                    params={"pk": duplicate.pk, "source": str(duplicate)},
+                )
+        if self.published_on_precision == self.DatePrecision.MONTH and self.published_on.day != 1:
+            raise ValidationError({"published_on": _("For 'Month only', enter the first day of the month.")})
+
+
+class Agreement(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=500)
+    short_title = models.CharField(max_length=200, blank=True)
+    summary = models.TextField(blank=True)
+    signatories = models.ManyToManyField(Party, related_name="agreements_signed")
+    signed_on = models.DateField()
+    time_zone = models.CharField(
+        max_length=64,
+        validators=[validate_time_zone],
+        help_text=_("The IANA time zone the agreement counts in; its deadlines end at midnight there."),
+    )
+    entry_into_force = models.DateTimeField(
+        help_text=_("The exact moment the agreement took effect (stored in UTC, shown in its time zone).")
+    )
+
+    class Meta:
+        ordering = ["-signed_on", "title"]
+
+    def __str__(self) -> str:
+        return self.short_title or self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("commitments:agreement_detail", args=[self.slug])
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    def entry_into_force_local(self) -> dt.datetime:
+        """Return the entry into force in the agreement's own time zone."""
+        return self.entry_into_force.astimezone(self.tz)
+
+    def entry_into_force_date(self) -> dt.date:
+        return self.entry_into_force_local().date()
+
+    def quoted_text(self) -> AgreementText | None:
+        """Return the published version of the text that the tracker quotes."""
+        return next((text for text in self.texts.all() if text.is_quoted), None)
+
+    def clean(self) -> None:
+        if self.time_zone and self.entry_into_force and self.signed_on:
+            try:
+                if self.entry_into_force_date() < self.signed_on:
+                    raise ValidationError(
+                        {"entry_into_force": _("An agreement cannot enter into force before it is signed.")}
+                    )
+            except ZoneInfoNotFoundError:
+                pass  # reported by the time_zone validator
+
+    @transaction.atomic
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # Deadlines end at midnight in the agreement's zone and count from its entry
+        # into force: keep the commitments' stored deadline instants true.
+        for commitment in Commitment.objects.filter(provision__agreement=self).select_related(
+            "provision__agreement"
+        ):
+            commitment.provision.agreement = self
+            commitment.sync_deadline(save=True)
+
+
+class AgreementText(models.Model):
+    """One published version of an agreement's text; versions can differ (point 2 of the 2020 statement)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="texts")
+    label = models.CharField(max_length=200, help_text=_("For example: Kremlin website, English."))
+    publisher = models.CharField(max_length=200)
+    url = models.CharField("URL", max_length=1000, blank=True, validators=[validate_web_url])
+    language = models.CharField(max_length=16)
+    is_quoted = models.BooleanField(
+        default=False, help_text=_("The version whose wording the tracker's provisions quote.")
+    )
+    notes = models.TextField(blank=True, help_text=_("How this version differs from the others."))
+
+    class Meta:
+        ordering = ["-is_quoted", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement"], condition=Q(is_quoted=True), name="one_quoted_text_per_agreement"
+            ),
+            models.UniqueConstraint(fields=["agreement", "label"], name="agreement_text_label_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Provision(models.Model):
+    """A numbered point of an agreement, with its text as the quoted version words it."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="provisions")
+    number = models.CharField(max_length=16, help_text=_("As the agreement numbers it: 1, 2, 6(a)…"))
+    position = models.PositiveIntegerField(help_text=_("Order within the agreement."))
+    text = models.TextField()
+    text_variants = models.TextField(
+        blank=True, help_text=_("Where other published versions of the text word this point differently.")
+    )
+
+    class Meta:
+        ordering = ["agreement", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="provision_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} — point {self.number}"
+
+
+class Status(models.TextChoices):
+    """The assessment scale.
+
+    The first four steps are the Kroc Institute's implementation scale (Peace Accords
+    Matrix); "violated" and "ended" cover what a ceasefire also sees. "Not yet
+    assessed" means no monitor has judged the commitment, which is not the same as
+    "not started" (judged, and nothing has been done).
+    """
+
+    NOT_ASSESSED = "not_assessed", _("Not yet assessed")
+    NOT_STARTED = "not_started", _("Not started")
+    MINIMAL = "minimal", _("Minimal implementation")
+    INTERMEDIATE = "intermediate", _("Intermediate implementation")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    VIOLATED = "violated", _("Violated")
+    ENDED = "ended", _("Ended early / superseded")
+
+
+# Statuses after which a deadline no longer applies.
+CLOSED_STATUSES = frozenset({Status.FULFILLED, Status.ENDED})
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def overdue(self, now: dt.datetime) -> CommitmentQuerySet:
+        """Return commitments whose deadline in force has ended by `now` and that are neither fulfilled nor ended."""
+        return self.filter(deadline_ends_at__lte=now).exclude(current_status__in=CLOSED_STATUSES)
+
+    def not_overdue(self, now: dt.datetime) -> CommitmentQuerySet:
+        return self.exclude(pk__in=self.overdue(now).values("pk"))
+
+    def due_soon(self, now: dt.datetime, within: dt.timedelta = DUE_SOON_WINDOW) -> CommitmentQuerySet:
+        """Return open commitments whose deadline in force ends after `now` but within `within`."""
+        return self.filter(deadline_ends_at__gt=now, deadline_ends_at__lte=now + within).exclude(
+            current_status__in=CLOSED_STATUSES
+        )
+
+    def fulfilled_late(self) -> CommitmentQuerySet:
+        """Return commitments first assessed fulfilled after their deadline in force ended."""
+        return self.filter(fulfilled_at__gte=models.F("deadline_ends_at"))
+
+    def disputed(self) -> CommitmentQuerySet:
+        return self.filter(Exists(Claim.objects.conflicting().filter(commitment=OuterRef("pk"))))
+
+    def with_is_disputed(self) -> CommitmentQuerySet:
+        return self.annotate(is_disputed=Exists(Claim.objects.conflicting().filter(commitment=OuterRef("pk"))))
+
+    def for_agreement(self, agreement: Agreement) -> CommitmentQuerySet:
+        return self.filter(provision__agreement=agreement)
+
+
+class Commitment(models.Model):
+    """Something one or more parties must do under a provision, with its deadline."""
+
+    class Category(models.TextChoices):
+        CEASEFIRE = "ceasefire", _("Ceasefire")
+        TERRITORIAL_HANDOVER = "territorial_handover", _("Territorial handover")
+        WITHDRAWAL = "withdrawal", _("Withdrawal of forces")
+        PEACEKEEPING_DEPLOYMENT = "peacekeeping_deployment", _("Peacekeeping deployment")
+        PEACEKEEPING_MANDATE = "peacekeeping_mandate", _("Peacekeeping mandate")
+        MONITORING = "monitoring", _("Monitoring mechanism")
+        PRISONERS_REMAINS = "prisoners_remains", _("Prisoners and remains")
+        REFUGEES_DISPLACED = "refugees_displaced", _("Refugees and displaced persons")
+        TRANSPORT_ECONOMIC = "transport_economic", _("Transport and economic links")
+        OTHER = "other", _("Other")
+
+    class DeadlineKind(models.TextChoices):
+        DATE = "date", _("By a date")
+        PERIOD = "period", _("Within a period from entry into force")
+        ONGOING = "ongoing", _("Ongoing from entry into force")
+        RENEWABLE = "renewable", _("Renewable term with a notice window")
+        NONE = "none", _("No deadline set")
+
+    provision = models.ForeignKey(Provision, on_delete=models.CASCADE, related_name="commitments")
+    code = models.SlugField(
+        max_length=64, help_text=_("Stable identifier within the agreement, such as kalbajar-handover.")
+    )
+    title = models.CharField(max_length=200, help_text=_("Short name: 'Return of the Kalbajar district'."))
+    description = models.TextField(help_text=_("Who must do what, in the tracker's words."))
+    responsible_parties = models.ManyToManyField(Party, related_name="commitments")
+    category = models.CharField(max_length=32, choices=Category.choices)
+
+    deadline_kind = models.CharField(max_length=16, choices=DeadlineKind.choices)
+    deadline_date = models.DateField(
+        null=True, blank=True, help_text=_("For 'by a date': the date as the text gives it.")
+    )
+    period_months = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("For 'within a period': months from entry into force.")
+    )
+    term_months = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("For a renewable term: length of each term in months.")
+    )
+    notice_months = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("For a renewable term: notice to end it is due this many months before expiry.")
+    )
+
+    # Denormalised so the overdue job, the dashboard and the filters can find work
+    # with one indexed comparison. Kept true by sync_deadline(), which save(),
+    # DeadlineChange.save() and Agreement.save() call; tests compare them with
+    # the values computed from the stored facts.
+    deadline_in_force = models.DateField(null=True, blank=True, editable=False, db_index=True)
+    deadline_ends_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    # Denormalised from the status history by StatusUpdate.save() so status filters
+    # and the overdue job need no subquery; see refresh_status().
+    current_status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.NOT_ASSESSED, editable=False, db_index=True
+    )
+    fulfilled_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("End of the day the commitment was first assessed fulfilled, in the agreement's time zone."),
+    )
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["provision__agreement", "provision__position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["provision", "code"], name="commitment_code_unique_in_provision"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("commitments:commitment_detail", args=[self.pk])
+
+    @property
+    def agreement(self) -> Agreement:
+        return self.provision.agreement
+
+    # --- deadlines -------------------------------------------------------------
+
+    def original_deadline(self) -> dt.date | None:
+        """Return the deadline the text sets, before any agreed change (date and period kinds only)."""
+        if self.deadline_kind == self.DeadlineKind.DATE:
+            return self.deadline_date
+        if self.deadline_kind == self.DeadlineKind.PERIOD and self.period_months is not None:
+            return add_months(self.agreement.entry_into_force_date(), self.period_months)
+        return None
+
+    def compute_deadline_in_force(self) -> dt.date | None:
+        """Return the latest agreed new deadline, or the original one if it never changed."""
+        if self.deadline_kind not in (self.DeadlineKind.DATE, self.DeadlineKind.PERIOD):
+            return None
+        if self.pk:
+            latest = self.deadline_changes.order_by("-decided_on", "-id").first()
+            if latest:
+                return latest.new_deadline
+        return self.original_deadline()
+
+    def sync_deadline(self, save: bool = False) -> None:
+        """Recompute the stored deadline in force and the instant it ends."""
+        self.deadline_in_force = self.compute_deadline_in_force()
+        self.deadline_ends_at = (
+            end_of_day(self.deadline_in_force, self.agreement.tz) if self.deadline_in_force else None
+        )
+        if save:
+            Commitment.objects.filter(pk=self.pk).update(
+                deadline_in_force=self.deadline_in_force, deadline_ends_at=self.deadline_ends_at
+            )
+
+    def term_expiry(self, today: dt.date) -> dt.date | None:
+        """Return when the current term of a renewable commitment expires, as of `today`.
+
+        Terms renew automatically: past the first expiry the next term runs, and so on.
+        """
+        if self.deadline_kind != self.DeadlineKind.RENEWABLE or not self.term_months:
+            return None
+        start = self.agreement.entry_into_force_date()
+        terms = 1
+        while add_months(start, self.term_months * terms) < today:
+            terms += 1
+        return add_months(start, self.term_months * terms)
+
+    def notice_deadline(self, today: dt.date) -> dt.date | None:
+        """Return the last day a party can give notice to end the current term, as of `today`."""
+        expiry = self.term_expiry(today)
+        if expiry is None or self.notice_months is None:
+            return None
+        return add_months(expiry, -self.notice_months)
+
+    # --- derived states --------------------------------------------------------
+
+    def is_overdue(self, now: dt.datetime) -> bool:
+        """Return True if the deadline in force has ended by `now` and the commitment is neither fulfilled nor ended."""
+        return (
+            self.deadline_ends_at is not None
+            and self.deadline_ends_at <= now
+            and self.current_status not in CLOSED_STATUSES
+        )
+
+    def is_due_soon(self, now: dt.datetime, within: dt.timedelta = DUE_SOON_WINDOW) -> bool:
+        return (
+            self.deadline_ends_at is not None
+            and now < self.deadline_ends_at <= now + within
+            and self.current_status not in CLOSED_STATUSES
+        )
+
+    def is_fulfilled_late(self) -> bool:
+        return (
+            self.fulfilled_at is not None
+            and self.deadline_ends_at is not None
+            and self.fulfilled_at >= self.deadline_ends_at
+        )
+
+    def days_late(self) -> int | None:
+        """Return by how many days the commitment was fulfilled after its deadline in force, if it was."""
+        if not self.is_fulfilled_late():
+            return None
+        return (self.fulfilled_at - self.deadline_ends_at).days + 1
+
+    def days_overdue(self, now: dt.datetime) -> int | None:
+        """Return how many days have passed since the deadline in force ended (1 on the day after)."""
+        if not self.is_overdue(now):
+            return None
+        return (now - self.deadline_ends_at).days + 1
+
+    def has_conflicting_claims(self) -> bool:
+        """Return True if the parties' claims about this commitment conflict (see Claim.is_conflicting)."""
+        all_claims = list(self.claims.all())
+        corrected = {claim.corrects_id for claim in all_claims if claim.corrects_id}
+        claims = [claim for claim in all_claims if claim.pk not in corrected]
+        return any(claim.is_conflicting(claims) for claim in claims)
+
+    def refresh_status(self) -> None:
+        """Recompute the stored current status and fulfilment time from the status history."""
+        current = self.status_updates.current().first()
+        first_fulfilled = (
+            self.status_updates.filter(status=Status.FULFILLED).order_by("as_of", "recorded_at").first()
+        )
+        self.current_status = current.status if current else Status.NOT_ASSESSED
+        self.fulfilled_at = end_of_day(first_fulfilled.as_of, self.agreement.tz) if first_fulfilled else None
+        Commitment.objects.filter(pk=self.pk).update(
+            current_status=self.current_status, fulfilled_at=self.fulfilled_at
+        )
+
+    def clean(self) -> None:
+        kind = self.deadline_kind
+        required = {
+            self.DeadlineKind.DATE: ["deadline_date"],
+            self.DeadlineKind.PERIOD: ["period_months"],
+            self.DeadlineKind.RENEWABLE: ["term_months", "notice_months"],
+        }.get(kind, [])
+        errors = {
+            name: _("Required for this kind of deadline.") for name in required if getattr(self, name) in (None, "")
+        }
+        unused = {"deadline_date", "period_months", "term_months", "notice_months"} - set(required)
+        errors.update(
+            {name: _("Leave empty for this kind of deadline.") for name in unused if getattr(self, name) is not None}
+        )
+        if kind == self.DeadlineKind.RENEWABLE and self.term_months and self.notice_months:
+            if self.notice_months >= self.term_months:
+                errors["notice_months"] = _("The notice period must be shorter than the term.")
+        if errors:
+            raise ValidationError(errors)
+        if self.deadline_date and self.provision_id and self.deadline_date < self.agreement.signed_on:
+            raise ValidationError(
+                {
+                    "deadline_date": _("The deadline %(deadline)s is before the agreement was signed (%(signed)s).")
+                    % {"deadline": self.deadline_date, "signed": self.agreement.signed_on}
+                }
+            )
+
+    def save(self, *args, **kwargs) -> None:
+        self.sync_deadline()
+        super().save(*args, **kwargs)
+
+
+class DeadlineChange(models.Model):
+    """An agreed change of a commitment's deadline. History, never an edit of the original."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="deadline_changes")
+    previous_deadline = models.DateField(editable=False, help_text=_("The deadline in force before this change."))
+    new_deadline = models.DateField()
+    decided_on = models.DateField(help_text=_("When the change was agreed or announced."))
+    requested_by = models.ForeignKey(
+        Party, null=True, blank=True, on_delete=models.PROTECT, related_name="deadline_changes_requested"
+    )
+    agreed_by = models.ManyToManyField(Party, related_name="deadline_changes_agreed")
+    reason = models.TextField()
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="deadline_changes")
+    quote = models.TextField(blank=True, help_text=_("The passage of the source that reports the change."))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["decided_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.commitment}: {self.previous_deadline} → {self.new_deadline}"
+
+    def clean(self) -> None:
+        if not self.commitment_id:
+            return
+        commitment = self.commitment
+        if commitment.deadline_kind not in (Commitment.DeadlineKind.DATE, Commitment.DeadlineKind.PERIOD):
+            raise ValidationError(_("Only a commitment with a dated deadline can have its deadline changed."))
+        signed_on = commitment.agreement.signed_on
+        if self.new_deadline and self.new_deadline < signed_on:
+            raise ValidationError(
+                {"new_deadline": _("The new deadline %(new)s is before the agreement was signed (%(signed)s).")},
+                params={"new": self.new_deadline, "signed": signed_on},
+            )
+        if self.new_deadline and self.new_deadline == commitment.compute_deadline_in_force() and not self.pk:
+            raise ValidationError({"new_deadline": _("This is already the deadline in force.")})
+
+    @transaction.atomic
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding:
+            self.previous_deadline = self.commitment.compute_deadline_in_force()
+        super().save(*args, **kwargs)
+        self.commitment.sync_deadline(save=True)
+
+
+class StatusUpdateQuerySet(models.QuerySet):
+    def current(self) -> StatusUpdateQuerySet:
+        """Return updates in the order that makes the first one the current assessment.
+
+        The latest by as-of date wins; an update that a later entry corrects no longer counts.
+        """
+        return self.filter(corrected_by__isnull=True).order_by("-as_of", "-recorded_at", "-id")
+
+
+class StatusUpdate(models.Model):
+    """A monitor's assessment of a commitment as of a date, backed by quoted evidence. Append-only."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="status_updates")
+    status = models.CharField(max_length=16, choices=Status.choices)
+    as_of = models.DateField(help_text=_("The date the assessment describes."))
+    summary = models.TextField()
+    corrects = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrected_by",
+        help_text=_("The earlier entry this one corrects; the corrected entry stays on record."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = StatusUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-as_of", "-recorded_at", "-id"]
+        indexes = [models.Index(fields=["commitment", "-as_of"], name="statusupdate_commitment_asof")]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} as of {self.as_of}"
+
+    def clean(self) -> None:
+        if self.as_of and self.commitment_id:
+            agreement = self.commitment.agreement
+            if self.as_of > local_date(timezone.now(), agreement.tz):
+                raise ValidationError({"as_of": _("An assessment cannot be dated in the future.")})
+            if self.as_of < agreement.signed_on:
+                raise ValidationError({"as_of": _("An assessment cannot predate the agreement's signing.")})
+        if self.corrects_id and self.commitment_id and self.corrects.commitment_id != self.commitment_id:
+            raise ValidationError({"corrects": _("A correction must be about the same commitment.")})
+
+    @transaction.atomic
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        self.commitment.refresh_status()
+
+
+class Evidence(models.Model):
+    """A quoted passage of a source that supports a status update."""
+
+    status_update = models.ForeignKey(StatusUpdate, on_delete=models.CASCADE, related_name="evidence")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
+    quote = models.TextField(help_text=_("The passage, word for word."))
+
+    class Meta:
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return f"{self.source.publisher}: “{self.quote[:60]}…”"
+
+    def clean(self) -> None:
+        if not self.quote.strip():
+            raise ValidationError({"quote": _("Quote the passage of the source that supports the assessment.")})
+
+
+class ClaimQuerySet(models.QuerySet):
+    def conflicting(self) -> ClaimQuerySet:
+        """Return claims that conflict with the text or another claim (see Claim.is_conflicting)."""
+        other_position_nearby = Claim.objects.filter(
+            corrected_by__isnull=True,
+            commitment=OuterRef("commitment"),
+            stated_on__gte=OuterRef("window_start"),
+            stated_on__lte=OuterRef("window_end"),
+        ).exclude(position=OuterRef("position"))
+        return self.alias(
+            window_start=models.ExpressionWrapper(
+                models.F("stated_on") - DISPUTE_WINDOW, output_field=models.DateField()
+            ),
+            window_end=models.ExpressionWrapper(
+                models.F("stated_on") + DISPUTE_WINDOW, output_field=models.DateField()
+            ),
+        ).filter(
+            Q(position=Claim.Position.REINTERPRETS) | Exists(other_position_nearby), corrected_by__isnull=True
+        )
+
+
+class Claim(models.Model):
+    """What a party's official said about a commitment, with the quoted source. Append-only."""
+
+    class Position(models.TextChoices):
+        KEPT = "kept", _("Says it is kept")
+        UNDER_WAY = "under_way", _("Says it is under way")
+        NOT_STARTED = "not_started", _("Says it has not begun")
+        BROKEN = "broken", _("Says it is broken")
+        REINTERPRETS = "reinterprets", _("Says it means something else")
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="claims")
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="claims")
+    speaker = models.CharField(max_length=200, help_text=_("Name and office: 'Sergei Lavrov, Russian foreign minister'."))
+    stated_on = models.DateField()
+    position = models.CharField(max_length=16, choices=Position.choices)
+    summary = models.TextField()
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claims")
+    quote = models.TextField()
+    corrects = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["stated_on", "id"]
+        indexes = [models.Index(fields=["commitment", "stated_on"], name="claim_commitment_stated")]
+
+    def __str__(self) -> str:
+        return f"{self.speaker}, {self.stated_on}: {self.get_position_display()}"
+
+    def is_conflicting(self, claims: list[Claim]) -> bool:
+        """Return True if this claim disputes what the text says, or one of `claims` about the
+        same commitment takes another position within DISPUTE_WINDOW of it."""
+        if self.position == self.Position.REINTERPRETS:
+            return True
+        return any(
+            other.commitment_id == self.commitment_id
+            and other.position != self.position
+            and abs(other.stated_on - self.stated_on) <= DISPUTE_WINDOW
+            for other in claims
+        )
+
+    def clean(self) -> None:
+        if not self.quote.strip():
+            raise ValidationError({"quote": _("Quote what was said, word for word.")})
+        if self.stated_on and self.stated_on > timezone.now().date() + dt.timedelta(days=1):
+            raise ValidationError({"stated_on": _("A claim cannot be dated in the future.")})

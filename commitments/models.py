@@ -646,12 +646,20 @@ class Evidence(models.Model):
     status_update = models.ForeignKey(StatusUpdate, on_delete=models.CASCADE, related_name="evidence")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
     quote = models.TextField(help_text=_("The passage, word for word."))
+    # Some reports are known by outlet and date only (a TV bulletin, an agency wire
+    # the tracker does not hold). Their evidence is the monitor's summary of what was
+    # reported, shown as such and never in quotation marks.
+    is_verbatim = models.BooleanField(
+        _("word for word"),
+        default=True,
+        help_text=_("Untick when the text summarises a report whose wording the tracker does not hold."),
+    )
 
     class Meta:
         verbose_name_plural = "evidence"
 
     def __str__(self) -> str:
-        return f"{self.source.publisher}: “{self.quote[:60]}…”"
+        return f"{self.source.publisher}: {self.quote[:60]}"
 
     def clean(self) -> None:
         if not self.quote.strip():

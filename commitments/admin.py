@@ -1,3 +1,453 @@
-from django.contrib import admin
+"""The monitors' admin.
 
-# Register your models here.
+Recording is quick: on a commitment's page a monitor adds a status update with its
+first piece of evidence inline (source by autocomplete, or a new one through the
+"+" button), a deadline change or a claim, and sees the whole history above.
+History is append-only: recorded status updates, evidence, claims and deadline
+changes are shown read-only; a mistake is corrected by a new entry that names the
+one it corrects. Monitors' permissions (the "Monitors" group, made by a migration)
+grant add and view on those models and no change or delete.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Agreement,
+    AgreementText,
+    Claim,
+    Commitment,
+    DeadlineChange,
+    Evidence,
+    Party,
+    Provision,
+    Source,
+    StatusUpdate,
+)
+
+
+class AppendOnlyMixin:
+    """Recorded history can be added to, never edited; only a superuser may delete (spam, tests)."""
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+
+def record_user(request, instances) -> None:
+    """Fill in the recording monitor on new history entries."""
+    for instance in instances:
+        if instance.pk is None and hasattr(instance, "recorded_by_id"):
+            instance.recorded_by = request.user
+            instance.recorded_at = timezone.now()
+
+
+# --- reference data ---------------------------------------------------------------
+
+
+@admin.register(Party)
+class PartyAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "slug"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["publisher", "title", "display_date", "kind", "language", "url"]
+    list_filter = ["kind", "language", "published_on_precision"]
+    search_fields = ["publisher", "title", "author", "url"]
+    date_hierarchy = "published_on"
+
+    @admin.display(description=_("published"), ordering="published_on")
+    def display_date(self, source: Source) -> str:
+        return source.display_date()
+
+
+# --- agreements and provisions ----------------------------------------------------
+
+
+class AgreementTextInline(admin.TabularInline):
+    model = AgreementText
+    extra = 0
+
+
+class ProvisionInline(admin.TabularInline):
+    model = Provision
+    extra = 0
+    fields = ["position", "number", "text", "text_variants"]
+    show_change_link = True
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "signed_on", "entry_into_force_local", "time_zone"]
+    search_fields = ["title", "short_title", "slug"]
+    autocomplete_fields = ["signatories"]
+    prepopulated_fields = {"slug": ["short_title"]}
+    inlines = [AgreementTextInline, ProvisionInline]
+
+    @admin.display(description=_("entry into force (local time)"), ordering="entry_into_force")
+    def entry_into_force_local(self, agreement: Agreement) -> str:
+        return f"{agreement.entry_into_force_local():%Y-%m-%d %H:%M %Z}"
+
+
+class CommitmentInline(admin.TabularInline):
+    model = Commitment
+    extra = 0
+    fields = ["code", "title", "category", "deadline_kind"]
+    show_change_link = True
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # edited on the commitment's own page, with its history
+
+
+@admin.register(Provision)
+class ProvisionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "number", "agreement"]
+    list_filter = ["agreement"]
+    list_select_related = ["agreement"]
+    search_fields = ["text", "number", "agreement__title", "agreement__short_title"]
+    inlines = [CommitmentInline]
+
+
+# --- commitments and their history ------------------------------------------------
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue")), ("no", _("Not overdue"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "yes":
+            return queryset.overdue(now)
+        if self.value() == "no":
+            return queryset.not_overdue(now)
+        return queryset
+
+
+class DisputedFilter(admin.SimpleListFilter):
+    title = _("disputed")
+    parameter_name = "disputed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Conflicting claims")), ("no", _("No conflicting claims"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(is_disputed=True)
+        if self.value() == "no":
+            return queryset.filter(is_disputed=False)
+        return queryset
+
+
+class StatusHistoryInline(admin.TabularInline):
+    """The recorded assessments, newest first, each with its evidence. Read-only."""
+
+    model = StatusUpdate
+    fk_name = "commitment"
+    verbose_name = _("recorded status update")
+    verbose_name_plural = _("status history (append-only)")
+    fields = ["as_of", "status", "summary", "evidence_list", "corrects", "recorded_by", "recorded_at"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("recorded_by", "corrects")
+            .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("source")))
+        )
+
+    @admin.display(description=_("evidence"))
+    def evidence_list(self, update: StatusUpdate) -> str:
+        return format_html_join(
+            "",
+            "<p>{}<br><small>{}</small></p>",
+            (
+                (f"“{item.quote}”" if item.is_verbatim else _("Reported: %(text)s") % {"text": item.quote}, item.source)
+                for item in update.evidence.all()
+            ),
+        )
+
+
+class NewStatusUpdateForm(forms.ModelForm):
+    """A status update together with its first piece of evidence, which it cannot go without."""
+
+    evidence_source = forms.ModelChoiceField(
+        label=_("Source"),
+        queryset=Source.objects.all(),
+        help_text=_("Search by publisher, title or URL, or add a new source with +."),
+    )
+    evidence_quote = forms.CharField(
+        label=_("Quoted passage"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The passage of the source that supports this assessment, word for word."),
+    )
+    evidence_is_verbatim = forms.BooleanField(
+        label=_("Word for word"),
+        required=False,
+        initial=True,
+        help_text=_("Untick when summarising a report whose wording the tracker does not hold."),
+    )
+
+    class Meta:
+        model = StatusUpdate
+        fields = ["status", "as_of", "summary", "corrects"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        source_field = Evidence._meta.get_field("source")
+        self.fields["evidence_source"].widget = RelatedFieldWidgetWrapper(
+            AutocompleteSelect(source_field, admin.site),
+            source_field.remote_field,
+            admin.site,
+            can_add_related=True,
+            can_change_related=False,
+            can_delete_related=False,
+            can_view_related=False,
+        )
+
+    def clean_evidence_quote(self) -> str:
+        quote = self.cleaned_data["evidence_quote"].strip()
+        if not quote:
+            raise forms.ValidationError(_("Quote the passage of the source that supports the assessment."))
+        return quote
+
+    def save(self, commit: bool = True) -> StatusUpdate:
+        update = super().save(commit=commit)
+        if commit:
+            Evidence.objects.create(
+                status_update=update,
+                source=self.cleaned_data["evidence_source"],
+                quote=self.cleaned_data["evidence_quote"],
+                is_verbatim=self.cleaned_data["evidence_is_verbatim"],
+            )
+        return update
+
+
+class NewStatusUpdateInline(admin.StackedInline):
+    """Adds a status update with its evidence; more evidence can be added on the update's own page."""
+
+    model = StatusUpdate
+    fk_name = "commitment"
+    form = NewStatusUpdateForm
+    verbose_name = _("new status update")
+    verbose_name_plural = _("record a status update")
+    extra = 1
+    can_delete = False
+    autocomplete_fields = ["corrects"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class DeadlineChangeInline(AppendOnlyMixin, admin.StackedInline):
+    model = DeadlineChange
+    verbose_name_plural = _("deadline changes (append-only)")
+    extra = 0
+    fields = ["previous_deadline", "new_deadline", "decided_on", "requested_by", "agreed_by", "reason", "source", "quote", "recorded_by", "recorded_at"]
+    readonly_fields = ["previous_deadline", "recorded_by", "recorded_at"]
+    autocomplete_fields = ["requested_by", "agreed_by", "source"]
+
+
+class ClaimInline(AppendOnlyMixin, admin.StackedInline):
+    model = Claim
+    fk_name = "commitment"
+    verbose_name_plural = _("claims by the parties (append-only)")
+    extra = 0
+    fields = ["party", "speaker", "stated_on", "position", "summary", "source", "quote", "corrects", "recorded_by", "recorded_at"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+    autocomplete_fields = ["party", "source", "corrects"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("party", "source", "recorded_by", "corrects")
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "point",
+        "responsible",
+        "category",
+        "deadline_in_force",
+        "current_status",
+        "overdue",
+        "disputed",
+    ]
+    list_filter = [
+        "provision__agreement",
+        "category",
+        "responsible_parties",
+        "current_status",
+        OverdueFilter,
+        DisputedFilter,
+        "deadline_kind",
+    ]
+    list_select_related = ["provision__agreement"]
+    search_fields = ["title", "description", "code", "provision__text", "provision__agreement__title"]
+    autocomplete_fields = ["provision", "responsible_parties"]
+    readonly_fields = ["deadline_summary", "current_status", "derived_states"]
+    fieldsets = [
+        (None, {"fields": ["provision", "code", "title", "description", "responsible_parties", "category"]}),
+        (
+            _("Deadline"),
+            {
+                "fields": ["deadline_kind", "deadline_date", "period_months", "term_months", "notice_months", "deadline_summary"],
+                "description": _(
+                    "To move a deadline, record a deadline change below; the original stays on record."
+                ),
+            },
+        ),
+        (_("Derived from the history"), {"fields": ["current_status", "derived_states"]}),
+    ]
+    inlines = [StatusHistoryInline, NewStatusUpdateInline, DeadlineChangeInline, ClaimInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .with_is_disputed()
+            .prefetch_related("responsible_parties")
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        # The original deadline is a fact of the text; once recorded it changes only
+        # through a DeadlineChange (kept as history).
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.deadline_kind in (Commitment.DeadlineKind.DATE, Commitment.DeadlineKind.PERIOD):
+            readonly += ["deadline_kind", "deadline_date", "period_months"]
+        return readonly
+
+    @admin.display(description=_("point"), ordering="provision__position")
+    def point(self, commitment: Commitment) -> str:
+        return f"{commitment.provision.agreement} · {commitment.provision.number}"
+
+    @admin.display(description=_("responsible"))
+    def responsible(self, commitment: Commitment) -> str:
+        return ", ".join(str(party) for party in commitment.responsible_parties.all())
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def overdue(self, commitment: Commitment) -> bool:
+        return commitment.is_overdue(timezone.now())
+
+    @admin.display(description=_("disputed"), boolean=True, ordering="is_disputed")
+    def disputed(self, commitment: Commitment) -> bool:
+        return commitment.is_disputed
+
+    @admin.display(description=_("deadline"))
+    def deadline_summary(self, commitment: Commitment) -> str:
+        if commitment.pk is None:
+            return "—"
+        today = timezone.localdate(timezone.now(), commitment.agreement.tz)
+        if commitment.deadline_kind == Commitment.DeadlineKind.RENEWABLE:
+            return format_html(
+                _("Current term expires {}; notice to end it is due by {}."),
+                commitment.term_expiry(today),
+                commitment.notice_deadline(today),
+            )
+        if commitment.deadline_in_force is None:
+            return commitment.get_deadline_kind_display()
+        original = commitment.original_deadline()
+        if original != commitment.deadline_in_force:
+            return format_html(
+                _("In force: {} (originally {}); ends {} UTC."),
+                commitment.deadline_in_force,
+                original,
+                f"{commitment.deadline_ends_at:%Y-%m-%d %H:%M}",
+            )
+        return format_html(_("{}; ends {} UTC."), commitment.deadline_in_force, f"{commitment.deadline_ends_at:%Y-%m-%d %H:%M}")
+
+    @admin.display(description=_("states"))
+    def derived_states(self, commitment: Commitment) -> str:
+        if commitment.pk is None:
+            return "—"
+        now = timezone.now()
+        states = []
+        if commitment.is_overdue(now):
+            states.append(_("overdue by %(days)s days") % {"days": commitment.days_overdue(now)})
+        if commitment.is_fulfilled_late():
+            states.append(_("fulfilled %(days)s days late") % {"days": commitment.days_late()})
+        if commitment.is_due_soon(now):
+            states.append(_("due soon"))
+        if commitment.is_disputed:
+            states.append(_("disputed: the parties' claims conflict"))
+        return "; ".join(str(state) for state in states) or _("none")
+
+    def save_formset(self, request, form, formset, change) -> None:
+        for inline_form in formset.forms:
+            if inline_form.instance.pk is None:
+                record_user(request, [inline_form.instance])
+        super().save_formset(request, form, formset, change)
+
+
+class EvidenceInline(admin.StackedInline):
+    model = Evidence
+    extra = 1
+    min_num = 1
+    validate_min = True
+    autocomplete_fields = ["source"]
+    fields = ["source", "quote", "is_verbatim"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(AppendOnlyMixin, admin.ModelAdmin):
+    list_display = ["commitment", "status", "as_of", "recorded_by", "recorded_at"]
+    list_filter = ["status", "commitment__provision__agreement"]
+    list_select_related = ["commitment", "recorded_by"]
+    search_fields = ["summary", "commitment__title", "evidence__quote"]
+    autocomplete_fields = ["commitment", "corrects"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+    inlines = [EvidenceInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        record_user(request, [obj])
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Claim)
+class ClaimAdmin(AppendOnlyMixin, admin.ModelAdmin):
+    list_display = ["speaker", "party", "position", "stated_on", "commitment"]
+    list_filter = ["position", "party", "commitment__provision__agreement"]
+    list_select_related = ["party", "commitment"]
+    search_fields = ["speaker", "summary", "quote", "commitment__title"]
+    autocomplete_fields = ["commitment", "party", "source", "corrects"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        record_user(request, [obj])
+        super().save_model(request, obj, form, change)

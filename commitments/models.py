@@ -306,8 +306,8 @@ class CommitmentQuerySet(models.QuerySet):
         )
 
     def fulfilled_late(self) -> CommitmentQuerySet:
-        """Return commitments first assessed fulfilled after their deadline in force ended."""
-        return self.filter(fulfilled_at__gte=models.F("deadline_ends_at"))
+        """Return commitments first assessed fulfilled on a day after their deadline in force."""
+        return self.filter(fulfilled_at__gt=models.F("deadline_ends_at"))
 
     def disputed(self) -> CommitmentQuerySet:
         return self.filter(Exists(Claim.objects.conflicting().filter(commitment=OuterRef("pk"))))
@@ -472,14 +472,14 @@ class Commitment(models.Model):
         return (
             self.fulfilled_at is not None
             and self.deadline_ends_at is not None
-            and self.fulfilled_at >= self.deadline_ends_at
+            and self.fulfilled_at > self.deadline_ends_at
         )
 
     def days_late(self) -> int | None:
         """Return by how many days the commitment was fulfilled after its deadline in force, if it was."""
         if not self.is_fulfilled_late():
             return None
-        return (self.fulfilled_at - self.deadline_ends_at).days + 1
+        return (self.fulfilled_at - self.deadline_ends_at).days
 
     def days_overdue(self, now: dt.datetime) -> int | None:
         """Return how many days have passed since the deadline in force ended (1 on the day after)."""

@@ -1,0 +1,33 @@
+# The two commands: `make run` (set up and run the app with the seed loaded) and
+# `make test` (the whole test suite). Everything installs into .venv/.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SEEDS := $(wildcard seeds/*.yaml)
+
+.PHONY: run test lint setup
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+run: export DEBUG ?= true
+run: setup
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_agreement $(SEEDS)
+	$(BIN)/python manage.py create_demo_monitor
+	$(BIN)/python manage.py rundev
+
+test: setup
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .

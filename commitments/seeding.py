@@ -1,0 +1,464 @@
+"""Load an agreement from a seed file (the format is described in seeds/README.md).
+
+Loading is all or nothing: the whole file is validated and written in one
+transaction, and any problem raises SeedError naming the file, the entry and what
+is wrong. Loading the same file again changes nothing. History is never rewritten:
+a status update, claim or deadline change already in the database is matched, and
+one whose recorded content differs from the file is an error, not an edit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from .models import (
+    Agreement,
+    AgreementText,
+    Claim,
+    Commitment,
+    DeadlineChange,
+    Evidence,
+    Party,
+    Provision,
+    Source,
+    StatusUpdate,
+)
+
+SUPPORTED_FORMATS = {1}
+
+
+class SeedError(Exception):
+    """A seed file is malformed; the message names the file, the entry and the problem."""
+
+    def __init__(self, filename: str, where: str, problem: str) -> None:
+        self.filename, self.where, self.problem = filename, where, problem
+        super().__init__(f"{filename}: {where}: {problem}" if where else f"{filename}: {problem}")
+
+
+@dataclass
+class LoadReport:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str, outcome: str) -> None:
+        bucket = self.created if outcome == "created" else self.updated
+        bucket[kind] = bucket.get(kind, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+class _Entry:
+    """A mapping from the file together with where it sits, for precise errors."""
+
+    def __init__(self, loader: _Loader, data: Any, where: str, allowed: set[str], required: set[str]) -> None:
+        self.loader, self.where = loader, where
+        if not isinstance(data, dict):
+            loader.fail(where, f"expected a mapping of fields, got {type(data).__name__}")
+        unknown = set(data) - allowed
+        if unknown:
+            loader.fail(where, f"unknown field(s) {', '.join(sorted(map(str, unknown)))}; allowed: {', '.join(sorted(allowed))}")
+        missing = required - set(data)
+        if missing:
+            loader.fail(where, f"missing required field(s) {', '.join(sorted(missing))}")
+        self.data = data
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.data.get(name, default)
+
+    def text(self, name: str, default: str = "") -> str:
+        value = self.data.get(name, default)
+        if value is None:
+            return default
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            self.loader.fail(f"{self.where}.{name}", f"expected text, got {type(value).__name__}")
+        return str(value).strip()
+
+    def date(self, name: str) -> dt.date | None:
+        value = self.data.get(name)
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            self.loader.fail(f"{self.where}.{name}", "expected a date (YYYY-MM-DD), not a date and time")
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.loader.fail(f"{self.where}.{name}", f"{value!r} is not a valid date (YYYY-MM-DD)")
+
+    def integer(self, name: str) -> int | None:
+        value = self.data.get(name)
+        if value is None:
+            return None
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            self.loader.fail(f"{self.where}.{name}", f"expected a whole number of zero or more, got {value!r}")
+        return value
+
+    def boolean(self, name: str, default: bool) -> bool:
+        value = self.data.get(name, default)
+        if not isinstance(value, bool):
+            self.loader.fail(f"{self.where}.{name}", f"expected true or false, got {value!r}")
+        return value
+
+    def items(self, name: str) -> list[tuple[str, Any]]:
+        value = self.data.get(name) or []
+        if not isinstance(value, list):
+            self.loader.fail(f"{self.where}.{name}", f"expected a list, got {type(value).__name__}")
+        return [(f"{self.where}.{name}[{index}]", item) for index, item in enumerate(value)]
+
+
+class _Loader:
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.report = LoadReport()
+        self.parties: dict[str, Party] = {}
+        self.sources: dict[str, Source] = {}
+
+    def fail(self, where: str, problem: str) -> None:
+        raise SeedError(self.filename, where, problem)
+
+    def entry(self, data: Any, where: str, allowed: set[str], required: set[str] = frozenset()) -> _Entry:
+        return _Entry(self, data, where, set(allowed), set(required))
+
+    def validate(self, instance: models.Model, where: str, exclude: list[str] | None = None) -> None:
+        try:
+            instance.full_clean(exclude=exclude)
+        except ValidationError as error:
+            problems = []
+            for field_name, messages in error.message_dict.items():
+                prefix = "" if field_name == "__all__" else f"{field_name}: "
+                problems.extend(prefix + message for message in messages)
+            self.fail(where, "; ".join(problems))
+
+    def upsert(self, model: type[models.Model], lookup: dict, values: dict, where: str, exclude=None):
+        """Create the row `lookup` names, or bring its `values` up to date; count what changed."""
+        instance = model.objects.filter(**lookup).first()
+        kind = model._meta.verbose_name_plural
+        if instance is None:
+            instance = model(**lookup, **values)
+            self.validate(instance, where, exclude)
+            instance.save()
+            self.report.count(kind, "created")
+            return instance
+        changed = [name for name, value in values.items() if getattr(instance, name) != value]
+        if changed:
+            for name in changed:
+                setattr(instance, name, values[name])
+            self.validate(instance, where, exclude)
+            instance.save()
+            self.report.count(kind, "updated")
+        return instance
+
+    def set_many(self, instance: models.Model, relation: str, targets: list[models.Model]) -> None:
+        manager = getattr(instance, relation)
+        if {obj.pk for obj in manager.all()} != {obj.pk for obj in targets}:
+            manager.set(targets)
+            self.report.count(f"{instance._meta.verbose_name} {relation}", "updated")
+
+    def party(self, slug: Any, where: str) -> Party:
+        if slug not in self.parties:
+            party = Party.objects.filter(slug=slug).first() if isinstance(slug, str) else None
+            if party is None:
+                self.fail(where, f"unknown party {slug!r}; list it under 'parties' first")
+            self.parties[slug] = party
+        return self.parties[slug]
+
+    def parties_list(self, entry: _Entry, name: str) -> list[Party]:
+        items = entry.items(name)
+        return [self.party(slug, where) for where, slug in items]
+
+    def source(self, key: Any, where: str) -> Source:
+        if key not in self.sources:
+            self.fail(where, f"unknown source {key!r}; list it under 'sources' first")
+        return self.sources[key]
+
+    # --- sections --------------------------------------------------------------
+
+    def load(self, document: Any) -> None:
+        top = self.entry(
+            document, "file", {"format", "parties", "sources", "agreement", "provisions"}, {"format", "agreement"}
+        )
+        if top.get("format") not in SUPPORTED_FORMATS:
+            self.fail("format", f"unsupported format {top.get('format')!r}; this tracker reads format 1")
+        for where, data in top.items("parties"):
+            self.load_party(data, where)
+        for where, data in top.items("sources"):
+            self.load_source(data, where)
+        agreement = self.load_agreement(top.get("agreement"), "agreement")
+        numbers = set()
+        for position, (where, data) in enumerate(top.items("provisions"), start=1):
+            provision = self.load_provision(agreement, data, where, position)
+            if provision.number in numbers:
+                self.fail(where, f"point {provision.number} is listed twice")
+            numbers.add(provision.number)
+
+    def load_party(self, data: Any, where: str) -> None:
+        entry = self.entry(data, where, {"slug", "name", "short_name", "kind"}, {"slug", "name", "kind"})
+        slug = entry.text("slug")
+        where = f"{where} ({slug})"
+        party = self.upsert(
+            Party,
+            {"slug": slug},
+            {"name": entry.text("name"), "short_name": entry.text("short_name"), "kind": entry.text("kind")},
+            where,
+        )
+        self.parties[slug] = party
+
+    def load_source(self, data: Any, where: str) -> None:
+        fields = {"key", "publisher", "title", "author", "published_on", "published_on_precision", "language", "url", "kind", "notes"}
+        entry = self.entry(data, where, fields, {"key", "publisher", "title", "published_on", "language", "kind"})
+        key = entry.text("key")
+        where = f"{where} ({key})"
+        if key in self.sources:
+            self.fail(where, f"source key {key!r} is used twice")
+        url = entry.text("url")
+        values = {
+            "publisher": entry.text("publisher"),
+            "title": entry.text("title"),
+            "author": entry.text("author"),
+            "published_on": entry.date("published_on"),
+            "published_on_precision": entry.text("published_on_precision", Source.DatePrecision.DAY),
+            "language": entry.text("language"),
+            "kind": entry.text("kind"),
+            "notes": entry.text("notes"),
+            "url": url,
+        }
+        # A source is the same source when its URL is; without a URL, when its
+        # publisher, title and date are.
+        lookup = {"url": url} if url else {name: values.pop(name) for name in ("publisher", "title", "published_on")}
+        if url:
+            values.pop("url")
+        self.sources[key] = self.upsert(Source, lookup, values, where)
+
+    def load_agreement(self, data: Any, where: str) -> Agreement:
+        fields = {"slug", "title", "short_title", "summary", "signatories", "signed_on", "time_zone", "entry_into_force", "texts"}
+        entry = self.entry(data, where, fields, {"slug", "title", "signed_on", "time_zone", "entry_into_force"})
+        time_zone = entry.text("time_zone")
+        probe = Agreement(time_zone=time_zone)
+        try:
+            tz = probe.tz
+        except Exception:
+            self.fail(f"{where}.time_zone", f"{time_zone!r} is not a known IANA time zone, such as Europe/Moscow")
+        raw_moment = entry.get("entry_into_force")
+        try:
+            moment = raw_moment if isinstance(raw_moment, dt.datetime) else dt.datetime.fromisoformat(str(raw_moment))
+        except ValueError:
+            self.fail(f"{where}.entry_into_force", f"{raw_moment!r} is not a date and time (YYYY-MM-DDTHH:MM:SS)")
+        if moment.tzinfo is None:  # a local time in the agreement's zone, as the text states it
+            moment = moment.replace(tzinfo=tz)
+        agreement = self.upsert(
+            Agreement,
+            {"slug": entry.text("slug")},
+            {
+                "title": entry.text("title"),
+                "short_title": entry.text("short_title"),
+                "summary": entry.text("summary"),
+                "signed_on": entry.date("signed_on"),
+                "time_zone": time_zone,
+                "entry_into_force": moment,
+            },
+            where,
+        )
+        self.set_many(agreement, "signatories", self.parties_list(entry, "signatories"))
+        quoted = 0
+        for text_where, text_data in entry.items("texts"):
+            text_entry = self.entry(
+                text_data, text_where, {"label", "publisher", "url", "language", "is_quoted", "notes"}, {"label", "publisher", "language"}
+            )
+            is_quoted = text_entry.boolean("is_quoted", False)
+            quoted += is_quoted
+            if quoted > 1:
+                self.fail(text_where, "only one version of the text can be the quoted one")
+            self.upsert(
+                AgreementText,
+                {"agreement": agreement, "label": text_entry.text("label")},
+                {
+                    "publisher": text_entry.text("publisher"),
+                    "url": text_entry.text("url"),
+                    "language": text_entry.text("language"),
+                    "is_quoted": is_quoted,
+                    "notes": text_entry.text("notes"),
+                },
+                text_where,
+            )
+        return agreement
+
+    def load_provision(self, agreement: Agreement, data: Any, where: str, position: int) -> Provision:
+        entry = self.entry(data, where, {"number", "text", "text_variants", "commitments"}, {"number", "text"})
+        number = entry.text("number")
+        where = f"{where} (point {number})"
+        provision = self.upsert(
+            Provision,
+            {"agreement": agreement, "number": number},
+            {"position": position, "text": entry.text("text"), "text_variants": entry.text("text_variants")},
+            where,
+        )
+        for commitment_where, commitment_data in entry.items("commitments"):
+            self.load_commitment(provision, commitment_data, commitment_where)
+        return provision
+
+    def load_commitment(self, provision: Provision, data: Any, where: str) -> None:
+        fields = {"code", "title", "description", "responsible", "category", "deadline", "deadline_changes", "status_updates", "claims"}
+        entry = self.entry(data, where, fields, {"code", "title", "description", "responsible", "category", "deadline"})
+        code = entry.text("code")
+        where = f"{where} ({code})"
+        existing = Commitment.objects.filter(provision__agreement=provision.agreement, code=code).exclude(provision=provision)
+        if existing.exists():
+            self.fail(where, f"code {code!r} is already used by another point of this agreement")
+        deadline = self.entry(
+            entry.get("deadline"), f"{where}.deadline", {"kind", "date", "months", "term_months", "notice_months"}, {"kind"}
+        )
+        commitment = self.upsert(
+            Commitment,
+            {"provision": provision, "code": code},
+            {
+                "title": entry.text("title"),
+                "description": entry.text("description"),
+                "category": entry.text("category"),
+                "deadline_kind": deadline.text("kind"),
+                "deadline_date": deadline.date("date"),
+                "period_months": deadline.integer("months"),
+                "term_months": deadline.integer("term_months"),
+                "notice_months": deadline.integer("notice_months"),
+            },
+            where,
+        )
+        responsible = self.parties_list(entry, "responsible")
+        if not responsible:
+            self.fail(f"{where}.responsible", "name at least one responsible party")
+        self.set_many(commitment, "responsible_parties", responsible)
+        for change_where, change_data in entry.items("deadline_changes"):
+            self.load_deadline_change(commitment, change_data, change_where)
+        for update_where, update_data in entry.items("status_updates"):
+            self.load_status_update(commitment, update_data, update_where)
+        for claim_where, claim_data in entry.items("claims"):
+            self.load_claim(commitment, claim_data, claim_where)
+
+    def refuse_rewrite(self, where: str, recorded: dict, in_file: dict) -> None:
+        differences = [name for name in in_file if recorded.get(name) != in_file[name]]
+        if differences:
+            self.fail(
+                where,
+                f"differs from the entry already recorded ({', '.join(differences)}); history is not "
+                "rewritten — add a new entry that corrects it instead",
+            )
+
+    def load_deadline_change(self, commitment: Commitment, data: Any, where: str) -> None:
+        fields = {"new_deadline", "decided_on", "requested_by", "agreed_by", "reason", "source", "quote"}
+        entry = self.entry(data, where, fields, {"new_deadline", "decided_on", "agreed_by", "reason", "source"})
+        requested_by = entry.get("requested_by")
+        values = {
+            "reason": entry.text("reason"),
+            "quote": entry.text("quote"),
+            "source": self.source(entry.get("source"), f"{where}.source"),
+            "requested_by": self.party(requested_by, f"{where}.requested_by") if requested_by else None,
+        }
+        agreed_by = self.parties_list(entry, "agreed_by")
+        lookup = {"commitment": commitment, "new_deadline": entry.date("new_deadline"), "decided_on": entry.date("decided_on")}
+        recorded = DeadlineChange.objects.filter(**lookup).first()
+        if recorded:
+            self.refuse_rewrite(
+                where,
+                {**{name: getattr(recorded, name) for name in values}, "agreed_by": set(recorded.agreed_by.all())},
+                {**values, "agreed_by": set(agreed_by)},
+            )
+            return
+        change = DeadlineChange(**lookup, **values)
+        self.validate(change, where, exclude=["previous_deadline"])
+        change.save()
+        change.agreed_by.set(agreed_by)
+        self.report.count("deadline changes", "created")
+
+    def load_status_update(self, commitment: Commitment, data: Any, where: str) -> None:
+        entry = self.entry(data, where, {"status", "as_of", "summary", "evidence"}, {"status", "as_of", "summary", "evidence"})
+        evidence = []
+        for evidence_where, evidence_data in entry.items("evidence"):
+            evidence_entry = self.entry(evidence_data, evidence_where, {"source", "quote", "verbatim"}, {"source", "quote"})
+            evidence.append(
+                (
+                    evidence_where,
+                    {
+                        "source": self.source(evidence_entry.get("source"), f"{evidence_where}.source"),
+                        "quote": " ".join(evidence_entry.text("quote").split()),
+                        "is_verbatim": evidence_entry.boolean("verbatim", True),
+                    },
+                )
+            )
+        if not evidence:
+            self.fail(f"{where}.evidence", "a status update needs at least one piece of evidence")
+        lookup = {"commitment": commitment, "as_of": entry.date("as_of"), "status": entry.text("status")}
+        summary = entry.text("summary")
+        recorded = StatusUpdate.objects.filter(**lookup).first()
+        if recorded:
+            recorded_evidence = [
+                {"source": item.source, "quote": item.quote, "is_verbatim": item.is_verbatim}
+                for item in recorded.evidence.order_by("id")
+            ]
+            self.refuse_rewrite(
+                where,
+                {"summary": recorded.summary, "evidence": recorded_evidence},
+                {"summary": summary, "evidence": [values for _, values in evidence]},
+            )
+            return
+        update = StatusUpdate(**lookup, summary=summary)
+        self.validate(update, where)
+        update.save()
+        for evidence_where, values in evidence:
+            item = Evidence(status_update=update, **values)
+            self.validate(item, evidence_where, exclude=["status_update"])
+            item.save()
+        self.report.count("status updates", "created")
+
+    def load_claim(self, commitment: Commitment, data: Any, where: str) -> None:
+        fields = {"party", "speaker", "stated_on", "position", "summary", "source", "quote"}
+        entry = self.entry(data, where, fields, fields)
+        lookup = {
+            "commitment": commitment,
+            "speaker": entry.text("speaker"),
+            "stated_on": entry.date("stated_on"),
+            "position": entry.text("position"),
+        }
+        values = {
+            "party": self.party(entry.get("party"), f"{where}.party"),
+            "summary": entry.text("summary"),
+            "source": self.source(entry.get("source"), f"{where}.source"),
+            "quote": " ".join(entry.text("quote").split()),
+        }
+        recorded = Claim.objects.filter(**lookup).first()
+        if recorded:
+            self.refuse_rewrite(where, {name: getattr(recorded, name) for name in values}, values)
+            return
+        claim = Claim(**lookup, **values)
+        self.validate(claim, where)
+        claim.save()
+        self.report.count("claims", "created")
+
+
+def load_agreement_file(path: str | Path) -> LoadReport:
+    """Load the seed file at `path` into the database, all or nothing."""
+    filename = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise SeedError(filename, "", f"cannot read the file ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise SeedError(filename, "", "the file is not UTF-8 text") from None
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise SeedError(filename, where, f"not valid YAML ({getattr(error, 'problem', error)})") from None
+    loader = _Loader(filename)
+    with transaction.atomic():
+        loader.load(document)
+    return loader.report

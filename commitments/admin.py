@@ -222,8 +222,9 @@ class NewStatusUpdateForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         source_field = Evidence._meta.get_field("source")
-        self.fields["evidence_source"].widget = RelatedFieldWidgetWrapper(
-            AutocompleteSelect(source_field, admin.site),
+        form_field = self.fields["evidence_source"]
+        form_field.widget = RelatedFieldWidgetWrapper(
+            AutocompleteSelect(source_field, admin.site, choices=form_field.choices),
             source_field.remote_field,
             admin.site,
             can_add_related=True,
@@ -273,7 +274,18 @@ class DeadlineChangeInline(AppendOnlyMixin, admin.StackedInline):
     model = DeadlineChange
     verbose_name_plural = _("deadline changes (append-only)")
     extra = 0
-    fields = ["previous_deadline", "new_deadline", "decided_on", "requested_by", "agreed_by", "reason", "source", "quote", "recorded_by", "recorded_at"]
+    fields = [
+        "previous_deadline",
+        "new_deadline",
+        "decided_on",
+        "requested_by",
+        "agreed_by",
+        "reason",
+        "source",
+        "quote",
+        "recorded_by",
+        "recorded_at",
+    ]
     readonly_fields = ["previous_deadline", "recorded_by", "recorded_at"]
     autocomplete_fields = ["requested_by", "agreed_by", "source"]
 
@@ -283,7 +295,18 @@ class ClaimInline(AppendOnlyMixin, admin.StackedInline):
     fk_name = "commitment"
     verbose_name_plural = _("claims by the parties (append-only)")
     extra = 0
-    fields = ["party", "speaker", "stated_on", "position", "summary", "source", "quote", "corrects", "recorded_by", "recorded_at"]
+    fields = [
+        "party",
+        "speaker",
+        "stated_on",
+        "position",
+        "summary",
+        "source",
+        "quote",
+        "corrects",
+        "recorded_by",
+        "recorded_at",
+    ]
     readonly_fields = ["recorded_by", "recorded_at"]
     autocomplete_fields = ["party", "source", "corrects"]
 
@@ -321,10 +344,15 @@ class CommitmentAdmin(admin.ModelAdmin):
         (
             _("Deadline"),
             {
-                "fields": ["deadline_kind", "deadline_date", "period_months", "term_months", "notice_months", "deadline_summary"],
-                "description": _(
-                    "To move a deadline, record a deadline change below; the original stays on record."
-                ),
+                "fields": [
+                    "deadline_kind",
+                    "deadline_date",
+                    "period_months",
+                    "term_months",
+                    "notice_months",
+                    "deadline_summary",
+                ],
+                "description": _("To move a deadline, record a deadline change below; the original stays on record."),
             },
         ),
         (_("Derived from the history"), {"fields": ["current_status", "derived_states"]}),
@@ -332,12 +360,7 @@ class CommitmentAdmin(admin.ModelAdmin):
     inlines = [StatusHistoryInline, NewStatusUpdateInline, DeadlineChangeInline, ClaimInline]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .with_is_disputed()
-            .prefetch_related("responsible_parties")
-        )
+        return super().get_queryset(request).with_is_disputed().prefetch_related("responsible_parties")
 
     def get_readonly_fields(self, request, obj=None):
         # The original deadline is a fact of the text; once recorded it changes only
@@ -384,7 +407,9 @@ class CommitmentAdmin(admin.ModelAdmin):
                 original,
                 f"{commitment.deadline_ends_at:%Y-%m-%d %H:%M}",
             )
-        return format_html(_("{}; ends {} UTC."), commitment.deadline_in_force, f"{commitment.deadline_ends_at:%Y-%m-%d %H:%M}")
+        return format_html(
+            _("{}; ends {} UTC."), commitment.deadline_in_force, f"{commitment.deadline_ends_at:%Y-%m-%d %H:%M}"
+        )
 
     @admin.display(description=_("states"))
     def derived_states(self, commitment: Commitment) -> str:

@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class CommitmentsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'commitments'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "commitments"

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -114,9 +114,7 @@ class Source(models.Model):
     published_on = models.DateField(
         help_text=_("When only the month is known, enter its first day and choose 'Month only'.")
     )
-    published_on_precision = models.CharField(
-        max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
-    )
+    published_on_precision = models.CharField(max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY)
     language = models.CharField(max_length=16, help_text=_("Language code, such as en, ru, hy, az."))
     url = models.CharField(
         "URL",
@@ -130,11 +128,7 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["-published_on", "publisher"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["url"], condition=~Q(url=""), name="source_url_unique_when_set"
-            )
-        ]
+        constraints = [models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="source_url_unique_when_set")]
 
     def __str__(self) -> str:
         return f"{self.publisher}, {self.display_date()}: {self.title}"
@@ -153,8 +147,10 @@ class Source(models.Model):
             duplicate = Source.objects.filter(url=self.url).exclude(pk=self.pk).first()
             if duplicate:
                 raise ValidationError(
-                    {"url": _("This URL is already recorded as source #%(pk)s: %(source)s.")},
-                    params={"pk": duplicate.pk, "source": str(duplicate)},
+                    {
+                        "url": _("This URL is already recorded as source #%(pk)s: %(source)s.")
+                        % {"pk": duplicate.pk, "source": duplicate}
+                    }
                 )
         if self.published_on_precision == self.DatePrecision.MONTH and self.published_on.day != 1:
             raise ValidationError({"published_on": _("For 'Month only', enter the first day of the month.")})
@@ -215,9 +211,7 @@ class Agreement(models.Model):
         super().save(*args, **kwargs)
         # Deadlines end at midnight in the agreement's zone and count from its entry
         # into force: keep the commitments' stored deadline instants true.
-        for commitment in Commitment.objects.filter(provision__agreement=self).select_related(
-            "provision__agreement"
-        ):
+        for commitment in Commitment.objects.filter(provision__agreement=self).select_related("provision__agreement"):
             commitment.provision.agreement = self
             commitment.sync_deadline(save=True)
 
@@ -361,7 +355,9 @@ class Commitment(models.Model):
         null=True, blank=True, help_text=_("For a renewable term: length of each term in months.")
     )
     notice_months = models.PositiveIntegerField(
-        null=True, blank=True, help_text=_("For a renewable term: notice to end it is due this many months before expiry.")
+        null=True,
+        blank=True,
+        help_text=_("For a renewable term: notice to end it is due this many months before expiry."),
     )
 
     # Denormalised so the overdue job, the dashboard and the filters can find work
@@ -497,14 +493,10 @@ class Commitment(models.Model):
     def refresh_status(self) -> None:
         """Recompute the stored current status and fulfilment time from the status history."""
         current = self.status_updates.current().first()
-        first_fulfilled = (
-            self.status_updates.filter(status=Status.FULFILLED).order_by("as_of", "recorded_at").first()
-        )
+        first_fulfilled = self.status_updates.filter(status=Status.FULFILLED).order_by("as_of", "recorded_at").first()
         self.current_status = current.status if current else Status.NOT_ASSESSED
         self.fulfilled_at = end_of_day(first_fulfilled.as_of, self.agreement.tz) if first_fulfilled else None
-        Commitment.objects.filter(pk=self.pk).update(
-            current_status=self.current_status, fulfilled_at=self.fulfilled_at
-        )
+        Commitment.objects.filter(pk=self.pk).update(current_status=self.current_status, fulfilled_at=self.fulfilled_at)
 
     def clean(self) -> None:
         kind = self.deadline_kind
@@ -572,8 +564,10 @@ class DeadlineChange(models.Model):
         signed_on = commitment.agreement.signed_on
         if self.new_deadline and self.new_deadline < signed_on:
             raise ValidationError(
-                {"new_deadline": _("The new deadline %(new)s is before the agreement was signed (%(signed)s).")},
-                params={"new": self.new_deadline, "signed": signed_on},
+                {
+                    "new_deadline": _("The new deadline %(new)s is before the agreement was signed (%(signed)s).")
+                    % {"new": self.new_deadline, "signed": signed_on}
+                }
             )
         if self.new_deadline and self.new_deadline == commitment.compute_deadline_in_force() and not self.pk:
             raise ValidationError({"new_deadline": _("This is already the deadline in force.")})
@@ -682,9 +676,7 @@ class ClaimQuerySet(models.QuerySet):
             window_end=models.ExpressionWrapper(
                 models.F("stated_on") + DISPUTE_WINDOW, output_field=models.DateField()
             ),
-        ).filter(
-            Q(position=Claim.Position.REINTERPRETS) | Exists(other_position_nearby), corrected_by__isnull=True
-        )
+        ).filter(Q(position=Claim.Position.REINTERPRETS) | Exists(other_position_nearby), corrected_by__isnull=True)
 
 
 class Claim(models.Model):
@@ -699,7 +691,9 @@ class Claim(models.Model):
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="claims")
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="claims")
-    speaker = models.CharField(max_length=200, help_text=_("Name and office: 'Sergei Lavrov, Russian foreign minister'."))
+    speaker = models.CharField(
+        max_length=200, help_text=_("Name and office: 'Sergei Lavrov, Russian foreign minister'.")
+    )
     stated_on = models.DateField()
     position = models.CharField(max_length=16, choices=Position.choices)
     summary = models.TextField()

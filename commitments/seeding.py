@@ -34,6 +34,17 @@ from .models import (
 SUPPORTED_FORMATS = {1}
 
 
+class _SeedYamlLoader(yaml.SafeLoader):
+    """YAML without implicit timestamps: dates stay text, so a bad one is reported
+    at its entry by the loader instead of crashing the YAML parser."""
+
+
+_SeedYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class SeedError(Exception):
     """A seed file is malformed; the message names the file, the entry and the problem."""
 
@@ -65,7 +76,9 @@ class _Entry:
             loader.fail(where, f"expected a mapping of fields, got {type(data).__name__}")
         unknown = set(data) - allowed
         if unknown:
-            loader.fail(where, f"unknown field(s) {', '.join(sorted(map(str, unknown)))}; allowed: {', '.join(sorted(allowed))}")
+            loader.fail(
+                where, f"unknown field(s) {', '.join(sorted(map(str, unknown)))}; allowed: {', '.join(sorted(allowed))}"
+            )
         missing = required - set(data)
         if missing:
             loader.fail(where, f"missing required field(s) {', '.join(sorted(missing))}")
@@ -79,7 +92,7 @@ class _Entry:
         if value is None:
             return default
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            self.loader.fail(f"{self.where}.{name}", f"expected text, got {type(value).__name__}")
+            self.loader.fail(self.path(name), f"expected text, got {type(value).__name__}")
         return str(value).strip()
 
     def date(self, name: str) -> dt.date | None:
@@ -87,33 +100,36 @@ class _Entry:
         if value is None:
             return None
         if isinstance(value, dt.datetime):
-            self.loader.fail(f"{self.where}.{name}", "expected a date (YYYY-MM-DD), not a date and time")
+            self.loader.fail(self.path(name), "expected a date (YYYY-MM-DD), not a date and time")
         if isinstance(value, dt.date):
             return value
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            self.loader.fail(f"{self.where}.{name}", f"{value!r} is not a valid date (YYYY-MM-DD)")
+            self.loader.fail(self.path(name), f"{value!r} is not a valid date (YYYY-MM-DD)")
 
     def integer(self, name: str) -> int | None:
         value = self.data.get(name)
         if value is None:
             return None
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            self.loader.fail(f"{self.where}.{name}", f"expected a whole number of zero or more, got {value!r}")
+            self.loader.fail(self.path(name), f"expected a whole number of zero or more, got {value!r}")
         return value
 
     def boolean(self, name: str, default: bool) -> bool:
         value = self.data.get(name, default)
         if not isinstance(value, bool):
-            self.loader.fail(f"{self.where}.{name}", f"expected true or false, got {value!r}")
+            self.loader.fail(self.path(name), f"expected true or false, got {value!r}")
         return value
 
     def items(self, name: str) -> list[tuple[str, Any]]:
         value = self.data.get(name) or []
         if not isinstance(value, list):
-            self.loader.fail(f"{self.where}.{name}", f"expected a list, got {type(value).__name__}")
-        return [(f"{self.where}.{name}[{index}]", item) for index, item in enumerate(value)]
+            self.loader.fail(self.path(name), f"expected a list, got {type(value).__name__}")
+        return [(f"{self.path(name)}[{index}]", item) for index, item in enumerate(value)]
+
+    def path(self, name: str) -> str:
+        return f"{self.where}.{name}" if self.where else name
 
 
 class _Loader:
@@ -185,7 +201,7 @@ class _Loader:
 
     def load(self, document: Any) -> None:
         top = self.entry(
-            document, "file", {"format", "parties", "sources", "agreement", "provisions"}, {"format", "agreement"}
+            document, "", {"format", "parties", "sources", "agreement", "provisions"}, {"format", "agreement"}
         )
         if top.get("format") not in SUPPORTED_FORMATS:
             self.fail("format", f"unsupported format {top.get('format')!r}; this tracker reads format 1")
@@ -204,7 +220,7 @@ class _Loader:
     def load_party(self, data: Any, where: str) -> None:
         entry = self.entry(data, where, {"slug", "name", "short_name", "kind"}, {"slug", "name", "kind"})
         slug = entry.text("slug")
-        where = f"{where} ({slug})"
+        entry.where = where = f"{where} ({slug})"
         party = self.upsert(
             Party,
             {"slug": slug},
@@ -214,10 +230,21 @@ class _Loader:
         self.parties[slug] = party
 
     def load_source(self, data: Any, where: str) -> None:
-        fields = {"key", "publisher", "title", "author", "published_on", "published_on_precision", "language", "url", "kind", "notes"}
+        fields = {
+            "key",
+            "publisher",
+            "title",
+            "author",
+            "published_on",
+            "published_on_precision",
+            "language",
+            "url",
+            "kind",
+            "notes",
+        }
         entry = self.entry(data, where, fields, {"key", "publisher", "title", "published_on", "language", "kind"})
         key = entry.text("key")
-        where = f"{where} ({key})"
+        entry.where = where = f"{where} ({key})"
         if key in self.sources:
             self.fail(where, f"source key {key!r} is used twice")
         url = entry.text("url")
@@ -240,7 +267,17 @@ class _Loader:
         self.sources[key] = self.upsert(Source, lookup, values, where)
 
     def load_agreement(self, data: Any, where: str) -> Agreement:
-        fields = {"slug", "title", "short_title", "summary", "signatories", "signed_on", "time_zone", "entry_into_force", "texts"}
+        fields = {
+            "slug",
+            "title",
+            "short_title",
+            "summary",
+            "signatories",
+            "signed_on",
+            "time_zone",
+            "entry_into_force",
+            "texts",
+        }
         entry = self.entry(data, where, fields, {"slug", "title", "signed_on", "time_zone", "entry_into_force"})
         time_zone = entry.text("time_zone")
         probe = Agreement(time_zone=time_zone)
@@ -272,7 +309,10 @@ class _Loader:
         quoted = 0
         for text_where, text_data in entry.items("texts"):
             text_entry = self.entry(
-                text_data, text_where, {"label", "publisher", "url", "language", "is_quoted", "notes"}, {"label", "publisher", "language"}
+                text_data,
+                text_where,
+                {"label", "publisher", "url", "language", "is_quoted", "notes"},
+                {"label", "publisher", "language"},
             )
             is_quoted = text_entry.boolean("is_quoted", False)
             quoted += is_quoted
@@ -295,7 +335,7 @@ class _Loader:
     def load_provision(self, agreement: Agreement, data: Any, where: str, position: int) -> Provision:
         entry = self.entry(data, where, {"number", "text", "text_variants", "commitments"}, {"number", "text"})
         number = entry.text("number")
-        where = f"{where} (point {number})"
+        entry.where = where = f"{where} (point {number})"
         provision = self.upsert(
             Provision,
             {"agreement": agreement, "number": number},
@@ -307,15 +347,30 @@ class _Loader:
         return provision
 
     def load_commitment(self, provision: Provision, data: Any, where: str) -> None:
-        fields = {"code", "title", "description", "responsible", "category", "deadline", "deadline_changes", "status_updates", "claims"}
+        fields = {
+            "code",
+            "title",
+            "description",
+            "responsible",
+            "category",
+            "deadline",
+            "deadline_changes",
+            "status_updates",
+            "claims",
+        }
         entry = self.entry(data, where, fields, {"code", "title", "description", "responsible", "category", "deadline"})
         code = entry.text("code")
-        where = f"{where} ({code})"
-        existing = Commitment.objects.filter(provision__agreement=provision.agreement, code=code).exclude(provision=provision)
+        entry.where = where = f"{where} ({code})"
+        existing = Commitment.objects.filter(provision__agreement=provision.agreement, code=code).exclude(
+            provision=provision
+        )
         if existing.exists():
             self.fail(where, f"code {code!r} is already used by another point of this agreement")
         deadline = self.entry(
-            entry.get("deadline"), f"{where}.deadline", {"kind", "date", "months", "term_months", "notice_months"}, {"kind"}
+            entry.get("deadline"),
+            f"{where}.deadline",
+            {"kind", "date", "months", "term_months", "notice_months"},
+            {"kind"},
         )
         commitment = self.upsert(
             Commitment,
@@ -363,7 +418,11 @@ class _Loader:
             "requested_by": self.party(requested_by, f"{where}.requested_by") if requested_by else None,
         }
         agreed_by = self.parties_list(entry, "agreed_by")
-        lookup = {"commitment": commitment, "new_deadline": entry.date("new_deadline"), "decided_on": entry.date("decided_on")}
+        lookup = {
+            "commitment": commitment,
+            "new_deadline": entry.date("new_deadline"),
+            "decided_on": entry.date("decided_on"),
+        }
         recorded = DeadlineChange.objects.filter(**lookup).first()
         if recorded:
             self.refuse_rewrite(
@@ -379,10 +438,14 @@ class _Loader:
         self.report.count("deadline changes", "created")
 
     def load_status_update(self, commitment: Commitment, data: Any, where: str) -> None:
-        entry = self.entry(data, where, {"status", "as_of", "summary", "evidence"}, {"status", "as_of", "summary", "evidence"})
+        entry = self.entry(
+            data, where, {"status", "as_of", "summary", "evidence"}, {"status", "as_of", "summary", "evidence"}
+        )
         evidence = []
         for evidence_where, evidence_data in entry.items("evidence"):
-            evidence_entry = self.entry(evidence_data, evidence_where, {"source", "quote", "verbatim"}, {"source", "quote"})
+            evidence_entry = self.entry(
+                evidence_data, evidence_where, {"source", "quote", "verbatim"}, {"source", "quote"}
+            )
             evidence.append(
                 (
                     evidence_where,
@@ -453,7 +516,7 @@ def load_agreement_file(path: str | Path) -> LoadReport:
     except UnicodeDecodeError:
         raise SeedError(filename, "", "the file is not UTF-8 text") from None
     try:
-        document = yaml.safe_load(text)
+        document = yaml.load(text, Loader=_SeedYamlLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -69,8 +69,15 @@ def make_commitment(provision, armenia):
 
     def make(deadline_kind: str = "date", **fields) -> Commitment:
         number = next(counter)
-        defaults = {"code": f"commitment-{number}", "title": f"Commitment {number}", "description": "Do it.", "category": "territorial_handover"}
-        commitment = Commitment.objects.create(provision=provision, deadline_kind=deadline_kind, **{**defaults, **fields})
+        defaults = {
+            "code": f"commitment-{number}",
+            "title": f"Commitment {number}",
+            "description": "Do it.",
+            "category": "territorial_handover",
+        }
+        commitment = Commitment.objects.create(
+            provision=provision, deadline_kind=deadline_kind, **{**defaults, **fields}
+        )
         commitment.responsible_parties.add(armenia)
         return commitment
 

@@ -46,7 +46,9 @@ def test_an_extended_commitment_is_not_overdue_before_its_new_deadline(kalbajar,
 
 def test_fulfilment_on_the_extended_deadline_is_on_time(kalbajar, source, azerbaijan):
     extend(kalbajar, dt.date(2020, 11, 25), source, azerbaijan)
-    update = StatusUpdate.objects.create(commitment=kalbajar, status="fulfilled", as_of=dt.date(2020, 11, 25), summary="Handed over.")
+    update = StatusUpdate.objects.create(
+        commitment=kalbajar, status="fulfilled", as_of=dt.date(2020, 11, 25), summary="Handed over."
+    )
     Evidence.objects.create(status_update=update, source=source, quote="Handed over on 25 November.")
 
     kalbajar.refresh_from_db()
@@ -57,7 +59,11 @@ def test_fulfilment_on_the_extended_deadline_is_on_time(kalbajar, source, azerba
 def test_a_second_change_records_the_previous_deadline_in_force(kalbajar, source, azerbaijan):
     extend(kalbajar, dt.date(2020, 11, 25), source, azerbaijan)
     second = DeadlineChange.objects.create(
-        commitment=kalbajar, new_deadline=dt.date(2020, 11, 30), decided_on=dt.date(2020, 11, 20), reason="Again.", source=source
+        commitment=kalbajar,
+        new_deadline=dt.date(2020, 11, 30),
+        decided_on=dt.date(2020, 11, 20),
+        reason="Again.",
+        source=source,
     )
 
     kalbajar.refresh_from_db()

@@ -20,8 +20,14 @@ def assess(commitment, status, as_of, source, corrects=None):
 
 def claim(commitment, party, position, stated_on, source):
     return Claim.objects.create(
-        commitment=commitment, party=party, speaker=f"Official of {party}", stated_on=stated_on,
-        position=position, summary=position, source=source, quote="What was said.",
+        commitment=commitment,
+        party=party,
+        speaker=f"Official of {party}",
+        stated_on=stated_on,
+        position=position,
+        summary=position,
+        source=source,
+        quote="What was said.",
     )
 
 
@@ -112,8 +118,15 @@ def test_a_corrected_claim_no_longer_counts_towards_a_dispute(make_commitment, s
     wrong = claim(prisoners, russia, "not_started", dt.date(2020, 12, 7), source)
     claim(prisoners, russia, "under_way", dt.date(2020, 12, 7), source)
     Claim.objects.create(
-        commitment=prisoners, party=russia, speaker="Official", stated_on=dt.date(2020, 12, 7),
-        position="under_way", summary="Corrected", source=source, quote="q", corrects=wrong,
+        commitment=prisoners,
+        party=russia,
+        speaker="Official",
+        stated_on=dt.date(2020, 12, 7),
+        position="under_way",
+        summary="Corrected",
+        source=source,
+        quote="q",
+        corrects=wrong,
     )
 
     assert not prisoners.has_conflicting_claims()
@@ -125,13 +138,23 @@ SCENARIOS = [
     ("date", {"deadline_date": dt.date(2020, 11, 20)}, [], []),
     ("date", {"deadline_date": dt.date(2020, 11, 20)}, [("fulfilled", dt.date(2020, 11, 20))], []),
     ("date", {"deadline_date": dt.date(2020, 11, 20)}, [("fulfilled", dt.date(2020, 11, 24))], [("kept", 0)]),
-    ("date", {"deadline_date": dt.date(2020, 12, 1)}, [("minimal", dt.date(2020, 11, 25))], [("kept", 0), ("broken", 10)]),
+    (
+        "date",
+        {"deadline_date": dt.date(2020, 12, 1)},
+        [("minimal", dt.date(2020, 11, 25))],
+        [("kept", 0), ("broken", 10)],
+    ),
     ("date", {"deadline_date": dt.date(2021, 6, 1)}, [("violated", dt.date(2020, 12, 1))], []),
     ("period", {"period_months": 36}, [("ended", dt.date(2023, 9, 30))], [("reinterprets", 0)]),
     ("period", {"period_months": 1}, [], [("under_way", 0), ("not_started", 40)]),
     ("ongoing", {}, [("violated", dt.date(2022, 12, 12))], []),
     ("renewable", {"term_months": 60, "notice_months": 6}, [], []),
-    ("none", {}, [("not_started", dt.date(2020, 12, 7)), ("intermediate", dt.date(2020, 12, 14))], [("under_way", 0), ("not_started", 0)]),
+    (
+        "none",
+        {},
+        [("not_started", dt.date(2020, 12, 7)), ("intermediate", dt.date(2020, 12, 14))],
+        [("under_way", 0), ("not_started", 0)],
+    ),
 ]
 
 MOMENTS = [utc(2020, 11, 15), utc(2020, 11, 20, 21), utc(2020, 12, 5), utc(2021, 6, 1, 21), utc(2024, 1, 1)]
@@ -147,11 +170,15 @@ def test_the_row_methods_and_the_queryset_methods_agree(make_commitment, source,
             claim(commitment, russia, position, dt.date(2020, 12, 1) + dt.timedelta(days=offset), source)
 
     commitments = list(Commitment.objects.select_related("provision__agreement").prefetch_related("claims"))
-    assert {c.pk for c in commitments if c.is_overdue(now)} == set(Commitment.objects.overdue(now).values_list("pk", flat=True))
+    assert {c.pk for c in commitments if c.is_overdue(now)} == set(
+        Commitment.objects.overdue(now).values_list("pk", flat=True)
+    )
     assert {c.pk for c in commitments if not c.is_overdue(now)} == set(
         Commitment.objects.not_overdue(now).values_list("pk", flat=True)
     )
-    assert {c.pk for c in commitments if c.is_due_soon(now)} == set(Commitment.objects.due_soon(now).values_list("pk", flat=True))
+    assert {c.pk for c in commitments if c.is_due_soon(now)} == set(
+        Commitment.objects.due_soon(now).values_list("pk", flat=True)
+    )
     assert {c.pk for c in commitments if c.is_fulfilled_late()} == set(
         Commitment.objects.fulfilled_late().values_list("pk", flat=True)
     )
@@ -161,4 +188,6 @@ def test_the_row_methods_and_the_queryset_methods_agree(make_commitment, source,
     annotated = {c.pk: c.is_disputed for c in Commitment.objects.with_is_disputed()}
     assert annotated == {c.pk: c.has_conflicting_claims() for c in commitments}
     # The scenarios exercise both answers of every rule at least at one moment.
-    assert any(c.has_conflicting_claims() for c in commitments) and not all(c.has_conflicting_claims() for c in commitments)
+    assert any(c.has_conflicting_claims() for c in commitments) and not all(
+        c.has_conflicting_claims() for c in commitments
+    )

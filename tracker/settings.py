@@ -52,8 +52,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off "
-            "(set DEBUG=true for local development, or provide SECRET_KEY)."
+            "SECRET_KEY must be set when DEBUG is off (set DEBUG=true for local development, or provide SECRET_KEY)."
         )
     SECRET_KEY = "insecure-development-key-only-used-with-DEBUG"
 

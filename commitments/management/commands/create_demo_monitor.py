@@ -11,9 +11,7 @@ class Command(BaseCommand):
     help = "Create (or reset) the demo monitor account for local use, and print its login."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument(
-            "--force", action="store_true", help="allow it with DEBUG off (never on a public server)"
-        )
+        parser.add_argument("--force", action="store_true", help="allow it with DEBUG off (never on a public server)")
 
     def handle(self, *args, force: bool, **options) -> None:
         if not settings.DEBUG and not force:
@@ -25,6 +23,4 @@ class Command(BaseCommand):
         user.set_password(DEMO_PASSWORD)
         user.save()
         user.groups.add(Group.objects.get(name="Monitors"))
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo monitor: username {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}")
-        )
+        self.stdout.write(self.style.SUCCESS(f"Demo monitor: username {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}"))

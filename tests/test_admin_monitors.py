@@ -12,9 +12,11 @@ from commitments.models import Claim, Commitment, Evidence, Source, StatusUpdate
 
 
 @pytest.fixture
-def monitor(db) -> User:
+def monitor(db, agreement) -> User:
+    """A monitor assigned to the test agreement."""
     user = User.objects.create_user("monitor", password="pw", is_staff=True)
     user.groups.add(Group.objects.get(name="Monitors"))
+    agreement.monitors.add(user)
     return user
 
 

@@ -3,6 +3,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
+from commitments.models import Agreement
+
 DEMO_USERNAME = "monitor"
 DEMO_PASSWORD = "ceasefire-demo"
 
@@ -23,4 +25,6 @@ class Command(BaseCommand):
         user.set_password(DEMO_PASSWORD)
         user.save()
         user.groups.add(Group.objects.get(name="Monitors"))
+        # The demo monitor is assigned to every agreement loaded so far.
+        user.monitored_agreements.add(*Agreement.objects.all())
         self.stdout.write(self.style.SUCCESS(f"Demo monitor: username {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}"))

@@ -1,0 +1,151 @@
+"""Monitors limited to their assigned agreements neither see nor change others anywhere in the admin."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from django.urls import reverse
+
+from commitments.models import Agreement, Commitment, Evidence, Provision, StatusUpdate
+from tests.conftest import MOSCOW_ENTRY_INTO_FORCE
+
+
+@pytest.fixture
+def other_agreement(db) -> Agreement:
+    return Agreement.objects.create(
+        slug="other",
+        title="Another ceasefire",
+        signed_on=dt.date(2020, 11, 9),
+        time_zone="UTC",
+        entry_into_force=MOSCOW_ENTRY_INTO_FORCE,
+    )
+
+
+@pytest.fixture
+def mine(provision, armenia) -> Commitment:
+    commitment = Commitment.objects.create(
+        provision=provision, code="mine", title="Mine", description="d", category="other", deadline_kind="none"
+    )
+    commitment.responsible_parties.add(armenia)
+    return commitment
+
+
+@pytest.fixture
+def theirs(other_agreement, armenia, source) -> Commitment:
+    provision = Provision.objects.create(agreement=other_agreement, number="1", position=1, text="t")
+    commitment = Commitment.objects.create(
+        provision=provision, code="theirs", title="Theirs", description="d", category="other", deadline_kind="none"
+    )
+    commitment.responsible_parties.add(armenia)
+    update = StatusUpdate.objects.create(
+        commitment=commitment, status="minimal", as_of=dt.date(2021, 1, 1), summary="Their update."
+    )
+    Evidence.objects.create(status_update=update, source=source, quote="q")
+    return commitment
+
+
+@pytest.fixture
+def limited_client(client, agreement):
+    user = User.objects.create_user("limited", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Monitors"))
+    agreement.monitors.add(user)
+    client.force_login(user)
+    return client
+
+
+def test_a_monitor_lists_only_the_agreements_and_commitments_assigned(
+    limited_client, agreement, other_agreement, mine, theirs
+):
+    agreements = limited_client.get(reverse("admin:commitments_agreement_changelist")).context["cl"].result_list
+    commitments = limited_client.get(reverse("admin:commitments_commitment_changelist")).context["cl"].result_list
+    updates = limited_client.get(reverse("admin:commitments_statusupdate_changelist")).context["cl"].result_list
+
+    assert list(agreements) == [agreement]
+    assert list(commitments) == [mine]
+    assert list(updates) == []
+
+
+def test_a_monitor_cannot_open_or_change_another_agreements_commitment(limited_client, theirs):
+    url = reverse("admin:commitments_commitment_change", args=[theirs.pk])
+
+    assert limited_client.get(url).status_code == 302  # "does not exist" for this monitor
+    limited_client.post(url, {"title": "Changed", "code": "theirs"})
+    theirs.refresh_from_db()
+    assert theirs.title == "Theirs"
+
+
+def test_autocomplete_offers_only_assigned_commitments(limited_client, mine, theirs):
+    response = limited_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "", "app_label": "commitments", "model_name": "statusupdate", "field_name": "commitment"},
+    )
+
+    assert [row["id"] for row in response.json()["results"]] == [str(mine.pk)]
+
+
+def test_form_choices_offer_only_assigned_commitments_and_updates(limited_client, mine, theirs):
+    add_update = limited_client.get(reverse("admin:commitments_statusupdate_add"))
+    commitment_choices = add_update.context["adminform"].form.fields["commitment"].queryset
+    change_mine = limited_client.get(reverse("admin:commitments_commitment_change", args=[mine.pk]))
+    new_update_inline = next(
+        i for i in change_mine.context["inline_admin_formsets"] if i.opts.__class__.__name__ == "NewStatusUpdateInline"
+    )
+    corrects_choices = new_update_inline.formset.forms[0].fields["corrects"].queryset
+
+    assert list(commitment_choices) == [mine]
+    assert not corrects_choices.filter(commitment=theirs).exists()
+
+
+def test_a_monitor_cannot_record_an_update_on_another_agreement(limited_client, theirs, source):
+    response = limited_client.post(
+        reverse("admin:commitments_statusupdate_add"),
+        {
+            "commitment": theirs.pk,
+            "status": "fulfilled",
+            "as_of": "2021-02-01",
+            "summary": "Sneaky.",
+            "evidence-TOTAL_FORMS": "1",
+            "evidence-INITIAL_FORMS": "0",
+            "evidence-0-source": source.pk,
+            "evidence-0-quote": "q",
+            "evidence-0-is_verbatim": "on",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "commitment" in response.context["adminform"].form.errors
+    assert theirs.status_updates.count() == 1
+
+
+def test_the_monitor_all_agreements_permission_lifts_the_limit(client, agreement, mine, theirs):
+    user = User.objects.create_user("lead", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Monitors"))
+    user.user_permissions.add(Permission.objects.get(codename="monitor_all_agreements"))
+    client.force_login(user)
+
+    commitments = client.get(reverse("admin:commitments_commitment_changelist")).context["cl"].result_list
+
+    assert set(commitments) == {mine, theirs}
+
+
+def test_a_monitor_who_adds_an_agreement_is_assigned_to_it(limited_client, armenia):
+    response = limited_client.post(
+        reverse("admin:commitments_agreement_add"),
+        {
+            "slug": "new",
+            "title": "New ceasefire",
+            "signed_on": "2024-01-01",
+            "time_zone": "UTC",
+            "signatories": [armenia.pk],
+            "entry_into_force_0": "2024-01-02",
+            "entry_into_force_1": "00:00:00",
+            "texts-TOTAL_FORMS": "0",
+            "texts-INITIAL_FORMS": "0",
+            "provisions-TOTAL_FORMS": "0",
+            "provisions-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    new = Agreement.objects.get(slug="new")
+    assert list(new.monitors.values_list("username", flat=True)) == ["limited"]

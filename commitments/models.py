@@ -636,7 +636,7 @@ class StatusUpdate(models.Model):
         "self",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="corrected_by",
         help_text=_("The earlier entry this one corrects; the corrected entry stays on record."),
     )
@@ -739,7 +739,7 @@ class Claim(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claims")
     quote = models.TextField()
     corrects = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by"
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="corrected_by"
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
@@ -107,6 +108,17 @@ class _Entry:
             return dt.date.fromisoformat(str(value))
         except ValueError:
             self.loader.fail(self.path(name), f"{value!r} is not a valid date (YYYY-MM-DD)")
+
+    def moment(self, name: str) -> dt.datetime | None:
+        """Return an ISO date and time; without an offset it is taken as UTC."""
+        value = self.data.get(name)
+        if value is None:
+            return None
+        try:
+            moment = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            self.loader.fail(self.path(name), f"{value!r} is not a date and time (YYYY-MM-DDTHH:MM:SS+00:00)")
+        return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
     def integer(self, name: str) -> int | None:
         value = self.data.get(name)
@@ -398,6 +410,17 @@ class _Loader:
         for claim_where, claim_data in entry.items("claims"):
             self.load_claim(commitment, claim_data, claim_where)
 
+    def recorded(self, entry: _Entry) -> dict:
+        """Return who recorded an entry and when, as an export wrote them. A username with
+        no account here is left out (accounts are not part of seed files)."""
+        values = {}
+        if entry.get("recorded_at") is not None:
+            values["recorded_at"] = entry.moment("recorded_at")
+        username = entry.get("recorded_by")
+        if username:
+            values["recorded_by"] = get_user_model().objects.filter(username=username).first()
+        return values
+
     def refuse_rewrite(self, where: str, recorded: dict, in_file: dict) -> None:
         differences = [name for name in in_file if recorded.get(name) != in_file[name]]
         if differences:
@@ -408,7 +431,17 @@ class _Loader:
             )
 
     def load_deadline_change(self, commitment: Commitment, data: Any, where: str) -> None:
-        fields = {"new_deadline", "decided_on", "requested_by", "agreed_by", "reason", "source", "quote"}
+        fields = {
+            "new_deadline",
+            "decided_on",
+            "requested_by",
+            "agreed_by",
+            "reason",
+            "source",
+            "quote",
+            "recorded_at",
+            "recorded_by",
+        }
         entry = self.entry(data, where, fields, {"new_deadline", "decided_on", "agreed_by", "reason", "source"})
         requested_by = entry.get("requested_by")
         values = {
@@ -431,7 +464,7 @@ class _Loader:
                 {**values, "agreed_by": set(agreed_by)},
             )
             return
-        change = DeadlineChange(**lookup, **values)
+        change = DeadlineChange(**lookup, **values, **self.recorded(entry))
         self.validate(change, where, exclude=["previous_deadline"])
         change.save()
         change.agreed_by.set(agreed_by)
@@ -439,7 +472,10 @@ class _Loader:
 
     def load_status_update(self, commitment: Commitment, data: Any, where: str) -> None:
         entry = self.entry(
-            data, where, {"status", "as_of", "summary", "evidence"}, {"status", "as_of", "summary", "evidence"}
+            data,
+            where,
+            {"status", "as_of", "summary", "evidence", "corrects", "recorded_at", "recorded_by"},
+            {"status", "as_of", "summary", "evidence"},
         )
         evidence = []
         for evidence_where, evidence_data in entry.items("evidence"):
@@ -472,7 +508,15 @@ class _Loader:
                 {"summary": summary, "evidence": [values for _, values in evidence]},
             )
             return
-        update = StatusUpdate(**lookup, summary=summary)
+        corrects = None
+        if entry.get("corrects") is not None:
+            target = self.entry(entry.get("corrects"), entry.path("corrects"), {"status", "as_of"}, {"status", "as_of"})
+            corrects = StatusUpdate.objects.filter(
+                commitment=commitment, status=target.text("status"), as_of=target.date("as_of")
+            ).first()
+            if corrects is None:
+                self.fail(entry.path("corrects"), "no such status update of this commitment listed before this one")
+        update = StatusUpdate(**lookup, summary=summary, corrects=corrects, **self.recorded(entry))
         self.validate(update, where)
         update.save()
         for evidence_where, values in evidence:
@@ -482,8 +526,8 @@ class _Loader:
         self.report.count("status updates", "created")
 
     def load_claim(self, commitment: Commitment, data: Any, where: str) -> None:
-        fields = {"party", "speaker", "stated_on", "position", "summary", "source", "quote"}
-        entry = self.entry(data, where, fields, fields)
+        required = {"party", "speaker", "stated_on", "position", "summary", "source", "quote"}
+        entry = self.entry(data, where, required | {"corrects", "recorded_at", "recorded_by"}, required)
         lookup = {
             "commitment": commitment,
             "speaker": entry.text("speaker"),
@@ -500,7 +544,23 @@ class _Loader:
         if recorded:
             self.refuse_rewrite(where, {name: getattr(recorded, name) for name in values}, values)
             return
-        claim = Claim(**lookup, **values)
+        corrects = None
+        if entry.get("corrects") is not None:
+            target = self.entry(
+                entry.get("corrects"),
+                entry.path("corrects"),
+                {"speaker", "stated_on", "position"},
+                {"speaker", "stated_on", "position"},
+            )
+            corrects = Claim.objects.filter(
+                commitment=commitment,
+                speaker=target.text("speaker"),
+                stated_on=target.date("stated_on"),
+                position=target.text("position"),
+            ).first()
+            if corrects is None:
+                self.fail(entry.path("corrects"), "no such claim about this commitment listed before this one")
+        claim = Claim(**lookup, **values, corrects=corrects, **self.recorded(entry))
         self.validate(claim, where)
         claim.save()
         self.report.count("claims", "created")
@@ -525,3 +585,211 @@ def load_agreement_file(path: str | Path) -> LoadReport:
     with transaction.atomic():
         loader.load(document)
     return loader.report
+
+
+# --- export: the same format, written back ------------------------------------------
+
+
+def _recorded(entry: StatusUpdate | Claim | DeadlineChange) -> dict:
+    values = {"recorded_at": entry.recorded_at.astimezone(dt.UTC).isoformat()}
+    if entry.recorded_by_id:
+        values["recorded_by"] = entry.recorded_by.get_username()
+    return values
+
+
+def _omit_empty(values: dict) -> dict:
+    return {name: value for name, value in values.items() if value not in (None, "", [])}
+
+
+def export_agreement(agreement: Agreement) -> dict:
+    """Return `agreement` and everything recorded about it as a seed document (format 1).
+
+    Loading the result into an empty database with load_agreement rebuilds it. User
+    accounts are not included: who recorded an entry is written as a username and
+    restored where an account with that name exists.
+    """
+    commitments = list(
+        Commitment.objects.filter(provision__agreement=agreement)
+        .select_related("provision")
+        .prefetch_related(
+            "responsible_parties",
+            "deadline_changes__agreed_by",
+            "deadline_changes__requested_by",
+            "deadline_changes__source",
+            "deadline_changes__recorded_by",
+            "status_updates__evidence__source",
+            "status_updates__corrects",
+            "status_updates__recorded_by",
+            "claims__party",
+            "claims__source",
+            "claims__corrects",
+            "claims__recorded_by",
+        )
+        .order_by("provision__position", "id")
+    )
+    parties: dict[int, Party] = {party.pk: party for party in agreement.signatories.all()}
+    sources: dict[int, Source] = {}
+    for commitment in commitments:
+        parties.update((party.pk, party) for party in commitment.responsible_parties.all())
+        for change in commitment.deadline_changes.all():
+            parties.update((party.pk, party) for party in change.agreed_by.all())
+            if change.requested_by:
+                parties[change.requested_by.pk] = change.requested_by
+            sources[change.source.pk] = change.source
+        for update in commitment.status_updates.all():
+            sources.update((item.source.pk, item.source) for item in update.evidence.all())
+        for claim in commitment.claims.all():
+            parties[claim.party.pk] = claim.party
+            sources[claim.source.pk] = claim.source
+
+    def source_key(source: Source) -> str:
+        return f"source-{source.pk}"
+
+    def commitment_entry(commitment: Commitment) -> dict:
+        deadline = _omit_empty(
+            {
+                "kind": commitment.deadline_kind,
+                "date": commitment.deadline_date.isoformat() if commitment.deadline_date else None,
+                "months": commitment.period_months,
+                "term_months": commitment.term_months,
+                "notice_months": commitment.notice_months,
+            }
+        )
+        changes = [
+            _omit_empty(
+                {
+                    "new_deadline": change.new_deadline.isoformat(),
+                    "decided_on": change.decided_on.isoformat(),
+                    "requested_by": change.requested_by.slug if change.requested_by else None,
+                    "agreed_by": [party.slug for party in change.agreed_by.all()],
+                    "reason": change.reason,
+                    "source": source_key(change.source),
+                    "quote": change.quote,
+                    **_recorded(change),
+                }
+            )
+            for change in sorted(commitment.deadline_changes.all(), key=lambda change: (change.decided_on, change.pk))
+        ]
+        # Oldest recorded first, so a correction follows the entry it corrects.
+        updates = [
+            _omit_empty(
+                {
+                    "status": update.status,
+                    "as_of": update.as_of.isoformat(),
+                    "summary": update.summary,
+                    "corrects": {"status": update.corrects.status, "as_of": update.corrects.as_of.isoformat()}
+                    if update.corrects
+                    else None,
+                    "evidence": [
+                        {"source": source_key(item.source), "quote": item.quote, "verbatim": item.is_verbatim}
+                        for item in sorted(update.evidence.all(), key=lambda item: item.pk)
+                    ],
+                    **_recorded(update),
+                }
+            )
+            for update in sorted(commitment.status_updates.all(), key=lambda update: (update.recorded_at, update.pk))
+        ]
+        claims = [
+            _omit_empty(
+                {
+                    "party": claim.party.slug,
+                    "speaker": claim.speaker,
+                    "stated_on": claim.stated_on.isoformat(),
+                    "position": claim.position,
+                    "summary": claim.summary,
+                    "source": source_key(claim.source),
+                    "quote": claim.quote,
+                    "corrects": {
+                        "speaker": claim.corrects.speaker,
+                        "stated_on": claim.corrects.stated_on.isoformat(),
+                        "position": claim.corrects.position,
+                    }
+                    if claim.corrects
+                    else None,
+                    **_recorded(claim),
+                }
+            )
+            for claim in sorted(commitment.claims.all(), key=lambda claim: (claim.recorded_at, claim.pk))
+        ]
+        return _omit_empty(
+            {
+                "code": commitment.code,
+                "title": commitment.title,
+                "description": commitment.description,
+                "responsible": sorted(party.slug for party in commitment.responsible_parties.all()),
+                "category": commitment.category,
+                "deadline": deadline,
+                "deadline_changes": changes,
+                "status_updates": updates,
+                "claims": claims,
+            }
+        )
+
+    provisions = []
+    for provision in agreement.provisions.order_by("position"):
+        entries = [commitment_entry(c) for c in commitments if c.provision_id == provision.pk]
+        provisions.append(
+            _omit_empty(
+                {
+                    "number": provision.number,
+                    "text": provision.text,
+                    "text_variants": provision.text_variants,
+                    "commitments": entries,
+                }
+            )
+        )
+    return {
+        "format": 1,
+        "parties": [
+            _omit_empty({"slug": p.slug, "name": p.name, "short_name": p.short_name, "kind": p.kind})
+            for p in sorted(parties.values(), key=lambda party: party.slug)
+        ],
+        "sources": [
+            _omit_empty(
+                {
+                    "key": source_key(source),
+                    "publisher": source.publisher,
+                    "title": source.title,
+                    "author": source.author,
+                    "published_on": source.published_on.isoformat(),
+                    "published_on_precision": source.published_on_precision,
+                    "language": source.language,
+                    "url": source.url,
+                    "kind": source.kind,
+                    "notes": source.notes,
+                }
+            )
+            for source in sorted(sources.values(), key=lambda source: source.pk)
+        ],
+        "agreement": _omit_empty(
+            {
+                "slug": agreement.slug,
+                "title": agreement.title,
+                "short_title": agreement.short_title,
+                "summary": agreement.summary,
+                "signatories": sorted(party.slug for party in agreement.signatories.all()),
+                "signed_on": agreement.signed_on.isoformat(),
+                "time_zone": agreement.time_zone,
+                "entry_into_force": agreement.entry_into_force_local().replace(tzinfo=None).isoformat(),
+                "texts": [
+                    _omit_empty(
+                        {
+                            "label": text.label,
+                            "publisher": text.publisher,
+                            "url": text.url,
+                            "language": text.language,
+                            "is_quoted": text.is_quoted or None,
+                            "notes": text.notes,
+                        }
+                    )
+                    for text in agreement.texts.order_by("id")
+                ],
+            }
+        ),
+        "provisions": provisions,
+    }
+
+
+def dump_seed(document: dict) -> str:
+    """Return a seed document as YAML text, Unicode names intact."""
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)

@@ -1,0 +1,108 @@
+"""An agreement exported in the seed format loads into an empty database and rebuilds it, nothing lost."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from commitments.models import Agreement, Claim, Evidence, Party, Source, StatusUpdate
+from commitments.seeding import dump_seed, export_agreement, load_agreement_file
+
+SEED = Path(settings.BASE_DIR) / "seeds" / "karabakh-2020.yaml"
+
+
+def canonical(document: dict) -> dict:
+    """Replace the export's source keys (made from database ids) by the sources themselves."""
+    sources = {source.pop("key"): tuple(sorted(source.items())) for source in document["sources"]}
+
+    def walk(node):
+        if isinstance(node, dict):
+            return {k: sources[v] if k == "source" else walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return node
+
+    document["sources"] = sorted(sources.values())
+    return walk(document)
+
+
+def empty_the_database() -> None:
+    Agreement.objects.all().delete()
+    Source.objects.all().delete()
+    Party.objects.all().delete()
+
+
+@pytest.fixture
+def karabakh_with_corrections(db):
+    load_agreement_file(SEED)
+    monitor = User.objects.create_user("monitor")
+    prisoners = Agreement.objects.get().provisions.get(number="8").commitments.get()
+    wrong = StatusUpdate.objects.create(
+        commitment=prisoners, status="fulfilled", as_of=dt.date(2020, 12, 20), summary="Wrong.", recorded_by=monitor
+    )
+    Evidence.objects.create(
+        status_update=wrong,
+        source=Source.objects.first(),
+        quote="Армения и Азербайджан обменялись пленными",
+        is_verbatim=False,
+    )
+    fix = StatusUpdate.objects.create(
+        commitment=prisoners,
+        status="intermediate",
+        as_of=dt.date(2020, 12, 20),
+        summary="Correction.",
+        corrects=wrong,
+        recorded_by=monitor,
+    )
+    Evidence.objects.create(status_update=fix, source=Source.objects.first(), quote="Partial.")
+    first_claim = Claim.objects.filter(commitment=prisoners).first()
+    Claim.objects.create(
+        commitment=prisoners,
+        party=first_claim.party,
+        speaker=first_claim.speaker,
+        stated_on=first_claim.stated_on,
+        position="kept",
+        summary="Correction.",
+        source=first_claim.source,
+        quote=first_claim.quote,
+        corrects=first_claim,
+    )
+    return Agreement.objects.get()
+
+
+def test_an_exported_agreement_rebuilds_itself_in_an_empty_database(karabakh_with_corrections, tmp_path):
+    before = export_agreement(karabakh_with_corrections)
+    path = tmp_path / "export.yaml"
+    path.write_text(dump_seed(before), encoding="utf-8")
+    counts = [model.objects.count() for model in (StatusUpdate, Evidence, Claim)]
+
+    empty_the_database()
+    load_agreement_file(path)
+
+    rebuilt = Agreement.objects.get(slug="karabakh-2020")
+    assert canonical(export_agreement(rebuilt)) == canonical(before)
+    assert [model.objects.count() for model in (StatusUpdate, Evidence, Claim)] == counts
+    # The parties and sources it refers to come along; unreferenced ones belong to no agreement.
+    assert Party.objects.count() == len(before["parties"]) and Source.objects.count() == len(before["sources"])
+    prisoners = rebuilt.provisions.get(number="8").commitments.get()
+    assert prisoners.current_status == "intermediate"
+    assert prisoners.status_updates.get(summary="Correction.").corrects.summary == "Wrong."
+    assert prisoners.status_updates.get(summary="Wrong.").recorded_by.username == "monitor"
+    assert rebuilt.monitors.count() == 0  # accounts and assignments are not part of the format
+
+
+def test_the_export_keeps_non_latin_text_readable(karabakh_with_corrections):
+    text = dump_seed(export_agreement(karabakh_with_corrections))
+
+    assert "Армения и Азербайджан обменялись пленными" in text
+    assert yaml.safe_load(text)["format"] == 1
+
+
+def test_the_command_writes_every_agreement_to_a_directory(karabakh_with_corrections, tmp_path):
+    call_command("export_agreement", "--all", "--output", str(tmp_path))
+
+    assert [path.name for path in tmp_path.iterdir()] == ["karabakh-2020.yaml"]

@@ -35,7 +35,7 @@ from .models import (
 SUPPORTED_FORMATS = {1}
 
 
-class _SeedYamlLoader(yaml.SafeLoader):
+class _SeedYamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when the wheel has it
     """YAML without implicit timestamps: dates stay text, so a bad one is reported
     at its entry by the loader instead of crashing the YAML parser."""
 

@@ -95,9 +95,9 @@ class HomeView(TemplateView):
             latest_updates=StatusUpdate.objects.select_related("commitment__provision__agreement")
             .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("source")))
             .order_by("-as_of", "-recorded_at", "-id")[:LATEST_COUNT],
-            latest_claims=Claim.objects.select_related("commitment", "party", "source").order_by(
-                "-stated_on", "-id"
-            )[:LATEST_COUNT],
+            latest_claims=Claim.objects.select_related("commitment", "party", "source").order_by("-stated_on", "-id")[
+                :LATEST_COUNT
+            ],
             timeline=deadline_timeline(dated, now),
             timeline_is_cut=len(dated) == TIMELINE_MAX_ROWS,
         )
@@ -219,8 +219,7 @@ class AgreementDetailView(DetailView):
         context.update(
             now=now,
             provisions=[
-                (provision, [(c, c.is_overdue(now)) for c in provision.commitments.all()])
-                for provision in provisions
+                (provision, [(c, c.is_overdue(now)) for c in provision.commitments.all()]) for provision in provisions
             ],
             quoted_text=agreement.quoted_text(),
             entry_into_force_local=agreement.entry_into_force_local(),

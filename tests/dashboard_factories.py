@@ -44,8 +44,11 @@ def make_agreement(slug: str = "statement-2020", signatories: list[Party] = (), 
 
 def make_provision(agreement: Agreement, number: str, text: str = "", **fields) -> Provision:
     return Provision.objects.create(
-        agreement=agreement, number=number, position=int("".join(filter(str.isdigit, number)) or 0),
-        text=text or f"Text of point {number}.", **fields,
+        agreement=agreement,
+        number=number,
+        position=int("".join(filter(str.isdigit, number)) or 0),
+        text=text or f"Text of point {number}.",
+        **fields,
     )
 
 
@@ -79,11 +82,25 @@ def add_status(
     return update
 
 
-def add_claim(commitment: Commitment, party: Party, speaker: str, stated_on: dt.date, position: str,
-              source: Source, quote: str, summary: str = "") -> Claim:
+def add_claim(
+    commitment: Commitment,
+    party: Party,
+    speaker: str,
+    stated_on: dt.date,
+    position: str,
+    source: Source,
+    quote: str,
+    summary: str = "",
+) -> Claim:
     return Claim.objects.create(
-        commitment=commitment, party=party, speaker=speaker, stated_on=stated_on, position=position,
-        summary=summary or quote, source=source, quote=quote,
+        commitment=commitment,
+        party=party,
+        speaker=speaker,
+        stated_on=stated_on,
+        position=position,
+        summary=summary or quote,
+        source=source,
+        quote=quote,
     )
 
 
@@ -95,59 +112,101 @@ def karabakh_like() -> SimpleNamespace:
     russia = make_party("russia", "Russian Federation", "Russia")
     agreement = make_agreement(signatories=[azerbaijan, armenia, russia])
     AgreementText.objects.create(
-        agreement=agreement, label="Kremlin website, English", publisher="Kremlin", language="en",
-        url="http://en.kremlin.ru/events/president/news/64384", is_quoted=True,
+        agreement=agreement,
+        label="Kremlin website, English",
+        publisher="Kremlin",
+        language="en",
+        url="http://en.kremlin.ru/events/president/news/64384",
+        is_quoted=True,
     )
     AgreementText.objects.create(
-        agreement=agreement, label="Other published texts", publisher="Various", language="en",
+        agreement=agreement,
+        label="Other published texts",
+        publisher="Various",
+        language="en",
         notes="Some add the territories held in the Gazakh district to point 2.",
     )
-    point2 = make_provision(agreement, "2", "The Aghdam district shall be returned by 20 November 2020.",
-                            text_variants="Some versions add the Gazakh district.")
+    point2 = make_provision(
+        agreement,
+        "2",
+        "The Aghdam district shall be returned by 20 November 2020.",
+        text_variants="Some versions add the Gazakh district.",
+    )
     point6 = make_provision(agreement, "6", "The Kalbajar district shall be returned by 15 November 2020.")
     point8 = make_provision(agreement, "8", "An exchange of prisoners of war, hostages and bodies shall take place.")
     aghdam = make_commitment(
-        point2, [armenia], "Return of the Aghdam district", code="aghdam-handover",
-        category=Commitment.Category.TERRITORIAL_HANDOVER, deadline_kind=Commitment.DeadlineKind.DATE,
+        point2,
+        [armenia],
+        "Return of the Aghdam district",
+        code="aghdam-handover",
+        category=Commitment.Category.TERRITORIAL_HANDOVER,
+        deadline_kind=Commitment.DeadlineKind.DATE,
         deadline_date=dt.date(2020, 11, 20),
     )
     kalbajar = make_commitment(
-        point6, [armenia], "Return of the Kalbajar district", code="kalbajar-handover",
-        category=Commitment.Category.TERRITORIAL_HANDOVER, deadline_kind=Commitment.DeadlineKind.DATE,
+        point6,
+        [armenia],
+        "Return of the Kalbajar district",
+        code="kalbajar-handover",
+        category=Commitment.Category.TERRITORIAL_HANDOVER,
+        deadline_kind=Commitment.DeadlineKind.DATE,
         deadline_date=dt.date(2020, 11, 15),
     )
     route = make_commitment(
-        point6, [azerbaijan, armenia], "Plan for a new route along the Lachin corridor", code="route-plan",
-        category=Commitment.Category.TRANSPORT_ECONOMIC, deadline_kind=Commitment.DeadlineKind.PERIOD,
+        point6,
+        [azerbaijan, armenia],
+        "Plan for a new route along the Lachin corridor",
+        code="route-plan",
+        category=Commitment.Category.TRANSPORT_ECONOMIC,
+        deadline_kind=Commitment.DeadlineKind.PERIOD,
         period_months=36,
     )
     prisoners = make_commitment(
-        point8, [azerbaijan, armenia], "Exchange of prisoners and bodies", code="prisoner-exchange",
+        point8,
+        [azerbaijan, armenia],
+        "Exchange of prisoners and bodies",
+        code="prisoner-exchange",
         category=Commitment.Category.PRISONERS_REMAINS,
     )
     al_jazeera = make_source("Al Jazeera", "Azerbaijan takes control of Aghdam", dt.date(2020, 11, 20))
     jamnews = make_source("JAMnews", "Kalbajar handover postponed to 25 November", dt.date(2020, 11, 15))
     tass = make_source("TASS", "Lachin and Kalbajar handed over", dt.date(2020, 12, 1))
     azatutyun = make_source(
-        "Azatutyun", "Lavrov and Ayvazian on the prisoner exchange", dt.date(2020, 12, 7),
+        "Azatutyun",
+        "Lavrov and Ayvazian on the prisoner exchange",
+        dt.date(2020, 12, 7),
         url="https://www.azatutyun.am/a/30988000.html",
     )
     add_status(aghdam, Status.FULFILLED, dt.date(2020, 11, 20), al_jazeera, "Azerbaijani troops entered Aghdam.")
     change = DeadlineChange.objects.create(
-        commitment=kalbajar, new_deadline=dt.date(2020, 11, 25), decided_on=dt.date(2020, 11, 15),
-        requested_by=armenia, reason="Armenia asked for more time to evacuate civilians.", source=jamnews,
+        commitment=kalbajar,
+        new_deadline=dt.date(2020, 11, 25),
+        decided_on=dt.date(2020, 11, 15),
+        requested_by=armenia,
+        reason="Armenia asked for more time to evacuate civilians.",
+        source=jamnews,
         quote="Azerbaijan agreed to extend the deadline for the withdrawal from Kalbajar to 25 November.",
     )
     change.agreed_by.set([azerbaijan])
     add_status(kalbajar, Status.FULFILLED, dt.date(2020, 11, 25), tass, "Kalbajar was handed over on 25 November.")
     add_status(prisoners, Status.MINIMAL, dt.date(2020, 12, 7), azatutyun, "Talks on the exchange continue.")
     lavrov = add_claim(
-        prisoners, russia, "Sergei Lavrov, Russian foreign minister", dt.date(2020, 12, 7), Claim.Position.UNDER_WAY,
-        azatutyun, "There is progress in the exchange of prisoners of war and bodies of the dead",
+        prisoners,
+        russia,
+        "Sergei Lavrov, Russian foreign minister",
+        dt.date(2020, 12, 7),
+        Claim.Position.UNDER_WAY,
+        azatutyun,
+        "There is progress in the exchange of prisoners of war and bodies of the dead",
     )
     ayvazian = add_claim(
-        prisoners, armenia, "Ara Ayvazian, Armenian foreign minister", dt.date(2020, 12, 7),
-        Claim.Position.NOT_STARTED, azatutyun, "The exchange of prisoners has not yet begun",
+        prisoners,
+        armenia,
+        "Ara Ayvazian, Armenian foreign minister",
+        dt.date(2020, 12, 7),
+        Claim.Position.NOT_STARTED,
+        azatutyun,
+        "The exchange of prisoners has not yet begun",
         summary="The exchange has not yet begun.",
     )
     return SimpleNamespace(**locals())
@@ -156,20 +215,25 @@ def karabakh_like() -> SimpleNamespace:
 def bulk_data(agreements: int = 3, points: int = 10, per_point: int = 4) -> None:
     """Create many agreements, commitments, assessments, claims and sources for query-count tests."""
     parties = [make_party(f"party-{i}", f"Party {i}") for i in range(6)]
-    sources = [make_source(f"Outlet {i}", f"Report {i}", dt.date(2020, 11, 10) + dt.timedelta(days=i))
-               for i in range(20)]
+    sources = [
+        make_source(f"Outlet {i}", f"Report {i}", dt.date(2020, 11, 10) + dt.timedelta(days=i)) for i in range(20)
+    ]
     statuses = [Status.FULFILLED, Status.NOT_STARTED, Status.MINIMAL, Status.VIOLATED, Status.ENDED]
     for a in range(agreements):
         agreement = make_agreement(slug=f"bulk-{a}", signatories=parties[:3], title=f"Bulk agreement {a}")
-        AgreementText.objects.create(agreement=agreement, label="Official", publisher="Office", language="en",
-                                     is_quoted=True)
+        AgreementText.objects.create(
+            agreement=agreement, label="Official", publisher="Office", language="en", is_quoted=True
+        )
         for p in range(points):
             provision = make_provision(agreement, str(p + 1))
             for c in range(per_point):
                 n = p * per_point + c
                 commitment = make_commitment(
-                    provision, parties[n % 6: n % 6 + 2], f"Bulk commitment {a}-{n}",
-                    category=Commitment.Category.OTHER, deadline_kind=Commitment.DeadlineKind.DATE,
+                    provision,
+                    parties[n % 6 : n % 6 + 2],
+                    f"Bulk commitment {a}-{n}",
+                    category=Commitment.Category.OTHER,
+                    deadline_kind=Commitment.DeadlineKind.DATE,
                     deadline_date=dt.date(2020, 11, 15) + dt.timedelta(days=n * 7),
                 )
                 source = sources[n % 20]
@@ -177,14 +241,25 @@ def bulk_data(agreements: int = 3, points: int = 10, per_point: int = 4) -> None
                 if n % 3 == 0:
                     add_status(commitment, statuses[(n + 1) % 5], dt.date(2021, 1, 1), source, f"Later {n}.")
                 if n % 2 == 0:
-                    add_claim(commitment, parties[0], "Speaker A", dt.date(2020, 12, 7), Claim.Position.KEPT,
-                              source, "Kept.")
-                    add_claim(commitment, parties[1], "Speaker B", dt.date(2020, 12, 8), Claim.Position.BROKEN,
-                              source, "Broken.")
+                    add_claim(
+                        commitment, parties[0], "Speaker A", dt.date(2020, 12, 7), Claim.Position.KEPT, source, "Kept."
+                    )
+                    add_claim(
+                        commitment,
+                        parties[1],
+                        "Speaker B",
+                        dt.date(2020, 12, 8),
+                        Claim.Position.BROKEN,
+                        source,
+                        "Broken.",
+                    )
                 if n % 5 == 0:
                     change = DeadlineChange.objects.create(
-                        commitment=commitment, new_deadline=commitment.deadline_in_force + dt.timedelta(days=5),
-                        decided_on=dt.date(2020, 11, 14), requested_by=parties[1], reason="More time.",
+                        commitment=commitment,
+                        new_deadline=commitment.deadline_in_force + dt.timedelta(days=5),
+                        decided_on=dt.date(2020, 11, 14),
+                        requested_by=parties[1],
+                        reason="More time.",
                         source=source,
                     )
                     change.agreed_by.set(parties[:2])

@@ -16,7 +16,10 @@ def test_choosing_a_category_narrows_the_list_and_keeps_the_filter_in_the_url(li
     assert page.get_by_test_id("result-count").inner_text() == "2 commitments"
     assert "category=territorial_handover" in page.url
     rows = page.locator("table.commitment-table tbody tr")
-    assert sorted(rows.locator("th a").all_inner_texts()) == ["Return of the Aghdam district", "Return of the Kalbajar district"]
+    assert sorted(rows.locator("th a").all_inner_texts()) == [
+        "Return of the Aghdam district",
+        "Return of the Kalbajar district",
+    ]
 
 
 def test_an_invalid_filter_value_shows_a_message_not_an_error(live_server, page):

@@ -517,6 +517,12 @@ class Commitment(models.Model):
             return None
         return (now - self.deadline_ends_at).days + 1
 
+    def fulfilled_on(self) -> dt.date | None:
+        """Return the day the commitment was first assessed fulfilled (fulfilled_at is the end of that day)."""
+        if self.fulfilled_at is None:
+            return None
+        return local_date(self.fulfilled_at, self.agreement.tz) - dt.timedelta(days=1)
+
     def has_conflicting_claims(self) -> bool:
         """Return True if the parties' claims about this commitment conflict (see Claim.is_conflicting)."""
         all_claims = list(self.claims.all())

@@ -1,0 +1,115 @@
+"""The public list's filters. Custom filters call the QuerySet methods that define each rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Agreement, Commitment, CommitmentQuerySet, Party, Status
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class CommitmentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_text", help_text=_("Words in the title, description or provision.")
+    )
+    agreement = django_filters.ModelChoiceFilter(
+        label=_("Agreement"),
+        field_name="provision__agreement",
+        to_field_name="slug",
+        queryset=Agreement.objects.all(),
+        empty_label=_("All agreements"),
+    )
+    party = django_filters.ModelChoiceFilter(
+        label=_("Responsible party"),
+        field_name="responsible_parties",
+        to_field_name="slug",
+        queryset=Party.objects.filter(commitments__isnull=False).distinct(),
+        empty_label=_("All parties"),
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Category"), choices=Commitment.Category.choices, empty_label=_("All categories")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), field_name="current_status", choices=Status.choices, empty_label=_("Any status")
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("Overdue"), choices=YES_NO, method="filter_overdue", empty_label=_("Either")
+    )
+    disputed = django_filters.ChoiceFilter(
+        label=_("Disputed by the parties"), choices=YES_NO, method="filter_disputed", empty_label=_("Either")
+    )
+    deadline_from = django_filters.DateFilter(
+        label=_("Deadline from"), field_name="deadline_in_force", lookup_expr="gte", widget=DateInput
+    )
+    deadline_to = django_filters.DateFilter(
+        label=_("Deadline to"), field_name="deadline_in_force", lookup_expr="lte", widget=DateInput
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("provision__position", "point"),
+            ("deadline_in_force", "deadline"),
+            ("title", "title"),
+            ("current_status", "status"),
+        ),
+        field_labels={
+            "provision__position": _("Point in the agreement"),
+            "deadline_in_force": _("Deadline"),
+            "title": _("Title"),
+            "current_status": _("Status"),
+        },
+        empty_label=_("Agreement order"),
+    )
+
+    class Meta:
+        model = Commitment
+        fields: list[str] = []
+
+    def __init__(self, *args, now: dt.datetime, **kwargs) -> None:
+        # The view reads the clock; the filters only compare with it.
+        self.now = now
+        super().__init__(*args, **kwargs)
+
+    @property
+    def form(self):
+        form = super().form
+        if form.is_bound and not getattr(form, "invalid_dates_cleared", False):
+            form.invalid_dates_cleared = True
+            # A date input may only hold a valid date (HTML), so a rejected one is shown
+            # empty; the error message above the form quotes what was wrong.
+            rejected = [name for name in ("deadline_from", "deadline_to") if name in form.errors]
+            if rejected:
+                form.data = form.data.copy()
+                for name in rejected:
+                    form.data[name] = ""
+        return form
+
+    def filter_text(self, queryset: CommitmentQuerySet, name: str, value: str) -> CommitmentQuerySet:
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(code__icontains=word)
+                | Q(provision__text__icontains=word)
+            )
+        return queryset
+
+    def filter_overdue(self, queryset: CommitmentQuerySet, name: str, value: str) -> CommitmentQuerySet:
+        if value == "yes":
+            return queryset.overdue(self.now)
+        return queryset.not_overdue(self.now)
+
+    def filter_disputed(self, queryset: CommitmentQuerySet, name: str, value: str) -> CommitmentQuerySet:
+        if value == "yes":
+            return queryset.disputed()
+        return queryset.exclude(pk__in=Commitment.objects.disputed().values("pk"))

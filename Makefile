@@ -15,6 +15,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Test tools from npm: axe-core (accessibility checks in the browser tests) and
+# vnu-jar (the Nu Html Checker, run with the machine's Java).
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
 setup: $(VENV)/.installed
 
 run: export DEBUG ?= true
@@ -24,7 +30,7 @@ run: setup
 	$(BIN)/python manage.py create_demo_monitor
 	$(BIN)/python manage.py rundev
 
-test: setup
+test: setup node_modules/.installed
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
 	$(BIN)/python -m pytest
 

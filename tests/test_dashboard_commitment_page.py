@@ -141,7 +141,6 @@ def test_evidence_that_summarises_a_report_is_shown_as_reported_not_as_a_quote(c
 
 
 # Lead: remove this marker after merging; it needs main's fix of Commitment.is_fulfilled_late.
-@pytest.mark.xfail(strict=False, reason="needs main's fix of Commitment.is_fulfilled_late (> instead of >=)")
 def test_an_extended_deadline_met_in_time_says_so(client, data):
     html = page(client, data.kalbajar).content.decode()
 

@@ -8,7 +8,6 @@ pytestmark = pytest.mark.django_db
 
 # Fixed on main (is_fulfilled_late now compares with ">"); this branch predates the fix.
 # Lead: remove this marker once dashboard is merged; the test must then pass.
-@pytest.mark.xfail(strict=False, reason="needs main's fix of Commitment.is_fulfilled_late (> instead of >=)")
 def test_a_handover_assessed_fulfilled_on_its_deadline_day_is_shown_on_time(client):
     data = karabakh_like()  # Aghdam: due 20 Nov 2020, assessed fulfilled as of 20 Nov 2020
 

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class CommitmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "commitments"
+    verbose_name = "Ceasefire commitments"
+
+    def ready(self) -> None:
+        from .page_cache import connect_signals
+
+        connect_signals()

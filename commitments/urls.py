@@ -1,14 +1,15 @@
 from django.urls import path
 
 from . import views
+from .page_cache import cache_public_page
 
 app_name = "commitments"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("commitments/", views.CommitmentListView.as_view(), name="commitment_list"),
-    path("commitments/<int:pk>/", views.CommitmentDetailView.as_view(), name="commitment_detail"),
-    path("agreements/<slug:slug>/", views.AgreementDetailView.as_view(), name="agreement_detail"),
-    path("sources/", views.SourceListView.as_view(), name="source_list"),
-    path("sources/<int:pk>/", views.SourceDetailView.as_view(), name="source_detail"),
+    path("", cache_public_page(views.HomeView.as_view()), name="home"),
+    path("commitments/", cache_public_page(views.CommitmentListView.as_view()), name="commitment_list"),
+    path("commitments/<int:pk>/", cache_public_page(views.CommitmentDetailView.as_view()), name="commitment_detail"),
+    path("agreements/<slug:slug>/", cache_public_page(views.AgreementDetailView.as_view()), name="agreement_detail"),
+    path("sources/", cache_public_page(views.SourceListView.as_view()), name="source_list"),
+    path("sources/<int:pk>/", cache_public_page(views.SourceDetailView.as_view()), name="source_detail"),
 ]

@@ -82,3 +82,13 @@ def make_commitment(provision, armenia):
         return commitment
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no cached pages (the database is rolled back between tests, the cache is not)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

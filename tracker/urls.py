@@ -8,4 +8,5 @@ admin.site.index_title = "Agreements, commitments and their evidence"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("commitments.urls")),
+    path("", include("commitments.subscription_urls")),
 ]

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -361,7 +361,9 @@ class Commitment(models.Model):
         null=True, blank=True, help_text=_("For a renewable term: length of each term in months.")
     )
     notice_months = models.PositiveIntegerField(
-        null=True, blank=True, help_text=_("For a renewable term: notice to end it is due this many months before expiry.")
+        null=True,
+        blank=True,
+        help_text=_("For a renewable term: notice to end it is due this many months before expiry."),
     )
 
     # Denormalised so the overdue job, the dashboard and the filters can find work
@@ -691,7 +693,9 @@ class Claim(models.Model):
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="claims")
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="claims")
-    speaker = models.CharField(max_length=200, help_text=_("Name and office: 'Sergei Lavrov, Russian foreign minister'."))
+    speaker = models.CharField(
+        max_length=200, help_text=_("Name and office: 'Sergei Lavrov, Russian foreign minister'.")
+    )
     stated_on = models.DateField()
     position = models.CharField(max_length=16, choices=Position.choices)
     summary = models.TextField()
@@ -913,3 +917,6 @@ class SubscribeRequest(models.Model):
     client_key = models.CharField(max_length=64, db_index=True)
     email_key = models.CharField(max_length=64, db_index=True)
     requested_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"Subscription request at {self.requested_at:%Y-%m-%d %H:%M}"

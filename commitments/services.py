@@ -26,15 +26,15 @@ from django.utils.crypto import salted_hmac
 
 from .models import (
     CLOSED_STATUSES,
-    AlertDelivery,
     Agreement,
+    AlertDelivery,
     Commitment,
     DeadlineEvent,
     MonitorSubscription,
     Party,
     Status,
-    SubscribeRequest,
     Subscriber,
+    SubscribeRequest,
     end_of_day,
     local_date,
 )
@@ -250,9 +250,7 @@ def _queue_alerts(now: dt.datetime, notify: bool) -> FlagResult:
                 for email, recipient in recipients.items()
             ]
     AlertDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
-    DeadlineEvent.objects.filter(pk__in=[event.pk for event in events], alerts_queued=False).update(
-        alerts_queued=True
-    )
+    DeadlineEvent.objects.filter(pk__in=[event.pk for event in events], alerts_queued=False).update(alerts_queued=True)
     return FlagResult(events=len(events), deliveries=len(deliveries))
 
 
@@ -455,9 +453,7 @@ def _rate_key(value: str) -> str:
 
 def subscribe_is_rate_limited(client: str, now: dt.datetime) -> bool:
     """Return True if this client (IP address) has asked too often in the last hour."""
-    recent = SubscribeRequest.objects.filter(
-        client_key=_rate_key(client), requested_at__gt=now - dt.timedelta(hours=1)
-    )
+    recent = SubscribeRequest.objects.filter(client_key=_rate_key(client), requested_at__gt=now - dt.timedelta(hours=1))
     return recent.count() >= settings.ALERTS_SUBSCRIBE_LIMIT_PER_CLIENT
 
 
@@ -552,4 +548,3 @@ def create_confirmed_subscriber(email: str, now: dt.datetime) -> Subscriber:
     """Return a confirmed subscriber following everything (for the dev runner's demo)."""
     subscriber, _ = Subscriber.objects.get_or_create(email=email.strip().lower(), defaults={"confirmed_at": now})
     return subscriber
-

@@ -42,8 +42,12 @@ def make_agreement(slug: str = "trilateral-statement-2020", time_zone: str = "Eu
 
 def make_source(title: str = "Statement by the Ministry of Defence") -> Source:
     return Source.objects.create(
-        publisher="Ministry of Defence", title=title, published_on=dt.date(2020, 11, 25), language="en",
-        kind=Source.Kind.OFFICIAL_STATEMENT, url="",
+        publisher="Ministry of Defence",
+        title=title,
+        published_on=dt.date(2020, 11, 25),
+        language="en",
+        kind=Source.Kind.OFFICIAL_STATEMENT,
+        url="",
     )
 
 
@@ -60,13 +64,22 @@ def make_commitment(
 ) -> Commitment:
     agreement = agreement or make_agreement()
     provision, _ = Provision.objects.get_or_create(
-        agreement=agreement, number=number, defaults={"position": int(number) if number.isdigit() else 99,
-                                                     "text": "The Kalbajar district shall be returned…"},
+        agreement=agreement,
+        number=number,
+        defaults={
+            "position": int(number) if number.isdigit() else 99,
+            "text": "The Kalbajar district shall be returned…",
+        },
     )
     fields.setdefault("deadline_kind", Commitment.DeadlineKind.DATE if deadline else Commitment.DeadlineKind.ONGOING)
     commitment = Commitment.objects.create(
-        provision=provision, code=code, title=title, description="Armenia returns the district.",
-        category=category, deadline_date=deadline, **fields,
+        provision=provision,
+        code=code,
+        title=title,
+        description="Armenia returns the district.",
+        category=category,
+        deadline_date=deadline,
+        **fields,
     )
     commitment.responsible_parties.set(parties if parties is not None else [make_party()])
     return commitment
@@ -81,7 +94,10 @@ def assess(commitment: Commitment, status: str, as_of: dt.date, summary: str = "
 
 def extend(commitment: Commitment, new_deadline: dt.date, decided_on: dt.date) -> DeadlineChange:
     change = DeadlineChange.objects.create(
-        commitment=commitment, new_deadline=new_deadline, decided_on=decided_on, reason="Agreed extension.",
+        commitment=commitment,
+        new_deadline=new_deadline,
+        decided_on=decided_on,
+        reason="Agreed extension.",
         source=make_source(f"Extension to {new_deadline}"),
     )
     commitment.refresh_from_db()

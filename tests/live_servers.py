@@ -168,8 +168,19 @@ class CeleryWorker:
 
     def start(self) -> None:
         command = [
-            sys.executable, "-m", "celery", "-A", "tracker", "worker", "--pool=solo", "--loglevel=INFO",
-            "--without-heartbeat", "--without-gossip", "--without-mingle", "-n", f"{self.name}@%h",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tracker",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"{self.name}@%h",
         ]
         self._log_offset = self.log.stat().st_size if self.log.exists() else 0
         with self.log.open("a") as log:
@@ -179,7 +190,7 @@ class CeleryWorker:
 
         def ready() -> bool:
             assert self.process.poll() is None, f"the worker exited:\n{self.log_tail()}"
-            return " ready." in self.log.read_text()[self._log_offset:]
+            return " ready." in self.log.read_text()[self._log_offset :]
 
         wait_for(ready, f"Celery worker {self.name} to be ready")
 

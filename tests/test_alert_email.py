@@ -64,7 +64,8 @@ def test_it_carries_one_click_unsubscribe_headers_that_work(overdue_alert):
     url = overdue_alert.extra_headers["List-Unsubscribe"].strip("<>")
     assert url in overdue_alert.body
     response = Client(enforce_csrf_checks=True).post(
-        url.removeprefix("https://tracker.example"), "List-Unsubscribe=One-Click",
+        url.removeprefix("https://tracker.example"),
+        "List-Unsubscribe=One-Click",
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 200
@@ -74,13 +75,27 @@ def test_it_carries_one_click_unsubscribe_headers_that_work(overdue_alert):
 @pytest.mark.parametrize(
     "event, subject",
     [
-        ({"kind": "fulfilled_late", "days_late": 2}, "[Fulfilled late] Return of the Kalbajar district — 2 days late (deadline 25 Nov 2020)"),
-        ({"kind": "extended", "new_deadline": dt.date(2020, 12, 1)}, "[Deadline extended] Return of the Kalbajar district — now due 1 Dec 2020, was 25 Nov 2020"),
+        (
+            {"kind": "fulfilled_late", "days_late": 2},
+            "[Fulfilled late] Return of the Kalbajar district — 2 days late (deadline 25 Nov 2020)",
+        ),
+        (
+            {"kind": "extended", "new_deadline": dt.date(2020, 12, 1)},
+            "[Deadline extended] Return of the Kalbajar district — now due 1 Dec 2020, was 25 Nov 2020",
+        ),
         ({"kind": "ended"}, "[Ended] Return of the Kalbajar district — ended while overdue (deadline 25 Nov 2020)"),
-        ({"kind": "due_soon", "offset_days": 7}, "[Due in 7 days] Return of the Kalbajar district — deadline 25 Nov 2020"),
-        ({"kind": "due_soon", "offset_days": 1}, "[Due in 1 day] Return of the Kalbajar district — deadline 25 Nov 2020"),
+        (
+            {"kind": "due_soon", "offset_days": 7},
+            "[Due in 7 days] Return of the Kalbajar district — deadline 25 Nov 2020",
+        ),
+        (
+            {"kind": "due_soon", "offset_days": 1},
+            "[Due in 1 day] Return of the Kalbajar district — deadline 25 Nov 2020",
+        ),
     ],
 )
 def test_every_kind_of_event_has_a_scannable_subject(event, subject):
     commitment = make_commitment()
-    assert services.alert_subject(DeadlineEvent(commitment=commitment, deadline=dt.date(2020, 11, 25), **event)) == subject
+    assert (
+        services.alert_subject(DeadlineEvent(commitment=commitment, deadline=dt.date(2020, 11, 25), **event)) == subject
+    )

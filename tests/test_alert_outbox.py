@@ -74,7 +74,11 @@ def test_a_monitor_who_also_subscribed_gets_one_delivery(django_user_model):
 def test_an_address_that_did_not_confirm_gets_no_alert(mailoutbox):
     make_commitment()
     services.request_subscription(
-        "unconfirmed@example.org", agreements=[], parties=[], categories=[], client="192.0.2.1",
+        "unconfirmed@example.org",
+        agreements=[],
+        parties=[],
+        categories=[],
+        client="192.0.2.1",
         now=KALBAJAR_ENDS_AT,
     )
     services.flag_deadline_events(KALBAJAR_ENDS_AT)

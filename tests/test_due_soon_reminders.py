@@ -1,4 +1,4 @@
-""""Due soon" reminders go out at the offsets in settings, once per deadline in force."""
+""" "Due soon" reminders go out at the offsets in settings, once per deadline in force."""
 
 import datetime as dt
 
@@ -59,9 +59,14 @@ def test_the_offsets_come_from_settings(settings):
 def test_a_renewable_term_gets_reminders_before_its_notice_deadline():
     # Five-year term from 10 Nov 2020 (Moscow), notice six months before: due by 10 May 2025.
     make_commitment(
-        "peacekeeping-mandate", title="Russian peacekeeping mandate", deadline=None,
-        category=Commitment.Category.PEACEKEEPING_MANDATE, number="4",
-        deadline_kind=Commitment.DeadlineKind.RENEWABLE, term_months=60, notice_months=6,
+        "peacekeeping-mandate",
+        title="Russian peacekeeping mandate",
+        deadline=None,
+        category=Commitment.Category.PEACEKEEPING_MANDATE,
+        number="4",
+        deadline_kind=Commitment.DeadlineKind.RENEWABLE,
+        term_months=60,
+        notice_months=6,
     )
     notice_ends_at = dt.datetime(2025, 5, 10, 21, 0, tzinfo=dt.UTC)
     services.flag_deadline_events(notice_ends_at - 6 * DAY)

@@ -10,8 +10,12 @@ def test_each_message_becomes_one_eml_file_in_the_mail_folder(tmp_path, settings
     connection = get_connection("commitments.mail.EmlFileBackend")
     messages = []
     for number in range(2):
-        message = EmailMultiAlternatives(f"Alert {number}", "Plain text", to=[f"r{number}@example.org"],
-                                         headers={"List-Unsubscribe": "<https://tracker.example/u/>"})
+        message = EmailMultiAlternatives(
+            f"Alert {number}",
+            "Plain text",
+            to=[f"r{number}@example.org"],
+            headers={"List-Unsubscribe": "<https://tracker.example/u/>"},
+        )
         message.attach_alternative("<p>HTML</p>", "text/html")
         messages.append(message)
     assert connection.send_messages(messages) == 2
@@ -30,7 +34,12 @@ def test_the_default_backend_is_the_mail_folder_unless_email_host_is_set():
     code = "import django; django.setup(); from django.conf import settings; print(settings.EMAIL_BACKEND)"
     env = {"DJANGO_SETTINGS_MODULE": "tracker.settings", "SECRET_KEY": "x", "PATH": ""}
     default = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    smtp = subprocess.run([sys.executable, "-c", code], env={**env, "EMAIL_HOST": "smtp.example.org"},
-                          capture_output=True, text=True, check=True)
+    smtp = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, "EMAIL_HOST": "smtp.example.org"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert default.stdout.strip() == "commitments.mail.EmlFileBackend"
     assert smtp.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend"

@@ -38,8 +38,14 @@ def build(size: int, django_user_model) -> None:
     make_subscriber("party@example.org", parties=[make_party()])
     make_subscriber("elsewhere@example.org", agreements=[make_agreement("another-agreement")])
     make_monitor(django_user_model, agreement=agreement)
-    make_commitment("renewable", deadline=None, deadline_kind=Commitment.DeadlineKind.RENEWABLE,
-                    term_months=60, notice_months=6, number="4")
+    make_commitment(
+        "renewable",
+        deadline=None,
+        deadline_kind=Commitment.DeadlineKind.RENEWABLE,
+        term_months=60,
+        notice_months=6,
+        number="4",
+    )
     for number in range(size):
         make_commitment(f"overdue-{number}")  # goes overdue
         make_commitment(f"soon-{number}", deadline=dt.date(2020, 12, 2))  # due within 7 days

@@ -58,8 +58,15 @@ def test_opening_the_link_shows_a_button_and_confirms_nothing(client, mailoutbox
 
 def test_pressing_the_button_confirms_the_address_with_its_choices(client, mailoutbox):
     agreement, party = make_agreement(), make_party()
-    client.post(SUBSCRIBE, {"email": "reader@example.org", "agreements": [agreement.pk], "parties": [party.pk],
-                            "categories": [Commitment.Category.CEASEFIRE]})
+    client.post(
+        SUBSCRIBE,
+        {
+            "email": "reader@example.org",
+            "agreements": [agreement.pk],
+            "parties": [party.pk],
+            "categories": [Commitment.Category.CEASEFIRE],
+        },
+    )
     response = client.post(link_in(mailoutbox[0]))
     assert response.status_code == 200
     subscriber = Subscriber.objects.get()
@@ -81,8 +88,9 @@ def test_confirming_again_replaces_the_choices_of_a_subscriber(client, mailoutbo
 def test_a_confirmation_link_expires(client, mailoutbox, settings):
     with time_machine.travel(dt.datetime(2026, 1, 1, tzinfo=dt.UTC), tick=False):
         client.post(SUBSCRIBE, {"email": "reader@example.org"})
-    with time_machine.travel(dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(
-            seconds=settings.ALERTS_CONFIRM_MAX_AGE + 1), tick=False):
+    with time_machine.travel(
+        dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=settings.ALERTS_CONFIRM_MAX_AGE + 1), tick=False
+    ):
         response = client.post(link_in(mailoutbox[0]))
     assert response.status_code == 400
     assert not Subscriber.objects.exists()

@@ -7,6 +7,7 @@ unsubscribing happens on GET: GET shows a button, POST acts.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -32,7 +33,15 @@ class SubscribeForm(forms.Form):
 
 
 def client_address(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is whatever the client says unless a trusted proxy sets it.
+    """Return the client's address for the rate limit.
+
+    A forwarding header is whatever the client says unless our own proxy sets it, so it is
+    read only when settings.ALERTS_CLIENT_IP_HEADER names it; the proxy appends last.
+    """
+    if settings.ALERTS_CLIENT_IP_HEADER:
+        forwarded = request.headers.get(settings.ALERTS_CLIENT_IP_HEADER, "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
 
 

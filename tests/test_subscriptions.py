@@ -112,6 +112,15 @@ def test_one_client_asking_too_often_is_refused(client, mailoutbox, settings):
     assert len(mailoutbox) == 4
 
 
+def test_behind_a_proxy_the_limit_counts_the_address_the_proxy_names(client, settings):
+    settings.ALERTS_SUBSCRIBE_LIMIT_PER_CLIENT = 1
+    settings.ALERTS_CLIENT_IP_HEADER = "X-Forwarded-For"
+    first = client.post(SUBSCRIBE, {"email": "a@example.org"}, headers={"X-Forwarded-For": "203.0.113.1"})
+    other = client.post(SUBSCRIBE, {"email": "b@example.org"}, headers={"X-Forwarded-For": "203.0.113.2"})
+    spoofed = client.post(SUBSCRIBE, {"email": "c@example.org"}, headers={"X-Forwarded-For": "1.2.3.4, 203.0.113.1"})
+    assert (first.status_code, other.status_code, spoofed.status_code) == (200, 200, 429)
+
+
 def test_one_address_gets_few_confirmations_a_day_and_the_same_answer(client, mailoutbox, settings):
     settings.ALERTS_SUBSCRIBE_LIMIT_PER_ADDRESS = 2
     answers = [

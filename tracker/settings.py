@@ -206,7 +206,10 @@ EMAIL_BACKEND = os.environ.get(
 ALERTS_FLAG_INTERVAL = env_int("ALERTS_FLAG_INTERVAL", 300)
 ALERTS_SEND_INTERVAL = env_int("ALERTS_SEND_INTERVAL", 60)
 # "Due soon" reminders, in days before the deadline in force ends (once each per deadline).
-ALERTS_REMINDER_DAYS = [int(day) for day in env_list("ALERTS_REMINDER_DAYS", ["7", "1"])]
+try:
+    ALERTS_REMINDER_DAYS = [int(day) for day in env_list("ALERTS_REMINDER_DAYS", ["7", "1"])]
+except ValueError:
+    raise ImproperlyConfigured("ALERTS_REMINDER_DAYS must be whole numbers of days, such as 7,1.") from None
 # Messages per SMTP connection, and how many attempts before a delivery is given up.
 ALERTS_BATCH_SIZE = env_int("ALERTS_BATCH_SIZE", 50)
 ALERTS_MAX_ATTEMPTS = env_int("ALERTS_MAX_ATTEMPTS", 6)
@@ -220,6 +223,10 @@ ALERTS_CLAIM_TIMEOUT = env_int("ALERTS_CLAIM_TIMEOUT", 900)
 ALERTS_CONFIRM_MAX_AGE = env_int("ALERTS_CONFIRM_MAX_AGE", 2 * 24 * 3600)
 ALERTS_SUBSCRIBE_LIMIT_PER_CLIENT = env_int("ALERTS_SUBSCRIBE_LIMIT_PER_CLIENT", 10)  # per hour
 ALERTS_SUBSCRIBE_LIMIT_PER_ADDRESS = env_int("ALERTS_SUBSCRIBE_LIMIT_PER_ADDRESS", 3)  # per day
+# Behind a reverse proxy every request comes from the proxy's address: name the header
+# the proxy sets to the client's address (such as X-Forwarded-For; its last entry is
+# used) so the per-client limit counts clients, not the proxy. Empty: REMOTE_ADDR.
+ALERTS_CLIENT_IP_HEADER = os.environ.get("ALERTS_CLIENT_IP_HEADER", "")
 
 # --- Celery ------------------------------------------------------------------
 # Acknowledge a task after it finishes, not when it starts: a task lost with a

@@ -1,6 +1,7 @@
 """Record deadline events (went overdue, fulfilled late, extended, ended, due soon) and
 send their alerts: the beat task's work, for those who run cron instead."""
 
+import argparse
 import datetime as dt
 
 from django.conf import settings
@@ -10,11 +11,18 @@ from django.utils import timezone
 from commitments import services
 
 
+def aware_datetime(value: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError("give the time with its UTC offset, such as 2020-11-25T21:00:00+00:00")
+    return moment
+
+
 class Command(BaseCommand):
     help = "Flag overdue and due-soon commitments as events, queue their alerts and send them."
 
     def add_arguments(self, parser):
-        parser.add_argument("--now", type=dt.datetime.fromisoformat, help="An aware ISO time, for replays.")
+        parser.add_argument("--now", type=aware_datetime, help="An ISO time with its offset, for replays.")
         parser.add_argument(
             "--no-alerts", action="store_true", help="Record events without alerting anyone (first run on old data)."
         )

@@ -41,8 +41,10 @@ def redis_port():
     """One port for the module: this process's Celery app publishes there (its producer
     pool keeps the first broker URL it sees), and every test starts its own Redis on it."""
     port = free_port()
+    previous = celery_app.conf.broker_url
     celery_app.conf.broker_url = f"redis://127.0.0.1:{port}/0"
-    return port
+    yield port
+    celery_app.conf.broker_url = previous
 
 
 @pytest.fixture

@@ -21,5 +21,5 @@ def test_the_tasks_acknowledge_late_and_retry_database_errors_with_backoff():
     for task in (tasks.flag_deadline_events, tasks.send_alerts):
         assert task.acks_late is True
         assert task.retry_backoff and task.max_retries == 5
-    assert app.conf.broker_url == settings.REDIS_URL
+    assert settings.CELERY_BROKER_URL == settings.REDIS_URL
     assert app.conf.task_reject_on_worker_lost is True

@@ -24,10 +24,16 @@ node_modules/.installed: package.json package-lock.json
 setup: $(VENV)/.installed
 
 run: export DEBUG ?= true
+# Flag every minute while trying it out (production default: every 5 minutes).
+run: export ALERTS_FLAG_INTERVAL ?= 60
 run: setup
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_agreement $(SEEDS)
+	@# Record the seed's past deadline events once, quietly, so the demo inbox only
+	@# receives what happens from now on.
+	$(BIN)/python manage.py flag_overdue --no-alerts
 	$(BIN)/python manage.py create_demo_monitor
+	$(BIN)/python manage.py create_demo_subscriber demo@example.org
 	$(BIN)/python manage.py rundev
 
 test: setup node_modules/.installed

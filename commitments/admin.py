@@ -540,3 +540,7 @@ admin.site.unregister(User)
 @admin.register(User)
 class AuditedUserAdmin(SimpleHistoryAdmin, UserAdmin):
     pass
+
+
+# The alerts' admin (events, deliveries, subscribers, monitors' opt-ins) registers itself.
+from . import alerts_admin  # noqa: E402,F401

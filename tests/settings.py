@@ -16,3 +16,12 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # Serve static files from the apps' folders without a collectstatic step.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# --- Alerts integration tests (issue 3) ---------------------------------------
+# The Celery worker that integration tests start is another process, so it cannot
+# see SQLite's default in-memory test database: put the test database in a file
+# (var/test-db.sqlite3). The worker gets its path from the test, via SQLITE_PATH.
+# With DATABASE_URL (PostgreSQL) the test database is already visible to others.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    (BASE_DIR / "var").mkdir(exist_ok=True)  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}  # noqa: F405

@@ -26,3 +26,19 @@ def test_each_request_is_logged_once_as_structured_fields(client, db, caplog):
     line = json.loads(JsonFormatter().format(records[0]))
     assert (line["method"], line["path"], line["status"]) == ("GET", "/admin/login/", response.status_code)
     assert isinstance(line["duration_ms"], float)
+
+
+def test_a_flagging_run_is_logged_with_its_counts_and_reported_by_health(client, db, caplog):
+    from django.core.management import call_command
+
+    with caplog.at_level(logging.INFO, logger="commitments.services"):
+        call_command("flag_overdue", "--no-send")
+
+    line = json.loads(JsonFormatter().format(next(r for r in caplog.records if getattr(r, "job", None))))
+    assert (line["job"], line["flagged"], line["queued"]) == ("flag_deadline_events", 0, 0)
+    beat = client.get("/healthz").json()["last_beat_run"]
+    assert beat["stale"] is False and beat["counts"] == {"flagged": 0, "queued": 0}
+
+
+def test_health_says_the_beat_is_stale_when_no_run_is_recorded(client, db):
+    assert client.get("/healthz").json()["last_beat_run"]["stale"] is True

@@ -4,6 +4,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 
@@ -26,6 +27,25 @@ def check_redis() -> str:
 CHECKS = {"database": check_database, "redis": check_redis}
 
 
+def last_beat_run() -> dict:
+    """Describe the flagging job's last run. Stale after three intervals: beat or the workers are down.
+
+    Reported, not failed on: a web process stays healthy while beat is down.
+    """
+    from commitments.models import JobRun
+
+    run = JobRun.objects.filter(name="flag_deadline_events").first()
+    if run is None:
+        return {"finished_at": None, "stale": True, "counts": {}}
+    age = (timezone.now() - run.finished_at).total_seconds()
+    return {
+        "finished_at": run.finished_at.isoformat(),
+        "seconds_ago": round(age),
+        "stale": age > 3 * settings.ALERTS_FLAG_INTERVAL,
+        "counts": run.counts,
+    }
+
+
 @never_cache
 def healthz(request):
     """Answer 200 with each check's result, or 503 naming what failed."""
@@ -36,4 +56,11 @@ def healthz(request):
         except Exception as error:  # any failure of a dependency is reported, not raised
             results[name] = f"error: {error.__class__.__name__}: {error}"
     healthy = all(result == "ok" for result in results.values())
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": results}, status=200 if healthy else 503)
+    try:
+        beat = last_beat_run()
+    except Exception as error:
+        beat = {"error": f"{error.__class__.__name__}: {error}"}
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": results, "last_beat_run": beat},
+        status=200 if healthy else 503,
+    )

@@ -252,3 +252,99 @@ LOGGING = {
     # django-axes logs every successful login at INFO; failures and lockouts are WARNING.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# =============================================================================
+# Alerts: overdue flagging, outbox, email transport (issue 3)
+# =============================================================================
+
+# Several processes (web, worker, beat, the flag_overdue command) write the same
+# SQLite file: take the write lock at BEGIN so two writers queue instead of
+# failing with "database is locked" on upgrade, and wait up to 20 s for it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+
+# --- Mail transport ----------------------------------------------------------
+# With EMAIL_HOST set, mail goes over SMTP; without it (the embedded default) each
+# message is written as an .eml file to MAIL_DIR (default var/mail/), where any
+# mail program opens it. EMAIL_BACKEND overrides both.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set at most one of EMAIL_USE_TLS (STARTTLS) and EMAIL_USE_SSL (implicit TLS).")
+# Every SMTP call is bounded: a hung mail server must not hold a worker forever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Ceasefire Tracker <alerts@localhost>")
+MAIL_DIR = Path(os.environ.get("MAIL_DIR", BASE_DIR / "var" / "mail"))
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "commitments.mail.EmlFileBackend",
+)
+
+# --- Flagging and sending ----------------------------------------------------
+# How often beat runs the flagging job, and the sender that drains the outbox
+# (which also picks up retries and rows that waited while Redis or a worker was down).
+ALERTS_FLAG_INTERVAL = env_int("ALERTS_FLAG_INTERVAL", 300)
+ALERTS_SEND_INTERVAL = env_int("ALERTS_SEND_INTERVAL", 60)
+# "Due soon" reminders, in days before the deadline in force ends (once each per deadline).
+try:
+    ALERTS_REMINDER_DAYS = [int(day) for day in env_list("ALERTS_REMINDER_DAYS", ["7", "1"])]
+except ValueError:
+    raise ImproperlyConfigured("ALERTS_REMINDER_DAYS must be whole numbers of days, such as 7,1.") from None
+# Messages per SMTP connection, and how many attempts before a delivery is given up.
+ALERTS_BATCH_SIZE = env_int("ALERTS_BATCH_SIZE", 50)
+ALERTS_MAX_ATTEMPTS = env_int("ALERTS_MAX_ATTEMPTS", 6)
+# First retry after this many seconds, doubling each attempt, capped at ALERTS_RETRY_MAX_DELAY.
+ALERTS_RETRY_DELAY = env_int("ALERTS_RETRY_DELAY", 60)
+ALERTS_RETRY_MAX_DELAY = env_int("ALERTS_RETRY_MAX_DELAY", 3600)
+# A sender that has held a claim this long crashed or was killed: others may take the rows.
+# Longer than a full batch can take (ALERTS_BATCH_SIZE x EMAIL_TIMEOUT).
+ALERTS_CLAIM_TIMEOUT = env_int("ALERTS_CLAIM_TIMEOUT", 900)
+# Public subscription page: confirmation links expire; requests are rate limited.
+ALERTS_CONFIRM_MAX_AGE = env_int("ALERTS_CONFIRM_MAX_AGE", 2 * 24 * 3600)
+ALERTS_SUBSCRIBE_LIMIT_PER_CLIENT = env_int("ALERTS_SUBSCRIBE_LIMIT_PER_CLIENT", 10)  # per hour
+ALERTS_SUBSCRIBE_LIMIT_PER_ADDRESS = env_int("ALERTS_SUBSCRIBE_LIMIT_PER_ADDRESS", 3)  # per day
+# Behind a reverse proxy every request comes from the proxy's address: name the header
+# the proxy sets to the client's address (such as X-Forwarded-For; its last entry is
+# used) so the per-client limit counts clients, not the proxy. Empty: REMOTE_ADDR.
+ALERTS_CLIENT_IP_HEADER = os.environ.get("ALERTS_CLIENT_IP_HEADER", "")
+
+# --- Celery ------------------------------------------------------------------
+# Acknowledge a task after it finishes, not when it starts: a task lost with a
+# killed worker is delivered again. Safe because both tasks are idempotent.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Take one message at a time, so a killed worker holds at most one unacknowledged task.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Nobody reads task results; the outcome is stored in the database.
+CELERY_TASK_IGNORE_RESULT = True
+# Bounded network calls to Redis: connecting, each socket operation, and publishing
+# (a publish while Redis is down fails within seconds; the outbox rows wait).
+CELERY_BROKER_CONNECTION_TIMEOUT = 5
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 5,
+    "socket_timeout": 10,
+    # An unacknowledged task (its worker died) is handed out again after this long.
+    "visibility_timeout": 3600,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 3, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+# A task that runs away is stopped (enforced by the prefork pool; --pool=solo cannot).
+CELERY_TASK_SOFT_TIME_LIMIT = 600
+CELERY_TASK_TIME_LIMIT = 660
+CELERY_BEAT_SCHEDULE = {
+    "flag-deadline-events": {
+        "task": "commitments.tasks.flag_deadline_events",
+        "schedule": ALERTS_FLAG_INTERVAL,
+        # A run queued while no worker listened is stale once the next one is due.
+        "options": {"expires": ALERTS_FLAG_INTERVAL},
+    },
+    "send-alerts": {
+        "task": "commitments.tasks.send_alerts",
+        "schedule": ALERTS_SEND_INTERVAL,
+        "options": {"expires": ALERTS_SEND_INTERVAL},
+    },
+}

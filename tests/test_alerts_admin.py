@@ -1,0 +1,47 @@
+"""Monitors opt in per agreement in the admin and see how each alert was delivered."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+import commitments.alerts_admin  # noqa: F401  (registers the alerts admin, as commitments/admin.py will)
+from commitments import services
+from commitments.models import MonitorSubscription
+from tests.alert_helpers import KALBAJAR_ENDS_AT, make_agreement, make_commitment, make_subscriber
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def monitor(django_user_model, client):
+    user = django_user_model.objects.create_user("anna", "anna@tracker.example", "x", is_staff=True)
+    user.groups.add(Group.objects.get(name="Monitors"))
+    client.force_login(user)
+    return user
+
+
+def test_the_admin_passes_the_system_checks():
+    call_command("check")
+
+
+def test_a_monitor_opts_in_for_an_agreement_as_themselves(monitor, client, django_user_model):
+    agreement = make_agreement()
+    other = django_user_model.objects.create_user("other", "other@tracker.example", "x", is_staff=True)
+    MonitorSubscription.objects.create(user=other, agreement=agreement)
+    response = client.post("/admin/commitments/monitorsubscription/add/", {"agreement": agreement.pk})
+    assert response.status_code == 302
+    assert MonitorSubscription.objects.filter(user=monitor, agreement=agreement).exists()
+    listing = client.get("/admin/commitments/monitorsubscription/")
+    assert [opt_in.user for opt_in in listing.context["cl"].result_list] == [monitor]
+
+
+def test_a_monitor_sees_the_delivery_status_of_alerts(monitor, client):
+    make_commitment()
+    make_subscriber()
+    services.flag_deadline_events(KALBAJAR_ENDS_AT)
+    services.send_pending_alerts(KALBAJAR_ENDS_AT)
+    response = client.get("/admin/commitments/alertdelivery/")
+    assert response.status_code == 200
+    assert [(d.to_email, d.status) for d in response.context["cl"].result_list] == [("reader@example.org", "sent")]
+    assert client.get("/admin/commitments/deadlineevent/").status_code == 200
+    assert client.post("/admin/commitments/alertdelivery/add/", {}).status_code == 403

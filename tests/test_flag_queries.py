@@ -1,0 +1,91 @@
+"""The flagging job's number of queries does not grow with the number of commitments.
+
+Reads, updates and the transaction are a fixed set of statements. Inserts are bulk:
+one statement per table on PostgreSQL; SQLite (Django caps a statement at 999 bound
+parameters) splits a large insert into statements of about 80 rows, which the
+second test accounts for explicitly.
+"""
+
+import datetime as dt
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from commitments import services
+from commitments.models import Commitment, DeadlineEvent, Status
+from tests.alert_helpers import (
+    KALBAJAR_ENDS_AT,
+    assess,
+    extend,
+    make_agreement,
+    make_commitment,
+    make_monitor,
+    make_party,
+    make_subscriber,
+)
+
+pytestmark = pytest.mark.django_db
+
+DAY = dt.timedelta(days=1)
+MAX_QUERIES = 17
+
+
+def build(size: int, django_user_model) -> None:
+    """`size` commitments for each state change, three recipients, one renewable term."""
+    agreement = make_agreement()
+    make_subscriber("everything@example.org")
+    make_subscriber("party@example.org", parties=[make_party()])
+    make_subscriber("elsewhere@example.org", agreements=[make_agreement("another-agreement")])
+    make_monitor(django_user_model, agreement=agreement)
+    make_commitment(
+        "renewable",
+        deadline=None,
+        deadline_kind=Commitment.DeadlineKind.RENEWABLE,
+        term_months=60,
+        notice_months=6,
+        number="4",
+    )
+    for number in range(size):
+        make_commitment(f"overdue-{number}")  # goes overdue
+        make_commitment(f"soon-{number}", deadline=dt.date(2020, 12, 2))  # due within 7 days
+        make_commitment(f"fulfilled-{number}", deadline=dt.date(2020, 11, 20))
+        make_commitment(f"extended-{number}", deadline=dt.date(2020, 11, 20))
+    services.flag_deadline_events(KALBAJAR_ENDS_AT - 2 * DAY)  # opens the 20 Nov episodes
+    for commitment in Commitment.objects.filter(code__startswith="fulfilled-"):
+        assess(commitment, Status.FULFILLED, dt.date(2020, 11, 23))
+    for commitment in Commitment.objects.filter(code__startswith="extended-"):
+        extend(commitment, dt.date(2020, 12, 10), decided_on=dt.date(2020, 11, 23))
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_flagging_runs_at_most_a_fixed_number_of_queries(size, django_user_model, django_assert_max_num_queries):
+    build(size, django_user_model)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        result = services.flag_deadline_events(KALBAJAR_ENDS_AT)
+    kinds = list(DeadlineEvent.objects.filter(detected_at=KALBAJAR_ENDS_AT).values_list("kind", flat=True))
+    assert sorted(set(kinds)) == ["due_soon", "extended", "fulfilled_late", "went_overdue"]
+    assert result.events == len(kinds) == 4 * size
+    assert result.deliveries == 4 * size * 3  # everything@, party@ and the monitor; not elsewhere@
+
+
+def queries_for(size: int, django_user_model) -> tuple[int, int]:
+    """Return (statements other than INSERT, INSERT statements) of one run over `size` of each."""
+    with transaction.atomic():
+        build(size, django_user_model)
+        with CaptureQueriesContext(connection) as captured:
+            services.flag_deadline_events(KALBAJAR_ENDS_AT)
+        transaction.set_rollback(True)
+    inserts = sum(1 for query in captured.captured_queries if query["sql"].startswith("INSERT"))
+    return len(captured) - inserts, inserts
+
+
+def test_only_the_insert_batches_grow_with_fifty_times_the_commitments(django_user_model):
+    small_other, small_inserts = queries_for(1, django_user_model)
+    large_other, large_inserts = queries_for(50, django_user_model)
+    assert large_other == small_other
+    if connection.vendor == "sqlite":
+        # 200 events (12 columns) and 600 deliveries (12 columns) at 999 parameters a statement.
+        assert (small_inserts, large_inserts) == (2, 3 + 8)
+    else:
+        assert large_inserts == small_inserts == 2

@@ -101,3 +101,149 @@ def time_callable(function: Callable[[], object], repeat: int = 1) -> float:
         function()
         best = min(best, time.perf_counter() - started)
     return best
+
+
+# --- The jobs ------------------------------------------------------------------------
+
+
+def add_job_commitments(total: int, just_overdue: int, now):
+    """Add `total` open commitments to a new agreement; `just_overdue` of them have a
+    deadline whose day ended at the last midnight (UTC) before `now`, the rest end in a
+    year. Returns that midnight. Written with one INSERT … SELECT (a million ORM objects
+    would take longer than everything measured)."""
+    import datetime as dt
+
+    from .models import Agreement, Provision
+
+    agreement = Agreement.objects.create(
+        slug="job-benchmark",
+        title="Job benchmark agreement",
+        signed_on=dt.date(2020, 1, 1),
+        time_zone="UTC",
+        entry_into_force=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+    )
+    provision = Provision.objects.create(agreement=agreement, number="1", position=1, text="Benchmark.")
+    ops = connection.ops
+    ended_day = now.astimezone(dt.UTC).date() - dt.timedelta(days=1)
+    ended = dt.datetime.combine(ended_day + dt.timedelta(days=1), dt.time(), dt.UTC)  # end_of_day(ended_day, UTC)
+    later_day = ended_day + dt.timedelta(days=365)
+    later = dt.datetime.combine(later_day + dt.timedelta(days=1), dt.time(), dt.UTC)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO commitments_commitment (provision_id, code, title, description, category, deadline_kind,"
+            " deadline_date, deadline_in_force, deadline_ends_at, current_status)"
+            " WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < %s)"
+            " SELECT %s, 'job-' || n, 'Job benchmark commitment ' || n, '', 'other', 'date',"
+            " CASE WHEN n <= %s THEN %s ELSE %s END, CASE WHEN n <= %s THEN %s ELSE %s END,"
+            " CASE WHEN n <= %s THEN %s ELSE %s END, 'not_started' FROM seq",
+            [
+                total,
+                provision.pk,
+                just_overdue,
+                ops.adapt_datefield_value(ended_day),
+                ops.adapt_datefield_value(later_day),
+                just_overdue,
+                ops.adapt_datefield_value(ended_day),
+                ops.adapt_datefield_value(later_day),
+                just_overdue,
+                ops.adapt_datetimefield_value(ended),
+                ops.adapt_datetimefield_value(later),
+            ],
+        )
+    return ended
+
+
+def time_plain_update(since, until) -> tuple[float, int]:
+    """Return the time of one SQL UPDATE of the commitments whose deadline ended in (since, until], and their number."""
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute(
+            "UPDATE commitments_commitment SET current_status = current_status"
+            " WHERE deadline_ends_at > %s AND deadline_ends_at <= %s",
+            [connection.ops.adapt_datetimefield_value(since), connection.ops.adapt_datetimefield_value(until)],
+        )
+        elapsed = time.perf_counter() - started
+        updated = cursor.rowcount
+    return elapsed, updated
+
+
+class CountingHandler:
+    """An aiosmtpd handler that accepts every message and counts connections and messages."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self.messages = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.connections += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages += 1
+        return "250 OK"
+
+
+def fan_out(count: int, now) -> dict:
+    """Queue `count` alerts about one event and send them all to a local SMTP server.
+
+    Returns the elapsed seconds, messages per second and SMTP connections used.
+    """
+    import datetime as dt
+
+    from aiosmtpd.controller import Controller
+    from django.core.mail import get_connection
+    from django.test.utils import override_settings
+
+    from . import services
+    from .models import AlertDelivery, Commitment, DeadlineEvent, Subscriber
+
+    commitment = Commitment.objects.filter(code="job-1").first() or Commitment.objects.first()
+    DeadlineEvent.objects.filter(commitment=commitment, offset_days=99).delete()  # an earlier run's
+    event = DeadlineEvent.objects.create(
+        commitment=commitment,
+        kind=DeadlineEvent.Kind.DUE_SOON,
+        deadline=dt.date(2099, 1, 1),
+        deadline_ends_at=dt.datetime(2099, 1, 2, tzinfo=dt.UTC),
+        occurred_at=now,
+        detected_at=now,
+        offset_days=99,
+        alerts_queued=True,
+    )
+    # Real subscribers (the synthetic data's): a delivery with no recipient is cancelled, not sent.
+    recipients = list(Subscriber.objects.order_by("pk").values_list("pk", "email")[:count])
+    AlertDelivery.objects.bulk_create(
+        [
+            AlertDelivery(event=event, subscriber_id=pk, to_email=email, created_at=now, next_attempt_at=now)
+            for pk, email in recipients
+        ],
+        batch_size=5000,
+    )
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = CountingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend"):
+            started = time.perf_counter()
+            sent = 0
+            while True:
+                connection_ = get_connection(host="127.0.0.1", port=port, timeout=10)
+                result = services.send_pending_alerts(now, connection=connection_)
+                sent += result.sent
+                if not result.claimed:
+                    break
+            elapsed = time.perf_counter() - started
+    finally:
+        controller.stop()
+    return {
+        "sent": sent,
+        "seconds": elapsed,
+        "per_second": sent / elapsed if elapsed else 0.0,
+        "connections": handler.connections,
+        "received": handler.messages,
+    }

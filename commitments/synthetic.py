@@ -31,6 +31,7 @@ from .models import (
     Source,
     Status,
     StatusUpdate,
+    Subscriber,
     add_months,
     end_of_day,
 )
@@ -48,6 +49,7 @@ class Scale:
     status_updates: int = 400_000
     parties: int = 300
     sources: int = 20_000
+    subscribers: int = 50_000
 
 
 def _no_progress(label: str, done: int, total: int) -> None:
@@ -248,6 +250,27 @@ def make_synthetic_data(scale: Scale, seed: int = 2020, progress: Progress = _no
                 )
         Claim.objects.bulk_create(claims, batch_size=BATCH)
 
+        # Confirmed subscribers, each following one to three agreements, some also a party
+        # or a category (never "other", which the benchmark's job data uses).
+        subscribers = [
+            Subscriber(
+                email=f"reader{n}@example.org",
+                confirmed_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+                categories=[rng.choice(Commitment.Category.values[:-1])] if rng.random() < 0.1 else [],
+            )
+            for n in range(scale.subscribers)
+        ]
+        _bulk(Subscriber, subscribers, "subscribers", progress, scale.subscribers, 0)
+        Followed = Subscriber.agreements.through
+        Followed.objects.bulk_create(
+            [
+                Followed(subscriber_id=subscriber.pk, agreement_id=agreement.pk)
+                for subscriber in subscribers
+                for agreement in rng.sample(agreements, min(len(agreements), rng.choice([1, 1, 2, 3])))
+            ],
+            batch_size=BATCH,
+        )
+
         # The denormalised status fields, as refresh_status() would set them.
         for commitment, agreement, _, _ in plan:
             commitment.current_status = latest.get(commitment.pk, (None, Status.NOT_ASSESSED))[1]
@@ -263,5 +286,6 @@ def make_synthetic_data(scale: Scale, seed: int = 2020, progress: Progress = _no
         "commitments": len(commitments),
         "status updates": len(updates),
         "claims": len(claims),
+        "subscribers": len(subscribers),
         "open commitments": sum(1 for c in commitments if c.current_status not in CLOSED_STATUSES),
     }

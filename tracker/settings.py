@@ -295,14 +295,14 @@ try:
 except ValueError:
     raise ImproperlyConfigured("ALERTS_REMINDER_DAYS must be whole numbers of days, such as 7,1.") from None
 # Messages per SMTP connection, and how many attempts before a delivery is given up.
-ALERTS_BATCH_SIZE = env_int("ALERTS_BATCH_SIZE", 50)
+ALERTS_BATCH_SIZE = env_int("ALERTS_BATCH_SIZE", 100)
 ALERTS_MAX_ATTEMPTS = env_int("ALERTS_MAX_ATTEMPTS", 6)
 # First retry after this many seconds, doubling each attempt, capped at ALERTS_RETRY_MAX_DELAY.
 ALERTS_RETRY_DELAY = env_int("ALERTS_RETRY_DELAY", 60)
 ALERTS_RETRY_MAX_DELAY = env_int("ALERTS_RETRY_MAX_DELAY", 3600)
 # A sender that has held a claim this long crashed or was killed: others may take the rows.
 # Longer than a full batch can take (ALERTS_BATCH_SIZE x EMAIL_TIMEOUT).
-ALERTS_CLAIM_TIMEOUT = env_int("ALERTS_CLAIM_TIMEOUT", 900)
+ALERTS_CLAIM_TIMEOUT = env_int("ALERTS_CLAIM_TIMEOUT", 1200)
 # Public subscription page: confirmation links expire; requests are rate limited.
 ALERTS_CONFIRM_MAX_AGE = env_int("ALERTS_CONFIRM_MAX_AGE", 2 * 24 * 3600)
 ALERTS_SUBSCRIBE_LIMIT_PER_CLIENT = env_int("ALERTS_SUBSCRIBE_LIMIT_PER_CLIENT", 10)  # per hour

@@ -26,8 +26,8 @@ from django.test.utils import override_settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from commitments import benchmark
-from commitments.models import Agreement, Commitment
+from commitments import benchmark, services
+from commitments.models import Agreement, Commitment, Subscriber
 from commitments.synthetic import Scale, make_synthetic_data
 
 LIST_FILTERS = "?category=territorial_handover&status=not_started&overdue=yes&sort=-deadline"
@@ -62,6 +62,13 @@ class Command(BaseCommand):
         parser.add_argument("--sources", type=int, default=defaults.sources)
         parser.add_argument("--repeat", type=int, default=60, help="requests per page for the timings")
         parser.add_argument("--load-seconds", type=int, default=15, help="duration of each wrk load run (0 skips)")
+        parser.add_argument(
+            "--job-commitments", type=int, default=1_000_000, help="commitments for the overdue job (0 skips)"
+        )
+        parser.add_argument("--job-overdue", type=int, default=10_000, help="how many of them just went overdue")
+        parser.add_argument(
+            "--fan-out", type=int, default=10_000, help="alerts to send to a local SMTP server (0 skips)"
+        )
         parser.add_argument("--output", help="also write the report to this file")
 
     def handle(self, *args, **options) -> None:
@@ -119,6 +126,10 @@ class Command(BaseCommand):
         self.report_plans()
         if options["load_seconds"]:
             self.report_load(options["load_seconds"])
+        if options["job_commitments"]:
+            self.report_overdue_job(options["job_commitments"], options["job_overdue"])
+        if options["fan_out"]:
+            self.report_fan_out(options["fan_out"])
 
         if options["output"]:
             Path(options["output"]).write_text("\n".join(self.lines) + "\n", encoding="utf-8")
@@ -207,6 +218,42 @@ class Command(BaseCommand):
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
+
+    def report_overdue_job(self, total: int, just_overdue: int) -> None:
+        now = timezone.now()
+        # Record what the synthetic data already has overdue, so the measured run finds only the new ones.
+        services.flag_deadline_events(now - dt.timedelta(hours=1), notify=False)
+        started = time.perf_counter()
+        ended = benchmark.add_job_commitments(total, just_overdue, now)
+        self.stderr.write(f"job data: {total:,} commitments in {time.perf_counter() - started:.0f} s")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        started = time.perf_counter()
+        result = services.flag_deadline_events(now)
+        job_seconds = time.perf_counter() - started
+        update_seconds, updated = benchmark.time_plain_update(ended - dt.timedelta(seconds=1), ended)
+        self.say(
+            f"Overdue job: {Commitment.objects.count():,} commitments, {just_overdue:,} of them just went overdue; "
+            f"{Subscriber.objects.count():,} confirmed subscribers to match (none follows these commitments)."
+        )
+        self.say("")
+        self.say("| | seconds | rows |")
+        self.say("|---|---:|---:|")
+        job = "flag_deadline_events: detect, record events, match recipients"
+        self.say(f"| {job} | {job_seconds:.2f} | {result.events:,} |")
+        self.say(f"| plain SQL UPDATE of the same rows | {update_seconds:.2f} | {updated:,} |")
+        self.say(f"| ratio | {job_seconds / update_seconds:.1f} | |")
+        self.say("")
+
+    def report_fan_out(self, count: int) -> None:
+        result = benchmark.fan_out(count, timezone.now())
+        self.say(
+            f"Alert fan-out: {result['sent']:,} emails (the SMTP server received {result['received']:,}) in "
+            f"{result['seconds']:.1f} s, {result['per_second']:.0f} messages/s, over {result['connections']} SMTP "
+            f"connections (batches of {settings.ALERTS_BATCH_SIZE})."
+        )
+        self.say("")
 
     def wait_for_port(self, port: int, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout

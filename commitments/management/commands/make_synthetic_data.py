@@ -16,6 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--status-updates", type=int, default=defaults.status_updates)
         parser.add_argument("--parties", type=int, default=defaults.parties)
         parser.add_argument("--sources", type=int, default=defaults.sources)
+        parser.add_argument("--subscribers", type=int, default=defaults.subscribers)
         parser.add_argument("--seed", type=int, default=2020, help="random seed: the same seed makes the same data")
 
     def handle(self, *args, **options) -> None:
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             status_updates=options["status_updates"],
             parties=options["parties"],
             sources=options["sources"],
+            subscribers=options["subscribers"],
         )
         started = time.monotonic()
 

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SEEDS := $(wildcard seeds/*.yaml)
 
-.PHONY: run test lint setup
+.PHONY: run test lint setup bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +43,7 @@ test: setup node_modules/.installed
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Benchmarks on SQLite and PostgreSQL (README, "Benchmarks"); takes about 20 minutes.
+bench: setup
+	bin/bench $(ARGS)

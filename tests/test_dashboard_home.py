@@ -109,3 +109,16 @@ def test_a_commitment_violated_after_being_fulfilled_counts_as_violated(client):
 
     assert figures(agreement)["fulfilled"] == 1
     assert figures(agreement)["violated"] == 1
+
+
+def test_the_home_page_lists_ten_overdue_commitments_and_links_to_all_of_them(client, make_commitment):
+    import datetime as dt
+
+    for _ in range(12):
+        make_commitment("date", deadline_date=dt.date(2020, 11, 20))
+
+    response = client.get("/")
+
+    assert len(response.context["overdue_now"]) == 10
+    assert response.context["overdue_total"] == 12
+    assert "All 12 overdue commitments" in response.content.decode()

@@ -375,7 +375,8 @@ class Commitment(models.Model):
     title = models.CharField(max_length=200, help_text=_("Short name: 'Return of the Kalbajar district'."))
     description = models.TextField(help_text=_("Who must do what, in the tracker's words."))
     responsible_parties = models.ManyToManyField(Party, related_name="commitments")
-    category = models.CharField(max_length=32, choices=Category.choices)
+    # Indexed for the dashboard's category filter.
+    category = models.CharField(max_length=32, choices=Category.choices, db_index=True)
 
     deadline_kind = models.CharField(max_length=16, choices=DeadlineKind.choices)
     deadline_date = models.DateField(

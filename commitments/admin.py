@@ -22,6 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_scope import AgreementScopedMixin
 from .models import (
     Agreement,
     AgreementText,
@@ -34,42 +35,6 @@ from .models import (
     Source,
     StatusUpdate,
 )
-
-# Where each model finds its agreement, for limiting monitors to their agreements.
-AGREEMENT_PATHS = {
-    Agreement: "",
-    AgreementText: "agreement",
-    Provision: "agreement",
-    Commitment: "provision__agreement",
-    DeadlineChange: "commitment__provision__agreement",
-    StatusUpdate: "commitment__provision__agreement",
-    Evidence: "status_update__commitment__provision__agreement",
-    Claim: "commitment__provision__agreement",
-}
-
-
-def visible_to(queryset, request):
-    """Return `queryset` limited to the agreements the requesting user may monitor."""
-    path = AGREEMENT_PATHS.get(queryset.model)
-    if path is None:
-        return queryset  # parties and sources are shared by all agreements
-    agreements = Agreement.objects.visible_to(request.user)
-    return queryset.filter(**{f"{path}__in" if path else "pk__in": agreements.values("pk")})
-
-
-class AgreementScopedMixin:
-    """Monitors see and change only the agreements they are assigned to, everywhere in the
-    admin: lists, change pages, autocomplete (which asks the target's get_queryset) and
-    the choices of every foreign key and inline."""
-
-    def get_queryset(self, request):
-        return visible_to(super().get_queryset(request), request)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and hasattr(field, "queryset"):
-            field.queryset = visible_to(field.queryset, request)
-        return field
 
 
 class AppendOnlyMixin:

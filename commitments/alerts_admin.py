@@ -5,11 +5,12 @@ Registered with @admin.register on import; commitments/admin.py imports this mod
 
 from django.contrib import admin
 
+from .admin_scope import AgreementScopedMixin
 from .models import AlertDelivery, DeadlineEvent, MonitorSubscription, Subscriber
 
 
 @admin.register(MonitorSubscription)
-class MonitorSubscriptionAdmin(admin.ModelAdmin):
+class MonitorSubscriptionAdmin(AgreementScopedMixin, admin.ModelAdmin):
     """A monitor sees and manages only their own opt-ins; superusers see everyone's."""
 
     list_display = ["agreement", "user", "created_at"]
@@ -28,7 +29,7 @@ class MonitorSubscriptionAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(AgreementScopedMixin, admin.ModelAdmin):
     """Rows written by the flagging job and the sender; people only read them."""
 
     def has_add_permission(self, request):
@@ -38,7 +39,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class AlertDeliveryInline(admin.TabularInline):
+class AlertDeliveryInline(AgreementScopedMixin, admin.TabularInline):
     model = AlertDelivery
     fields = ["to_email", "status", "attempts", "sent_at", "next_attempt_at", "last_error"]
     readonly_fields = fields

@@ -26,6 +26,7 @@ def test_the_admin_passes_the_system_checks():
 
 def test_a_monitor_opts_in_for_an_agreement_as_themselves(monitor, client, django_user_model):
     agreement = make_agreement()
+    agreement.monitors.add(monitor)  # monitors opt in only to the agreements they are assigned
     other = django_user_model.objects.create_user("other", "other@tracker.example", "x", is_staff=True)
     MonitorSubscription.objects.create(user=other, agreement=agreement)
     response = client.post("/admin/commitments/monitorsubscription/add/", {"agreement": agreement.pk})
@@ -36,7 +37,7 @@ def test_a_monitor_opts_in_for_an_agreement_as_themselves(monitor, client, djang
 
 
 def test_a_monitor_sees_the_delivery_status_of_alerts(monitor, client):
-    make_commitment()
+    make_commitment().provision.agreement.monitors.add(monitor)
     make_subscriber()
     services.flag_deadline_events(KALBAJAR_ENDS_AT)
     services.send_pending_alerts(KALBAJAR_ENDS_AT)

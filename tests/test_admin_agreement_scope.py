@@ -151,17 +151,29 @@ def test_a_monitor_who_adds_an_agreement_is_assigned_to_it(limited_client, armen
     assert list(new.monitors.values_list("username", flat=True)) == ["limited"]
 
 
-def test_a_monitor_sees_only_the_alerts_of_assigned_agreements_and_opts_in_only_to_them(limited_client, agreement, other_agreement, mine, theirs):
+def test_a_monitor_sees_only_the_alerts_of_assigned_agreements_and_opts_in_only_to_them(
+    limited_client, agreement, other_agreement, mine, theirs
+):
     from commitments.models import DeadlineEvent
 
     now = MOSCOW_ENTRY_INTO_FORCE
     for commitment in (mine, theirs):
         DeadlineEvent.objects.create(
-            commitment=commitment, kind="due_soon", deadline=dt.date(2021, 1, 1), deadline_ends_at=now, occurred_at=now, detected_at=now
+            commitment=commitment,
+            kind="due_soon",
+            deadline=dt.date(2021, 1, 1),
+            deadline_ends_at=now,
+            occurred_at=now,
+            detected_at=now,
         )
 
     events = limited_client.get(reverse("admin:commitments_deadlineevent_changelist")).context["cl"].result_list
-    opt_in_choices = limited_client.get(reverse("admin:commitments_monitorsubscription_add")).context["adminform"].form.fields["agreement"].queryset
+    opt_in_choices = (
+        limited_client.get(reverse("admin:commitments_monitorsubscription_add"))
+        .context["adminform"]
+        .form.fields["agreement"]
+        .queryset
+    )
 
     assert [event.commitment for event in events] == [mine]
     assert list(opt_in_choices) == [agreement]

@@ -60,6 +60,7 @@ class Command(BaseCommand):
         parser.add_argument("--status-updates", type=int, default=defaults.status_updates)
         parser.add_argument("--agreements", type=int, default=defaults.agreements)
         parser.add_argument("--sources", type=int, default=defaults.sources)
+        parser.add_argument("--subscribers", type=int, default=defaults.subscribers)
         parser.add_argument("--repeat", type=int, default=60, help="requests per page for the timings")
         parser.add_argument("--load-seconds", type=int, default=15, help="duration of each wrk load run (0 skips)")
         parser.add_argument(
@@ -95,6 +96,7 @@ class Command(BaseCommand):
                 commitments=options["commitments"],
                 status_updates=options["status_updates"],
                 sources=options["sources"],
+                subscribers=options["subscribers"],
             )
             started = time.perf_counter()
             counts = make_synthetic_data(scale)

@@ -7,6 +7,9 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .models import Agreement, Commitment, CommitmentQuerySet, Party, Status
@@ -16,6 +19,24 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+class FastSelect(forms.Select):
+    """Django's <select>, with its options written in Python: the list's agreement and party
+    menus hold hundreds of options, and a template per option made the page slow."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
+                for _, group, _ in widget["optgroups"]
+                for option in group
+            ),
+        )
+        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options)
 
 
 class CommitmentFilter(django_filters.FilterSet):
@@ -28,6 +49,7 @@ class CommitmentFilter(django_filters.FilterSet):
         to_field_name="slug",
         queryset=Agreement.objects.all(),
         empty_label=_("All agreements"),
+        widget=FastSelect,
     )
     party = django_filters.ModelChoiceFilter(
         label=_("Responsible party"),
@@ -35,6 +57,7 @@ class CommitmentFilter(django_filters.FilterSet):
         to_field_name="slug",
         queryset=Party.objects.filter(commitments__isnull=False).distinct(),
         empty_label=_("All parties"),
+        widget=FastSelect,
     )
     category = django_filters.ChoiceFilter(
         label=_("Category"), choices=Commitment.Category.choices, empty_label=_("All categories")

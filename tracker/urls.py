@@ -6,5 +6,6 @@ from .health import healthz
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("api/", include("commitments.api.urls")),
     path("", include("commitments.urls")),
 ]

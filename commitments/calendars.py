@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from .exports import invalid_filters_response, commitments_for_open_data, filter_commitments
+from .exports import commitments_for_open_data, filter_commitments, invalid_filters_response
 from .http import conditional
 from .models import Agreement, Commitment, end_of_day, local_date
 

@@ -118,6 +118,16 @@ class CommitmentFilter(django_filters.FilterSet):
 # --- The API's other lists: narrow by agreement, commitment or party -----------------
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a whole number within the range of the database's id columns (a larger one is
+    refused as invalid input, not passed to the database, which would fail on it)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
+
+
 class ProvisionFilter(django_filters.FilterSet):
     agreement = django_filters.CharFilter(label=_("Agreement"), field_name="agreement__slug")
 
@@ -128,7 +138,7 @@ class ProvisionFilter(django_filters.FilterSet):
 
 class StatusUpdateFilter(django_filters.FilterSet):
     agreement = django_filters.CharFilter(label=_("Agreement"), field_name="commitment__provision__agreement__slug")
-    commitment = django_filters.NumberFilter(label=_("Commitment"), field_name="commitment_id")
+    commitment = IdFilter(label=_("Commitment"), field_name="commitment_id")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
 
     class Meta:
@@ -138,7 +148,7 @@ class StatusUpdateFilter(django_filters.FilterSet):
 
 class ClaimFilter(django_filters.FilterSet):
     agreement = django_filters.CharFilter(label=_("Agreement"), field_name="commitment__provision__agreement__slug")
-    commitment = django_filters.NumberFilter(label=_("Commitment"), field_name="commitment_id")
+    commitment = IdFilter(label=_("Commitment"), field_name="commitment_id")
     party = django_filters.CharFilter(label=_("Party"), field_name="party__slug")
     position = django_filters.ChoiceFilter(label=_("Position"), choices=Claim.Position.choices)
 

@@ -95,6 +95,7 @@ def conditional(time_dependent: bool) -> Callable:
 
     `time_dependent` views show states that change with the clock (overdue, days overdue).
     """
+
     def etag(request: HttpRequest, *args, **kwargs) -> str:
         return current_etag(request, timezone.now() if time_dependent else None)
 

@@ -55,9 +55,10 @@ def test_a_commitment_shows_its_deadline_history_and_derived_states(client):
     assert kalbajar["original_deadline"] == "2020-11-15"
     assert kalbajar["deadline_in_force"] == "2020-11-25"
     assert kalbajar["deadline_ends_at"] == "2020-11-25T21:00:00Z"  # midnight in Moscow
-    assert [(c["previous_deadline"], c["new_deadline"], c["requested_by"], c["agreed_by"]) for c in kalbajar["deadline_changes"]] == [
-        ("2020-11-15", "2020-11-25", "armenia", ["azerbaijan"])
-    ]
+    assert [
+        (c["previous_deadline"], c["new_deadline"], c["requested_by"], c["agreed_by"])
+        for c in kalbajar["deadline_changes"]
+    ] == [("2020-11-15", "2020-11-25", "armenia", ["azerbaijan"])]
     assert (kalbajar["current_status"], kalbajar["is_overdue"], kalbajar["days_late"]) == ("fulfilled", False, None)
     assert (route["is_overdue"], route["days_overdue"]) == (True, 52)  # 36 months from 10 Nov 2020
     assert prisoners["is_disputed"] is True

@@ -58,7 +58,7 @@ def test_armenian_azerbaijani_and_russian_names_survive(client):
 @pytest.mark.parametrize(
     "title",
     [
-        "=HYPERLINK(\"http://evil.example\",\"click\")",
+        '=HYPERLINK("http://evil.example","click")',
         "+1+cmd|' /C calc'!A0",
         "-2+3",
         "@SUM(A1:A2)",

@@ -31,7 +31,10 @@ def test_the_site_feed_has_every_status_update_and_claim(client):
     ids = [entry.id for entry in feed.entries]
     assert len(set(ids)) == 5 and all(i.startswith("tag:") for i in ids)
     newest = feed.entries[0]
-    assert newest.title == "Exchange of prisoners and bodies: Ara Ayvazian, Armenian foreign minister — Says it has not begun"
+    assert (
+        newest.title
+        == "Exchange of prisoners and bodies: Ara Ayvazian, Armenian foreign minister — Says it has not begun"
+    )
     assert newest.link.endswith(data.prisoners.get_absolute_url())
     assert newest.author == "Republic of Armenia"
     recorded = [entry.updated_parsed for entry in feed.entries]
@@ -64,7 +67,15 @@ def test_the_agreement_and_commitment_feeds_hold_only_their_own_entries(client):
 
 def test_a_new_claim_is_the_first_entry(client):
     data = karabakh_like()
-    add_claim(data.kalbajar, data.azerbaijan, "İlham Əliyev", dt.date(2020, 11, 25), Claim.Position.KEPT, data.tass, "Kəlbəcər azad olundu")
+    add_claim(
+        data.kalbajar,
+        data.azerbaijan,
+        "İlham Əliyev",
+        dt.date(2020, 11, 25),
+        Claim.Position.KEPT,
+        data.tass,
+        "Kəlbəcər azad olundu",
+    )
 
     first = parse(client, f"/commitments/{data.kalbajar.pk}/feed.atom").entries[0]
 

@@ -200,7 +200,17 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = StatusUpdate
-        fields = ["id", "commitment", "status", "as_of", "summary", "corrects", "is_corrected", "recorded_at", "evidence"]
+        fields = [
+            "id",
+            "commitment",
+            "status",
+            "as_of",
+            "summary",
+            "corrects",
+            "is_corrected",
+            "recorded_at",
+            "evidence",
+        ]
 
 
 class ClaimSerializer(serializers.ModelSerializer):

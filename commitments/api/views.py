@@ -10,9 +10,9 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import viewsets
 
+from ..exports import commitments_for_open_data
 from ..filters import ClaimFilter, CommitmentFilter, ProvisionFilter, SourceFilter, StatusUpdateFilter
 from ..http import current_etag
-from ..exports import commitments_for_open_data
 from ..models import Agreement, Claim, Evidence, Provision, Source, StatusUpdate
 from . import serializers
 from .pagination import Pagination
@@ -69,8 +69,10 @@ class AgreementViewSet(ReadOnlyViewSet):
 class ProvisionViewSet(ReadOnlyViewSet):
     """Numbered points of the agreements, with the ids of their commitments."""
 
-    queryset = Provision.objects.select_related("agreement").prefetch_related("commitments").order_by(
-        "agreement__signed_on", "agreement__slug", "position", "id"
+    queryset = (
+        Provision.objects.select_related("agreement")
+        .prefetch_related("commitments")
+        .order_by("agreement__signed_on", "agreement__slug", "position", "id")
     )
     serializer_class = serializers.ProvisionSerializer
     filterset_class = ProvisionFilter

@@ -33,3 +33,12 @@ def test_the_client_may_ask_again_when_the_minute_is_over(client):
 @override_settings(API_THROTTLE_RATE="")
 def test_an_empty_rate_turns_the_limit_off(client):
     assert {client.get("/api/sources/").status_code for _ in range(20)} == {200}
+
+
+def test_a_malformed_rate_stops_start_up_naming_the_variable():
+    from tests.test_settings_from_environment import start
+
+    result = start(SECRET_KEY="k", API_THROTTLE_RATE="lots")
+
+    assert result.returncode != 0
+    assert "API_THROTTLE_RATE must look like 120/minute" in result.stderr

@@ -6,6 +6,7 @@ A bad value stops start-up with a message naming the variable.
 """
 
 import os
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -183,7 +184,12 @@ INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar
 # Requests per client address to the API (/api/...), such as 120/minute; empty turns the
 # limit off. Counted in the default cache, which is per process: with N gunicorn workers a
 # client can make up to N times the rate.
-API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "120/minute")
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "120/minute").strip()
+if API_THROTTLE_RATE and not re.fullmatch(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)", API_THROTTLE_RATE):
+    raise ImproperlyConfigured(f"API_THROTTLE_RATE must look like 120/minute (got {API_THROTTLE_RATE!r}).")
+# Behind N proxies that append to X-Forwarded-For, the client is the Nth address from the
+# right; with 0, the client is REMOTE_ADDR (so behind a proxy all clients would share one limit).
+API_NUM_PROXIES = env_int("API_NUM_PROXIES", 0)
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50)
 
 REST_FRAMEWORK = {
@@ -196,6 +202,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["commitments.api.throttling.ApiRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "commitments.api.pagination.Pagination",
     "PAGE_SIZE": API_PAGE_SIZE,
+    "NUM_PROXIES": API_NUM_PROXIES,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {

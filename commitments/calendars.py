@@ -5,16 +5,18 @@ time zone (the day ends at midnight there). An event's UID never changes, and it
 SEQUENCE is the number of agreed deadline changes, so a calendar app that subscribed
 moves the event when a deadline is extended instead of adding a second one. Renewable
 mandates get, for each term up to the one after the current, the last day to give
-notice and the day the term expires.
+notice and the day the term expires; once a mandate has ended (or is fulfilled), none
+after the date of that assessment.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -23,7 +25,15 @@ from icalendar import Calendar, Event
 
 from .exports import commitments_for_open_data, filter_commitments, invalid_filters_response
 from .http import conditional
-from .models import Agreement, Commitment, end_of_day, local_date
+from .models import (
+    CLOSED_STATUSES,
+    Agreement,
+    Commitment,
+    CommitmentQuerySet,
+    StatusUpdate,
+    end_of_day,
+    local_date,
+)
 
 ONE_DAY = dt.timedelta(days=1)
 REFRESH_INTERVAL = dt.timedelta(hours=6)  # how often subscribed apps should fetch again (also X-PUBLISHED-TTL)
@@ -101,8 +111,10 @@ def commitment_events(commitment: Commitment, request: HttpRequest, today: dt.da
         yield event
 
     if commitment.deadline_kind == Commitment.DeadlineKind.RENEWABLE and commitment.term_months:
+        # A deadline stops applying once a commitment is fulfilled or ended.
+        closed_on = commitment.status_as_of if commitment.current_status in CLOSED_STATUSES else None
         for number, expiry, notice in terms(commitment, today):
-            if notice:
+            if notice and not (closed_on and notice > closed_on):
                 event = all_day_event(
                     f"commitment-{commitment.pk}-term-{number}-notice",
                     notice,
@@ -120,6 +132,8 @@ def commitment_events(commitment: Commitment, request: HttpRequest, today: dt.da
                 )
                 event.add("sequence", 0)
                 yield event
+            if closed_on and expiry > closed_on:
+                return
             event = all_day_event(
                 f"commitment-{commitment.pk}-term-{number}-expiry",
                 expiry,
@@ -133,7 +147,7 @@ def commitment_events(commitment: Commitment, request: HttpRequest, today: dt.da
 
 
 def calendar_response(
-    commitments: Iterable[Commitment], request: HttpRequest, name: str, zone: str | None, filename: str
+    commitments: CommitmentQuerySet, request: HttpRequest, name: str, zone: str | None, filename: str
 ) -> HttpResponse:
     now = timezone.now()
     calendar = Calendar()
@@ -145,7 +159,9 @@ def calendar_response(
         calendar.add("x-wr-timezone", zone)
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT6H")
-    for commitment in commitments:
+    # The date of the current assessment: when a closed commitment was closed.
+    current_as_of = StatusUpdate.objects.current().filter(commitment=OuterRef("pk")).values("as_of")[:1]
+    for commitment in commitments.annotate(status_as_of=Subquery(current_as_of)):
         for event in commitment_events(commitment, request, local_date(now, commitment.agreement.tz)):
             calendar.add_component(event)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")

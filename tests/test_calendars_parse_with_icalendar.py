@@ -9,8 +9,8 @@ import pytest
 import time_machine
 from icalendar import Calendar
 
-from commitments.models import Commitment, DeadlineChange
-from tests.dashboard_factories import karabakh_like, make_commitment, make_provision
+from commitments.models import Commitment, DeadlineChange, Status
+from tests.dashboard_factories import add_status, karabakh_like, make_commitment, make_provision
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +94,29 @@ def test_a_renewable_mandate_brings_its_notice_deadlines_and_term_ends(client):
     assert found[f"commitment-{mandate.pk}-term-2-notice@127.0.0.1"]["summary"] == (
         "Last day to give notice: Peacekeeping mandate"
     )
+
+
+@time_machine.travel(dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC), tick=False)
+def test_a_mandate_that_ended_early_has_no_notice_deadlines_or_term_ends_after_it_ended(client):
+    data = karabakh_like()
+    mandate = make_commitment(
+        make_provision(data.agreement, "4"),
+        [data.russia],
+        "Peacekeeping mandate",
+        deadline_kind=Commitment.DeadlineKind.RENEWABLE,
+        term_months=12,
+        notice_months=6,
+    )
+    add_status(mandate, Status.ENDED, dt.date(2022, 8, 1), data.tass, "The contingent left.")
+
+    found = events(client, f"/agreements/{data.agreement.slug}/deadlines.ics")
+
+    # Terms end each 10 November; the second one's notice deadline (10 May 2022) came before the end.
+    assert {uid: e["start"] for uid, e in found.items() if uid.startswith(f"commitment-{mandate.pk}-")} == {
+        f"commitment-{mandate.pk}-term-1-notice@127.0.0.1": dt.date(2021, 5, 10),
+        f"commitment-{mandate.pk}-term-1-expiry@127.0.0.1": dt.date(2021, 11, 10),
+        f"commitment-{mandate.pk}-term-2-notice@127.0.0.1": dt.date(2022, 5, 10),
+    }
 
 
 def test_the_filtered_calendar_has_the_filtered_lists_deadlines(client):

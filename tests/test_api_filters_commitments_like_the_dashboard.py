@@ -86,3 +86,10 @@ def test_lists_are_paginated(client):
     assert len(first["results"]) == 3
     assert len(second["results"]) == 1
     assert second["next"] is None
+
+
+@pytest.mark.parametrize("path", ["/api/agreements/a%00b/", "/api/agreements/статья/", "/api/commitments/1%00/"])
+def test_an_address_that_cannot_name_a_record_is_a_404(client, path):
+    karabakh_like()
+
+    assert client.get(path).status_code == 404

@@ -8,7 +8,9 @@ shrinking phase, so each operation takes a few seconds at most.
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
@@ -53,3 +55,10 @@ def test_every_api_operation_answers_within_its_schema(settings_override, method
 @pytest.fixture
 def settings_override(settings):
     settings.API_THROTTLE_RATE = ""  # the fuzzer sends far more requests than a client may
+    # Requests go to the WSGI app, whose request signals would close the test's database
+    # connection, transaction and all, on PostgreSQL; Django's test client unhooks them too.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)

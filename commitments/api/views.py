@@ -64,6 +64,8 @@ class AgreementViewSet(ReadOnlyViewSet):
     queryset = Agreement.objects.prefetch_related("signatories", "texts").order_by("-signed_on", "slug")
     serializer_class = serializers.AgreementSerializer
     lookup_field = "slug"
+    # Only what a slug can hold: anything else (a NUL byte breaks PostgreSQL) is not an address here.
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
 
 
 class ProvisionViewSet(ReadOnlyViewSet):

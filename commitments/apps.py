@@ -5,8 +5,3 @@ class CommitmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "commitments"
     verbose_name = "Ceasefire commitments"
-
-    def ready(self) -> None:
-        from .page_cache import connect_signals
-
-        connect_signals()

@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agreement, Commitment, CommitmentQuerySet, Party, Status
+from .models import Agreement, Claim, Commitment, CommitmentQuerySet, Party, Provision, Source, Status, StatusUpdate
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -136,3 +136,54 @@ class CommitmentFilter(django_filters.FilterSet):
         if value == "yes":
             return queryset.disputed()
         return queryset.exclude(pk__in=Commitment.objects.disputed().values("pk"))
+
+
+# --- The API's other lists: narrow by agreement, commitment or party -----------------
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a whole number within the range of the database's id columns (a larger one is
+    refused as invalid input, not passed to the database, which would fail on it)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
+
+
+class ProvisionFilter(django_filters.FilterSet):
+    agreement = django_filters.CharFilter(label=_("Agreement"), field_name="agreement__slug")
+
+    class Meta:
+        model = Provision
+        fields: list[str] = []
+
+
+class StatusUpdateFilter(django_filters.FilterSet):
+    agreement = django_filters.CharFilter(label=_("Agreement"), field_name="commitment__provision__agreement__slug")
+    commitment = IdFilter(label=_("Commitment"), field_name="commitment_id")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+
+    class Meta:
+        model = StatusUpdate
+        fields: list[str] = []
+
+
+class ClaimFilter(django_filters.FilterSet):
+    agreement = django_filters.CharFilter(label=_("Agreement"), field_name="commitment__provision__agreement__slug")
+    commitment = IdFilter(label=_("Commitment"), field_name="commitment_id")
+    party = django_filters.CharFilter(label=_("Party"), field_name="party__slug")
+    position = django_filters.ChoiceFilter(label=_("Position"), choices=Claim.Position.choices)
+
+    class Meta:
+        model = Claim
+        fields: list[str] = []
+
+
+class SourceFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Source.Kind.choices)
+    language = django_filters.CharFilter(label=_("Language"))
+
+    class Meta:
+        model = Source
+        fields: list[str] = []

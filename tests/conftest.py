@@ -92,3 +92,16 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def monitors_group(db):
+    """Return the "Monitors" group, made again by its migration's code if a transactional test flushed it."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    migration = importlib.import_module("commitments.migrations.0002_monitors_group")
+    migration.create_monitors_group(apps, None)
+    return Group.objects.get(name=migration.MONITORS)

@@ -6,6 +6,7 @@ A bad value stops start-up with a message naming the variable.
 """
 
 import os
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -192,6 +193,52 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+
+# --- Open data: API, exports, feeds, calendars (issue 5) ---------------------------
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar"]
+
+# Requests per client address to the API (/api/...), such as 120/minute; empty turns the
+# limit off. Counted in the default cache, which is per process: with N gunicorn workers a
+# client can make up to N times the rate.
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "120/minute").strip()
+if API_THROTTLE_RATE and not re.fullmatch(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)", API_THROTTLE_RATE):
+    raise ImproperlyConfigured(f"API_THROTTLE_RATE must look like 120/minute (got {API_THROTTLE_RATE!r}).")
+# Behind N proxies that append to X-Forwarded-For, the client is the Nth address from the
+# right; with 0, the client is REMOTE_ADDR (so behind a proxy all clients would share one limit).
+API_NUM_PROXIES = env_int("API_NUM_PROXIES", 0)
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50)
+
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    # Read-only and public: no sessions, no CSRF, nothing to authenticate.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": ["commitments.api.throttling.ApiRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "commitments.api.pagination.Pagination",
+    "PAGE_SIZE": API_PAGE_SIZE,
+    "NUM_PROXIES": API_NUM_PROXIES,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Ceasefire Tracker API",
+    "DESCRIPTION": (
+        "Read-only data of the Ceasefire Tracker: agreements, their provisions and commitments "
+        "(with deadlines, agreed deadline changes and derived states such as overdue), the "
+        "monitors' status updates with their evidence, the parties' claims, and the sources. "
+        "Every answer carries an ETag; send it back in If-None-Match to get 304 Not Modified. "
+        "Too many requests get 429 with Retry-After."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the drf-spectacular-sidecar package: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The assessment scale appears as status, current_status and a filter: one enum for all.
+    "ENUM_NAME_OVERRIDES": {"AssessmentStatusEnum": "commitments.models.Status"},
+}
 
 # --- Security -------------------------------------------------------------------
 # Behind a TLS-terminating proxy (docker-compose, a load balancer), trust its

@@ -6,6 +6,7 @@ from .health import healthz
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("api/", include("commitments.api.urls")),
     path("", include("commitments.urls")),
     path("", include("commitments.subscription_urls")),
 ]

@@ -4,7 +4,7 @@ site's own Content-Security-Policy (django-csp, no unsafe-inline): the autocompl
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
 from commitments.models import Agreement, Commitment, Party, Provision, Source, StatusUpdate
 from tests.browser.conftest import screenshot
@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def kalbajar():
+def kalbajar(monitors_group):
     agreement = Agreement.objects.create(
         slug="statement",
         title="Trilateral statement",
@@ -40,7 +40,7 @@ def kalbajar():
         kind="news_report",
     )
     monitor = User.objects.create_user("monitor", password="a-long-demo-password", is_staff=True)
-    monitor.groups.add(Group.objects.get(name="Monitors"))
+    monitor.groups.add(monitors_group)
     agreement.monitors.add(monitor)
     return commitment
 

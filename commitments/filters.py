@@ -6,7 +6,7 @@ import datetime as dt
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -37,6 +37,17 @@ class FastSelect(forms.Select):
             ),
         )
         return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options)
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Sorting that lists commitments with no deadline last in either direction
+    (PostgreSQL would put them first when sorting newest first, SQLite last)."""
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        descending = value.startswith("-")
+        expression = F(value.lstrip("-"))
+        return expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
 
 
 class CommitmentFilter(django_filters.FilterSet):
@@ -77,7 +88,7 @@ class CommitmentFilter(django_filters.FilterSet):
     deadline_to = django_filters.DateFilter(
         label=_("Deadline to"), field_name="deadline_in_force", lookup_expr="lte", widget=DateInput
     )
-    sort = django_filters.OrderingFilter(
+    sort = NullsLastOrderingFilter(
         label=_("Sort by"),
         fields=(
             ("provision__position", "point"),

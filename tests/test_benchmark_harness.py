@@ -42,7 +42,16 @@ def test_the_benchmark_reports_pages_queries_plans_job_and_fan_out(tmp_path):
     )
 
     text = report.read_text()
-    for row in ("| home |", "| list, 4 filters |", "| commitment page |", "| agreement page |", "| category |"):
+    for row in (
+        "| home |",
+        "| list, 4 filters |",
+        "| commitment page |",
+        "| agreement page |",
+        "| API list |",
+        "| CSV export, 4 filters |",
+        "| Atom feed |",
+        "| category |",
+    ):
         assert row in text
     assert "| plain SQL UPDATE of the same rows |" in text and "20 |" in text
     assert "Alert fan-out: 10 emails (the SMTP server received 10)" in text

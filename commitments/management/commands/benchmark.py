@@ -155,9 +155,11 @@ class Command(BaseCommand):
         }
         extra = {
             "API list": optional_url("api:commitment-list"),
-            "CSV export": optional_url("commitments:commitment_export_csv"),
+            "CSV export, 4 filters": optional_url("commitments:commitment_list_csv"),
             "Atom feed": optional_url("commitments:feed"),
         }
+        if extra["CSV export, 4 filters"]:
+            extra["CSV export, 4 filters"] += LIST_FILTERS
         pages.update({name: url for name, url in extra.items() if url})
         return pages
 

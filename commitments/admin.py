@@ -16,7 +16,9 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import Http404
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +37,31 @@ from .models import (
     Source,
     StatusUpdate,
 )
+
+
+class AuditedAdmin(SimpleHistoryAdmin):
+    """Django admin with each object's history pages, which only show what was recorded.
+
+    django-simple-history's history pages look objects up by primary key and can save an
+    old version back: here they find only what get_queryset() lets the user see (a monitor's
+    assigned agreements), and never save. A mistake is corrected by a new entry.
+    """
+
+    def _visible_or_404(self, request, object_id) -> None:
+        if request.user.is_superuser:
+            return
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._visible_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._visible_or_404(request, object_id)
+        if request.method != "GET":
+            raise PermissionDenied("Recorded versions are read-only; record a correction instead.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class AppendOnlyMixin:
@@ -59,7 +86,7 @@ def record_user(request, instances) -> None:
 
 
 @admin.register(Party)
-class PartyAdmin(SimpleHistoryAdmin):
+class PartyAdmin(AuditedAdmin):
     list_display = ["name", "short_name", "kind", "slug"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "slug"]
@@ -67,7 +94,7 @@ class PartyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(AuditedAdmin):
     list_display = ["publisher", "title", "display_date", "kind", "language", "url"]
     list_filter = ["kind", "language", "published_on_precision"]
     search_fields = ["publisher", "title", "author", "url"]
@@ -94,7 +121,7 @@ class ProvisionInline(AgreementScopedMixin, admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(AgreementScopedMixin, SimpleHistoryAdmin):
+class AgreementAdmin(AgreementScopedMixin, AuditedAdmin):
     list_display = ["__str__", "signed_on", "entry_into_force_local", "time_zone"]
     search_fields = ["title", "short_title", "slug"]
     prepopulated_fields = {"slug": ["short_title"]}
@@ -132,7 +159,7 @@ class CommitmentInline(AgreementScopedMixin, admin.TabularInline):
 
 
 @admin.register(Provision)
-class ProvisionAdmin(AgreementScopedMixin, SimpleHistoryAdmin):
+class ProvisionAdmin(AgreementScopedMixin, AuditedAdmin):
     list_display = ["__str__", "number", "agreement"]
     list_filter = ["agreement"]
     list_select_related = ["agreement"]
@@ -333,7 +360,7 @@ class ClaimInline(AgreementScopedMixin, AppendOnlyMixin, admin.StackedInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(AgreementScopedMixin, SimpleHistoryAdmin):
+class CommitmentAdmin(AgreementScopedMixin, AuditedAdmin):
     list_display = [
         "title",
         "point",
@@ -469,7 +496,7 @@ class EvidenceInline(AgreementScopedMixin, admin.StackedInline):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(AgreementScopedMixin, AppendOnlyMixin, SimpleHistoryAdmin):
+class StatusUpdateAdmin(AgreementScopedMixin, AppendOnlyMixin, AuditedAdmin):
     list_display = ["commitment", "status", "as_of", "recorded_by", "recorded_at"]
     list_filter = ["status", "commitment__provision__agreement"]
     list_select_related = ["commitment", "recorded_by"]
@@ -478,13 +505,25 @@ class StatusUpdateAdmin(AgreementScopedMixin, AppendOnlyMixin, SimpleHistoryAdmi
     readonly_fields = ["recorded_by", "recorded_at"]
     inlines = [EvidenceInline]
 
+    # A recorded update itself never changes, but more evidence can be added to it:
+    # its page accepts a save when the user may add evidence, with every field read-only.
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is not None and request.user.has_perm("commitments.add_evidence")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        return ["commitment", "status", "as_of", "summary", "corrects", *self.readonly_fields]
+
     def save_model(self, request, obj, form, change) -> None:
+        if change:
+            return  # nothing of the update itself is editable; only new evidence is saved
         record_user(request, [obj])
         super().save_model(request, obj, form, change)
 
 
 @admin.register(Claim)
-class ClaimAdmin(AgreementScopedMixin, AppendOnlyMixin, SimpleHistoryAdmin):
+class ClaimAdmin(AgreementScopedMixin, AppendOnlyMixin, AuditedAdmin):
     list_display = ["speaker", "party", "position", "stated_on", "commitment"]
     list_filter = ["position", "party", "commitment__provision__agreement"]
     list_select_related = ["party", "commitment"]
@@ -503,7 +542,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class AuditedUserAdmin(SimpleHistoryAdmin, UserAdmin):
+class AuditedUserAdmin(AuditedAdmin, UserAdmin):
     pass
 
 

@@ -1,7 +1,21 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class CommitmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "commitments"
     verbose_name = "Ceasefire commitments"
+
+    def ready(self) -> None:
+        from .http import TRACKED_MODELS
+        from .models import DataVersion
+
+        # Every write of what the public pages show moves the data version (page cache, ETags).
+        for model in TRACKED_MODELS:
+            for signal in (post_save, post_delete):
+                signal.connect(DataVersion.bump, sender=model, dispatch_uid=f"data-version-{signal}-{model.__name__}")
+            for field in model._meta.many_to_many:
+                m2m_changed.connect(
+                    DataVersion.bump, sender=field.remote_field.through, dispatch_uid=f"data-version-m2m-{field}"
+                )

@@ -10,7 +10,6 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 
-from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 from django.views.decorators.http import condition
@@ -20,6 +19,7 @@ from .models import (
     AgreementText,
     Claim,
     Commitment,
+    DataVersion,
     DeadlineChange,
     Evidence,
     Party,
@@ -48,26 +48,9 @@ TRACKED_MODELS = [
 STATE_CLOCK_STEP = dt.timedelta(minutes=15)
 
 
-def _version_sql() -> str:
-    """Return one SELECT of the latest change to each table: the newest history entry
-    (every create, change and delete through the ORM) and the highest id (which also
-    catches bulk inserts that skip the history, as make_synthetic_data does)."""
-    tables = []
-    for model in TRACKED_MODELS:
-        tables.append((model._meta.db_table, "id"))
-        tables.append((model.history.model._meta.db_table, "history_date"))
-        for field in model._meta.many_to_many:
-            if field.remote_field.through._meta.auto_created:
-                tables.append((field.remote_field.through._meta.db_table, "id"))
-    quote = connection.ops.quote_name
-    return "SELECT " + ", ".join(f"(SELECT MAX({quote(column)}) FROM {quote(table)})" for table, column in tables)
-
-
 def data_version() -> str:
-    """Return a string that changes whenever anything the public sees is written."""
-    with connection.cursor() as cursor:
-        cursor.execute(_version_sql())
-        return "|".join(str(value) for value in cursor.fetchone())
+    """Return a string that changes whenever anything the public sees is written (DataVersion)."""
+    return str(DataVersion.current())
 
 
 def state_clock(now: dt.datetime) -> str:

@@ -990,3 +990,29 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.finished_at:%Y-%m-%d %H:%M:%S}"
+
+
+class DataVersion(models.Model):
+    """One row whose counter goes up with every write of what the public pages show.
+
+    Public pages are cached and open data carries ETags under this version
+    (commitments.http). It is bumped by signals (commitments/apps.py) inside the writing
+    transaction, so it becomes visible exactly when the data does; bulk writes that skip
+    signals (make_synthetic_data) bump it themselves.
+    """
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"data version {self.version}"
+
+    @classmethod
+    def bump(cls, **kwargs) -> None:
+        """Increase the version (a signal receiver)."""
+        if not cls.objects.filter(pk=1).update(version=models.F("version") + 1):
+            cls.objects.get_or_create(pk=1)  # a flushed test database has no row
+            cls.objects.filter(pk=1).update(version=models.F("version") + 1)
+
+    @classmethod
+    def current(cls) -> int:
+        return cls.objects.filter(pk=1).values_list("version", flat=True).first() or 0

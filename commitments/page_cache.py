@@ -1,8 +1,8 @@
 """A shared cache of the public pages that every change invalidates.
 
-A cached page is keyed by the data version (commitments.http.data_version: one query
-for the latest change to every table the pages show, the same version the open data's
-ETags use), so the next request after any change renders afresh. Pages also depend on the
+A cached page is keyed by the data version (models.DataVersion, read in one query and
+bumped by every write of what the pages show; the open data's ETags use it too), so
+the next request after any change renders afresh. Pages also depend on the
 clock (overdue, days overdue, due soon), and those change only when a deadline
 day ends: at a local midnight, which in every time zone falls on a quarter hour
 of UTC. So a page is also keyed by the current quarter hour, and expires with it.

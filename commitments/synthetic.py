@@ -24,6 +24,7 @@ from .models import (
     Agreement,
     Claim,
     Commitment,
+    DataVersion,
     DeadlineChange,
     Evidence,
     Party,
@@ -278,6 +279,7 @@ def make_synthetic_data(scale: Scale, seed: int = 2020, progress: Progress = _no
             commitment.fulfilled_at = end_of_day(fulfilled_on, agreement.tz) if fulfilled_on else None
         Commitment.objects.bulk_update(commitments, ["current_status", "fulfilled_at"], batch_size=BATCH)
         progress("commitments updated", len(commitments), len(commitments))
+        DataVersion.bump()  # bulk writes send no signals
 
     return {
         "parties": len(parties),

@@ -177,3 +177,16 @@ def test_a_monitor_sees_only_the_alerts_of_assigned_agreements_and_opts_in_only_
 
     assert [event.commitment for event in events] == [mine]
     assert list(opt_in_choices) == [agreement]
+
+
+def test_a_monitor_cannot_read_the_history_of_another_agreement(limited_client, other_agreement, theirs):
+    url = reverse("admin:commitments_agreement_history", args=[other_agreement.pk])
+    version = other_agreement.history.latest()
+
+    assert limited_client.get(url).status_code == 404
+    assert (
+        limited_client.get(
+            reverse("admin:commitments_agreement_simple_history", args=[other_agreement.pk, version.history_id])
+        ).status_code
+        == 404
+    )

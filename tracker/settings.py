@@ -279,6 +279,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_VERBOSE = False
 
+# The audit trail is read-only: no "revert to this version" in the admin's history pages.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # Optional TOTP two-factor login for monitors: a monitor with a confirmed device must
 # give its code; see tracker/admin.py.
 OTP_TOTP_ISSUER = "Ceasefire Tracker"

@@ -165,7 +165,7 @@ def agreement_seed_json(request: HttpRequest, slug: str) -> HttpResponse:
     """
     agreement = get_object_or_404(Agreement, slug=slug)
     response = HttpResponse(
-        json.dumps(export_agreement(agreement), ensure_ascii=False, indent=1),
+        json.dumps(export_agreement(agreement, with_recorders=False), ensure_ascii=False, indent=1),
         content_type="application/json",
     )
     response["Content-Disposition"] = f'attachment; filename="{agreement.slug}.json"'

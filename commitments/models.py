@@ -243,6 +243,7 @@ class Agreement(models.Model):
         for commitment in Commitment.objects.filter(provision__agreement=self).select_related("provision__agreement"):
             commitment.provision.agreement = self
             commitment.sync_deadline(save=True)
+            commitment.refresh_status()
 
 
 class AgreementText(models.Model):
@@ -534,8 +535,17 @@ class Commitment(models.Model):
     def refresh_status(self) -> None:
         """Recompute the stored current status and fulfilment time from the status history."""
         current = self.status_updates.current().first()
-        first_fulfilled = self.status_updates.filter(status=Status.FULFILLED).order_by("as_of", "recorded_at").first()
         self.current_status = current.status if current else Status.NOT_ASSESSED
+        # Fulfilled when the current assessment says so, since the first assessment that
+        # said so (corrected entries do not count): a commitment fulfilled and then
+        # violated, or a mistaken "fulfilled" that was corrected, is not "fulfilled late".
+        first_fulfilled = None
+        if self.current_status == Status.FULFILLED:
+            first_fulfilled = (
+                self.status_updates.filter(status=Status.FULFILLED, corrected_by__isnull=True)
+                .order_by("as_of", "recorded_at")
+                .first()
+            )
         self.fulfilled_at = end_of_day(first_fulfilled.as_of, self.agreement.tz) if first_fulfilled else None
         Commitment.objects.filter(pk=self.pk).update(current_status=self.current_status, fulfilled_at=self.fulfilled_at)
 
@@ -618,7 +628,14 @@ class DeadlineChange(models.Model):
     @transaction.atomic
     def save(self, *args, **kwargs) -> None:
         if self._state.adding:
-            self.previous_deadline = self.commitment.compute_deadline_in_force()
+            # The deadline in force when this change was decided: the latest change decided
+            # before it, else the original (a change may be recorded after later ones).
+            latest = (
+                self.commitment.deadline_changes.filter(decided_on__lte=self.decided_on)
+                .order_by("-decided_on", "-id")
+                .first()
+            )
+            self.previous_deadline = latest.new_deadline if latest else self.commitment.original_deadline()
         super().save(*args, **kwargs)
         self.commitment.sync_deadline(save=True)
 

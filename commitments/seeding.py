@@ -487,7 +487,7 @@ class _Loader:
                     evidence_where,
                     {
                         "source": self.source(evidence_entry.get("source"), f"{evidence_where}.source"),
-                        "quote": " ".join(evidence_entry.text("quote").split()),
+                        "quote": evidence_entry.text("quote"),
                         "is_verbatim": evidence_entry.boolean("verbatim", True),
                     },
                 )
@@ -495,6 +495,10 @@ class _Loader:
         if not evidence:
             self.fail(f"{where}.evidence", "a status update needs at least one piece of evidence")
         lookup = {"commitment": commitment, "as_of": entry.date("as_of"), "status": entry.text("status")}
+        if entry.get("recorded_at") is not None:
+            # An export names each entry by when it was recorded too: a correction can share
+            # its date and status with the entry it corrects.
+            lookup["recorded_at"] = entry.moment("recorded_at")
         summary = entry.text("summary")
         recorded = StatusUpdate.objects.filter(**lookup).first()
         if recorded:
@@ -510,13 +514,18 @@ class _Loader:
             return
         corrects = None
         if entry.get("corrects") is not None:
-            target = self.entry(entry.get("corrects"), entry.path("corrects"), {"status", "as_of"}, {"status", "as_of"})
-            corrects = StatusUpdate.objects.filter(
+            target = self.entry(
+                entry.get("corrects"), entry.path("corrects"), {"status", "as_of", "recorded_at"}, {"status", "as_of"}
+            )
+            corrected = StatusUpdate.objects.filter(
                 commitment=commitment, status=target.text("status"), as_of=target.date("as_of")
-            ).first()
+            )
+            if target.get("recorded_at") is not None:
+                corrected = corrected.filter(recorded_at=target.moment("recorded_at"))
+            corrects = corrected.first()
             if corrects is None:
                 self.fail(entry.path("corrects"), "no such status update of this commitment listed before this one")
-        update = StatusUpdate(**lookup, summary=summary, corrects=corrects, **self.recorded(entry))
+        update = StatusUpdate(**{**self.recorded(entry), **lookup}, summary=summary, corrects=corrects)
         self.validate(update, where)
         update.save()
         for evidence_where, values in evidence:
@@ -534,11 +543,13 @@ class _Loader:
             "stated_on": entry.date("stated_on"),
             "position": entry.text("position"),
         }
+        if entry.get("recorded_at") is not None:
+            lookup["recorded_at"] = entry.moment("recorded_at")
         values = {
             "party": self.party(entry.get("party"), f"{where}.party"),
             "summary": entry.text("summary"),
             "source": self.source(entry.get("source"), f"{where}.source"),
-            "quote": " ".join(entry.text("quote").split()),
+            "quote": entry.text("quote"),
         }
         recorded = Claim.objects.filter(**lookup).first()
         if recorded:
@@ -549,7 +560,7 @@ class _Loader:
             target = self.entry(
                 entry.get("corrects"),
                 entry.path("corrects"),
-                {"speaker", "stated_on", "position"},
+                {"speaker", "stated_on", "position", "recorded_at"},
                 {"speaker", "stated_on", "position"},
             )
             corrects = Claim.objects.filter(
@@ -557,10 +568,13 @@ class _Loader:
                 speaker=target.text("speaker"),
                 stated_on=target.date("stated_on"),
                 position=target.text("position"),
-            ).first()
+            )
+            if target.get("recorded_at") is not None:
+                corrects = corrects.filter(recorded_at=target.moment("recorded_at"))
+            corrects = corrects.first()
             if corrects is None:
                 self.fail(entry.path("corrects"), "no such claim about this commitment listed before this one")
-        claim = Claim(**lookup, **values, corrects=corrects, **self.recorded(entry))
+        claim = Claim(**{**self.recorded(entry), **lookup}, **values, corrects=corrects)
         self.validate(claim, where)
         claim.save()
         self.report.count("claims", "created")
@@ -590,9 +604,9 @@ def load_agreement_file(path: str | Path) -> LoadReport:
 # --- export: the same format, written back ------------------------------------------
 
 
-def _recorded(entry: StatusUpdate | Claim | DeadlineChange) -> dict:
+def _recorded(entry: StatusUpdate | Claim | DeadlineChange, with_recorders: bool) -> dict:
     values = {"recorded_at": entry.recorded_at.astimezone(dt.UTC).isoformat()}
-    if entry.recorded_by_id:
+    if with_recorders and entry.recorded_by_id:
         values["recorded_by"] = entry.recorded_by.get_username()
     return values
 
@@ -601,12 +615,14 @@ def _omit_empty(values: dict) -> dict:
     return {name: value for name, value in values.items() if value not in (None, "", [])}
 
 
-def export_agreement(agreement: Agreement) -> dict:
+def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
     """Return `agreement` and everything recorded about it as a seed document (format 1).
 
     Loading the result into an empty database with load_agreement rebuilds it. User
     accounts are not included: who recorded an entry is written as a username and
-    restored where an account with that name exists.
+    restored where an account with that name exists; with_recorders=False leaves it out
+    (the public download: monitors' usernames are half of an admin login, and in a
+    conflict a monitor's identity can be a safety risk).
     """
     commitments = list(
         Commitment.objects.filter(provision__agreement=agreement)
@@ -665,7 +681,7 @@ def export_agreement(agreement: Agreement) -> dict:
                     "reason": change.reason,
                     "source": source_key(change.source),
                     "quote": change.quote,
-                    **_recorded(change),
+                    **_recorded(change, with_recorders),
                 }
             )
             for change in sorted(commitment.deadline_changes.all(), key=lambda change: (change.decided_on, change.pk))
@@ -677,14 +693,18 @@ def export_agreement(agreement: Agreement) -> dict:
                     "status": update.status,
                     "as_of": update.as_of.isoformat(),
                     "summary": update.summary,
-                    "corrects": {"status": update.corrects.status, "as_of": update.corrects.as_of.isoformat()}
+                    "corrects": {
+                        "status": update.corrects.status,
+                        "as_of": update.corrects.as_of.isoformat(),
+                        "recorded_at": update.corrects.recorded_at.astimezone(dt.UTC).isoformat(),
+                    }
                     if update.corrects
                     else None,
                     "evidence": [
                         {"source": source_key(item.source), "quote": item.quote, "verbatim": item.is_verbatim}
                         for item in sorted(update.evidence.all(), key=lambda item: item.pk)
                     ],
-                    **_recorded(update),
+                    **_recorded(update, with_recorders),
                 }
             )
             for update in sorted(commitment.status_updates.all(), key=lambda update: (update.recorded_at, update.pk))
@@ -703,10 +723,11 @@ def export_agreement(agreement: Agreement) -> dict:
                         "speaker": claim.corrects.speaker,
                         "stated_on": claim.corrects.stated_on.isoformat(),
                         "position": claim.corrects.position,
+                        "recorded_at": claim.corrects.recorded_at.astimezone(dt.UTC).isoformat(),
                     }
                     if claim.corrects
                     else None,
-                    **_recorded(claim),
+                    **_recorded(claim, with_recorders),
                 }
             )
             for claim in sorted(commitment.claims.all(), key=lambda claim: (claim.recorded_at, claim.pk))

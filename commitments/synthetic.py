@@ -275,7 +275,7 @@ def make_synthetic_data(scale: Scale, seed: int = 2020, progress: Progress = _no
         # The denormalised status fields, as refresh_status() would set them.
         for commitment, agreement, _, _ in plan:
             commitment.current_status = latest.get(commitment.pk, (None, Status.NOT_ASSESSED))[1]
-            fulfilled_on = first_fulfilled.get(commitment.pk)
+            fulfilled_on = first_fulfilled.get(commitment.pk) if commitment.current_status == Status.FULFILLED else None
             commitment.fulfilled_at = end_of_day(fulfilled_on, agreement.tz) if fulfilled_on else None
         Commitment.objects.bulk_update(commitments, ["current_status", "fulfilled_at"], batch_size=BATCH)
         progress("commitments updated", len(commitments), len(commitments))

@@ -70,3 +70,24 @@ def test_a_second_change_records_the_previous_deadline_in_force(kalbajar, source
     assert second.previous_deadline == dt.date(2020, 11, 25)
     assert kalbajar.deadline_in_force == dt.date(2020, 11, 30)
     assert kalbajar.deadline_ends_at == utc(2020, 11, 30, 21, 0)
+
+
+def test_a_change_recorded_after_a_later_one_keeps_the_deadline_in_force_when_it_was_decided(kalbajar, source):
+    DeadlineChange.objects.create(
+        commitment=kalbajar,
+        new_deadline=dt.date(2020, 11, 30),
+        decided_on=dt.date(2020, 11, 20),
+        reason="Later.",
+        source=source,
+    )
+    earlier = DeadlineChange.objects.create(
+        commitment=kalbajar,
+        new_deadline=dt.date(2020, 11, 25),
+        decided_on=dt.date(2020, 11, 15),
+        reason="Earlier.",
+        source=source,
+    )
+
+    kalbajar.refresh_from_db()
+    assert earlier.previous_deadline == dt.date(2020, 11, 15)
+    assert kalbajar.deadline_in_force == dt.date(2020, 11, 30)

@@ -52,7 +52,7 @@ def test_a_correction_replaces_the_entry_it_corrects_which_stays_on_record(make_
 
     assert commitment.current_status == "intermediate"
     assert StatusUpdate.objects.filter(pk=mistaken.pk).exists()
-    assert commitment.fulfilled_at is not None  # the record shows it was once assessed fulfilled
+    assert commitment.fulfilled_at is None  # the corrected "fulfilled" no longer counts
 
 
 def test_a_commitment_fulfilled_after_its_deadline_is_fulfilled_late_by_days(make_commitment, source):
@@ -191,3 +191,12 @@ def test_the_row_methods_and_the_queryset_methods_agree(make_commitment, source,
     assert any(c.has_conflicting_claims() for c in commitments) and not all(
         c.has_conflicting_claims() for c in commitments
     )
+
+
+def test_a_commitment_fulfilled_then_violated_is_overdue_and_not_fulfilled_late(make_commitment, source):
+    commitment = make_commitment("date", deadline_date=dt.date(2020, 11, 20))
+    assess(commitment, "fulfilled", dt.date(2020, 11, 25), source)
+    assess(commitment, "violated", dt.date(2020, 12, 10), source)
+
+    assert commitment.is_overdue(utc(2021, 1, 1))
+    assert not commitment.is_fulfilled_late()

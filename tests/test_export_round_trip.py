@@ -59,6 +59,15 @@ def karabakh_with_corrections(db):
         recorded_by=monitor,
     )
     Evidence.objects.create(status_update=fix, source=Source.objects.first(), quote="Partial.")
+    # A correction that fixes only the summary and the quote: same day, same status.
+    fix_again = StatusUpdate.objects.create(
+        commitment=prisoners,
+        status="intermediate",
+        as_of=dt.date(2020, 12, 20),
+        summary="Correction of the correction.",
+        corrects=fix,
+    )
+    Evidence.objects.create(status_update=fix_again, source=Source.objects.first(), quote="Partial,\nover two lines.")
     first_claim = Claim.objects.filter(commitment=prisoners).first()
     Claim.objects.create(
         commitment=prisoners,
@@ -91,6 +100,10 @@ def test_an_exported_agreement_rebuilds_itself_in_an_empty_database(karabakh_wit
     prisoners = rebuilt.provisions.get(number="8").commitments.get()
     assert prisoners.current_status == "intermediate"
     assert prisoners.status_updates.get(summary="Correction.").corrects.summary == "Wrong."
+    assert (
+        prisoners.status_updates.get(summary="Correction of the correction.").evidence.get().quote
+        == "Partial,\nover two lines."
+    )
     assert prisoners.status_updates.get(summary="Wrong.").recorded_by.username == "monitor"
     assert rebuilt.monitors.count() == 0  # accounts and assignments are not part of the format
 
@@ -106,3 +119,11 @@ def test_the_command_writes_every_agreement_to_a_directory(karabakh_with_correct
     call_command("export_agreement", "--all", "--output", str(tmp_path))
 
     assert [path.name for path in tmp_path.iterdir()] == ["karabakh-2020.yaml"]
+
+
+def test_the_public_download_does_not_name_the_monitors(client, karabakh_with_corrections):
+    response = client.get(f"/agreements/{karabakh_with_corrections.slug}/export.json")
+
+    assert response.status_code == 200
+    assert "recorded_by" not in response.content.decode()
+    assert "recorded_by" in dump_seed(export_agreement(karabakh_with_corrections))  # the backup command keeps them

@@ -79,6 +79,12 @@ class CommitmentFilter(django_filters.FilterSet):
     overdue = django_filters.ChoiceFilter(
         label=_("Overdue"), choices=YES_NO, method="filter_overdue", empty_label=_("Either")
     )
+    due_soon = django_filters.ChoiceFilter(
+        label=_("Due in the next 30 days"),
+        choices=[("yes", _("Yes"))],
+        method="filter_due_soon",
+        empty_label=_("Any time"),
+    )
     disputed = django_filters.ChoiceFilter(
         label=_("Disputed by the parties"), choices=YES_NO, method="filter_disputed", empty_label=_("Either")
     )
@@ -142,6 +148,9 @@ class CommitmentFilter(django_filters.FilterSet):
         if value == "yes":
             return queryset.overdue(self.now)
         return queryset.not_overdue(self.now)
+
+    def filter_due_soon(self, queryset: CommitmentQuerySet, name: str, value: str) -> CommitmentQuerySet:
+        return queryset.due_soon(self.now)
 
     def filter_disputed(self, queryset: CommitmentQuerySet, name: str, value: str) -> CommitmentQuerySet:
         if value == "yes":

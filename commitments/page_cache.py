@@ -13,12 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import logging
 
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone, translation
 
 from .http import data_version
+
+logger = logging.getLogger(__name__)
 
 SLOT = dt.timedelta(minutes=15)
 
@@ -30,12 +33,16 @@ def slot_bounds(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     return start, start + SLOT
 
 
-def cache_public_page(view):
-    """Serve GET requests of `view` from the cache while the data version and quarter hour hold."""
+def cache_public_page(view, parameters: frozenset[str] = frozenset()):
+    """Serve GET requests of `view` from the cache while the data version and quarter hour hold.
+
+    Only URLs whose query string uses `parameters` are cached, so made-up query strings
+    cannot fill the cache. A cache that fails (Redis down) counts as a miss.
+    """
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD") or not set(request.GET) <= parameters:
             return view(request, *args, **kwargs)
         now = timezone.now()
         slot_start, slot_end = slot_bounds(now)
@@ -47,7 +54,7 @@ def cache_public_page(view):
                 ).encode()
             ).hexdigest()
         )
-        cached = cache.get(key)
+        cached = _safely(cache.get, key)
         if cached is not None:
             content, content_type = cached
             return HttpResponse(content, content_type=content_type)
@@ -56,7 +63,15 @@ def cache_public_page(view):
             response = response.render()
         if response.status_code == 200 and not response.streaming:
             timeout = max(1, int((slot_end - now).total_seconds()))
-            cache.set(key, (response.content, response["Content-Type"]), timeout)
+            _safely(cache.set, key, (response.content, response["Content-Type"]), timeout)
         return response
 
     return wrapper
+
+
+def _safely(operation, *args):
+    try:
+        return operation(*args)
+    except Exception:  # the cache is an optimisation: without it, pages are rendered
+        logger.warning("The page cache failed; rendering without it", exc_info=True)
+        return None

@@ -14,6 +14,7 @@ import smtplib
 import uuid
 from dataclasses import dataclass
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -383,6 +384,8 @@ def send_pending_alerts(
                     contexts[delivery.event_id] = alert_context(delivery.event)
                 message = build_alert_message(delivery, contexts[delivery.event_id])
                 connection.send_messages([message])
+            except SoftTimeLimitExceeded:
+                raise  # stop the batch; the message in flight is retried when its claim expires
             except Exception as exc:  # recorded on the row; the rest of the batch goes on
                 logger.warning("Alert delivery %s to %s failed: %s", delivery.pk, delivery.to_email, exc)
                 _record_failure(mine, delivery, exc, now)

@@ -18,7 +18,6 @@ from django_filters.views import FilterView
 from .charts import deadline_timeline, status_bar
 from .filters import CommitmentFilter
 from .models import (
-    DUE_SOON_WINDOW,
     Agreement,
     Claim,
     Commitment,
@@ -84,7 +83,6 @@ class HomeView(TemplateView):
 
         overdue_now = list(commitments_for_display().overdue(now).order_by("deadline_ends_at", "pk")[:HOME_LIST_LIMIT])
         due_soon = list(commitments_for_display().due_soon(now).order_by("deadline_ends_at", "pk")[:HOME_LIST_LIMIT])
-        today = local_date(now, timezone.get_current_timezone())
         dated = list(
             Commitment.objects.filter(deadline_in_force__isnull=False)
             .select_related("provision__agreement")
@@ -97,7 +95,7 @@ class HomeView(TemplateView):
             overdue_now=[(c, c.days_overdue(now)) for c in overdue_now],
             due_soon=due_soon,
             due_soon_is_cut=len(due_soon) == HOME_LIST_LIMIT,
-            due_soon_query=f"?overdue=no&deadline_from={today:%Y-%m-%d}&deadline_to={today + DUE_SOON_WINDOW:%Y-%m-%d}",
+            due_soon_query="?due_soon=yes&sort=deadline",
             latest_updates=StatusUpdate.objects.select_related("commitment__provision__agreement")
             .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("source")))
             .order_by("-as_of", "-recorded_at", "-id")[:LATEST_COUNT],

@@ -131,3 +131,23 @@ def test_the_overdue_flag_on_each_row_comes_from_the_model_rule(client, data):
 
 def test_a_deadline_filter_on_a_date_without_commitments_lists_none(client, data):
     assert listed(client, deadline_from=dt.date(2030, 1, 1).isoformat()) == []
+
+
+def test_due_soon_lists_what_the_home_page_calls_due_soon(client, data):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from commitments.models import Commitment
+
+    soon = make_commitment(
+        make_provision(data.agreement, "10"),
+        [data.armenia],
+        "Soon",
+        deadline_kind="date",
+        deadline_date=timezone.localdate() + dt.timedelta(days=10),
+    )
+    expected = set(Commitment.objects.due_soon(timezone.now()))
+
+    assert soon in expected
+    assert set(listed(client, due_soon="yes")) == expected

@@ -72,3 +72,25 @@ def test_every_local_midnight_starts_a_new_quarter_hour_slot():
     start, end = slot_bounds(midnight_kathmandu)
 
     assert start == midnight_kathmandu and end - start == dt.timedelta(minutes=15)
+
+
+def test_made_up_query_strings_are_not_cached(client, db):
+    from django.core.cache import cache
+
+    client.get("/?x=1")
+    client.get("/commitments/?nonsense=2")
+    client.get("/commitments/?category=ceasefire")
+
+    assert len(cache._cache) == 1  # only the list with a real filter
+
+
+def test_a_failing_cache_is_a_miss_not_an_error(client, db, monkeypatch):
+    from django.core.cache import cache
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(cache, "get", broken)
+    monkeypatch.setattr(cache, "set", broken)
+
+    assert client.get("/").status_code == 200

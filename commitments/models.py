@@ -674,7 +674,11 @@ class StatusUpdate(models.Model):
 
     class Meta:
         ordering = ["-as_of", "-recorded_at", "-id"]
-        indexes = [models.Index(fields=["commitment", "-as_of"], name="statusupdate_commitment_asof")]
+        indexes = [
+            models.Index(fields=["commitment", "-as_of"], name="statusupdate_commitment_asof"),
+            # The Atom feeds list the newest entries first.
+            models.Index(fields=["-recorded_at", "-id"], name="statusupdate_recorded"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} as of {self.as_of}"
@@ -775,7 +779,10 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ["stated_on", "id"]
-        indexes = [models.Index(fields=["commitment", "stated_on"], name="claim_commitment_stated")]
+        indexes = [
+            models.Index(fields=["commitment", "stated_on"], name="claim_commitment_stated"),
+            models.Index(fields=["-recorded_at", "-id"], name="claim_recorded"),  # the Atom feeds
+        ]
 
     def __str__(self) -> str:
         return f"{self.speaker}, {self.stated_on}: {self.get_position_display()}"

@@ -19,18 +19,16 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone, translation
 
-from .http import data_version
+from .http import STATE_CLOCK_STEP, data_version
 
 logger = logging.getLogger(__name__)
 
-SLOT = dt.timedelta(minutes=15)
-
 
 def slot_bounds(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    """Return the quarter hour of UTC that `now` falls in."""
-    start = now.astimezone(dt.UTC).replace(second=0, microsecond=0)
-    start -= dt.timedelta(minutes=start.minute % 15)
-    return start, start + SLOT
+    """Return the quarter hour of UTC that `now` falls in (http.STATE_CLOCK_STEP)."""
+    step = STATE_CLOCK_STEP.total_seconds()
+    start = dt.datetime.fromtimestamp(now.timestamp() // step * step, dt.UTC)
+    return start, start + STATE_CLOCK_STEP
 
 
 def cache_public_page(view, parameters: frozenset[str] = frozenset()):

@@ -436,7 +436,7 @@ class CommitmentAdmin(AgreementScopedMixin, AuditedAdmin):
     def deadline_summary(self, commitment: Commitment) -> str:
         if commitment.pk is None:
             return "—"
-        today = timezone.localdate(timezone.now(), commitment.agreement.tz)
+        today = commitment.agreement.local_today(timezone.now())
         if commitment.deadline_kind == Commitment.DeadlineKind.RENEWABLE:
             return format_html(
                 _("Current term expires {}; notice to end it is due by {}."),
@@ -544,7 +544,3 @@ admin.site.unregister(User)
 @admin.register(User)
 class AuditedUserAdmin(AuditedAdmin, UserAdmin):
     pass
-
-
-# The alerts' admin (events, deliveries, subscribers, monitors' opt-ins) registers itself.
-from . import alerts_admin  # noqa: E402,F401

@@ -1,21 +1,17 @@
-"""Monitors see and change only the agreements they are assigned to, everywhere in the admin."""
+"""Monitors see and change only the agreements they are assigned to, everywhere in the admin.
 
-from .models import (
-    Agreement,
-    AgreementText,
-    AlertDelivery,
-    Claim,
-    Commitment,
-    DeadlineChange,
-    DeadlineEvent,
-    Evidence,
-    MonitorSubscription,
-    Provision,
-    StatusUpdate,
-)
+The rule itself is Agreement.objects.visible_to(user); this module applies it to every
+model the admin shows, through the path from the model to its agreement.
+"""
 
-# Where each model finds its agreement, for limiting monitors to their agreements.
-AGREEMENT_PATHS = {
+from __future__ import annotations
+
+from django.db import models
+
+from .models import Agreement, AgreementText, Claim, Commitment, DeadlineChange, Evidence, Provision, StatusUpdate
+
+# Where each model finds its agreement. Other apps add theirs with scope_by_agreement().
+AGREEMENT_PATHS: dict[type[models.Model], str] = {
     Agreement: "",
     AgreementText: "agreement",
     Provision: "agreement",
@@ -24,10 +20,12 @@ AGREEMENT_PATHS = {
     StatusUpdate: "commitment__provision__agreement",
     Evidence: "status_update__commitment__provision__agreement",
     Claim: "commitment__provision__agreement",
-    DeadlineEvent: "commitment__provision__agreement",
-    AlertDelivery: "event__commitment__provision__agreement",
-    MonitorSubscription: "agreement",
 }
+
+
+def scope_by_agreement(model: type[models.Model], path: str) -> None:
+    """Limit monitors to their agreements' rows of `model`, found through the lookup `path`."""
+    AGREEMENT_PATHS[model] = path
 
 
 def visible_to(queryset, request):

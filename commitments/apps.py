@@ -8,7 +8,8 @@ class CommitmentsConfig(AppConfig):
     verbose_name = "Ceasefire commitments"
 
     def ready(self) -> None:
-        from .http import TRACKED_MODELS
+        # Imported here, not at the top: models can only be imported once apps are loaded.
+        from .data_version import TRACKED_MODELS
         from .models import DataVersion
 
         # Every write of what the public pages show moves the data version (page cache, ETags).

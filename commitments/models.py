@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -17,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,8 +31,10 @@ from simple_history.models import HistoricalRecords
 # Claims further apart describe a change over time, not a dispute.
 DISPUTE_WINDOW = dt.timedelta(days=30)
 
-# "Due soon" on the dashboard: the deadline in force ends within this window.
-DUE_SOON_WINDOW = dt.timedelta(days=30)
+
+def due_soon_window() -> dt.timedelta:
+    """Return how far ahead "due soon" looks: settings.DUE_SOON_DAYS."""
+    return dt.timedelta(days=settings.DUE_SOON_DAYS)
 
 
 def end_of_day(day: dt.date, tz: ZoneInfo) -> dt.datetime:
@@ -208,7 +212,7 @@ class Agreement(models.Model):
         return self.short_title or self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("commitments:agreement_detail", args=[self.slug])
+        return reverse("dashboard:agreement_detail", args=[self.slug])
 
     @property
     def tz(self) -> ZoneInfo:
@@ -220,6 +224,10 @@ class Agreement(models.Model):
 
     def entry_into_force_date(self) -> dt.date:
         return self.entry_into_force_local().date()
+
+    def local_today(self, now: dt.datetime) -> dt.date:
+        """Return the calendar date `now` falls on in the agreement's time zone."""
+        return local_date(now, self.tz)
 
     def quoted_text(self) -> AgreementText | None:
         """Return the published version of the text that the tracker quotes."""
@@ -327,8 +335,10 @@ class CommitmentQuerySet(models.QuerySet):
     def not_overdue(self, now: dt.datetime) -> CommitmentQuerySet:
         return self.exclude(pk__in=self.overdue(now).values("pk"))
 
-    def due_soon(self, now: dt.datetime, within: dt.timedelta = DUE_SOON_WINDOW) -> CommitmentQuerySet:
-        """Return open commitments whose deadline in force ends after `now` but within `within`."""
+    def due_soon(self, now: dt.datetime, within: dt.timedelta | None = None) -> CommitmentQuerySet:
+        """Return open commitments whose deadline in force ends after `now` but within `within`
+        (default: due_soon_window())."""
+        within = due_soon_window() if within is None else within
         return self.filter(deadline_ends_at__gt=now, deadline_ends_at__lte=now + within).exclude(
             current_status__in=CLOSED_STATUSES
         )
@@ -345,6 +355,45 @@ class CommitmentQuerySet(models.QuerySet):
 
     def for_agreement(self, agreement: Agreement) -> CommitmentQuerySet:
         return self.filter(provision__agreement=agreement)
+
+    def for_display(self) -> CommitmentQuerySet:
+        """Return these commitments with what a row of a list shows: agreement, responsible
+        parties and whether disputed (the dashboard's lists, the API, the exports)."""
+        return self.select_related("provision__agreement").prefetch_related("responsible_parties").with_is_disputed()
+
+    def for_open_data(self) -> CommitmentQuerySet:
+        """Return these commitments with what the API and the exports show: a row's data and the deadline history."""
+        return self.for_display().prefetch_related(
+            Prefetch(
+                "deadline_changes",
+                queryset=DeadlineChange.objects.select_related("requested_by").prefetch_related("agreed_by"),
+            )
+        )
+
+    def counts_by_agreement(self, now: dt.datetime) -> dict[int, AgreementCounts]:
+        """Return, per agreement id, how many of these commitments stand at each status, how
+        many are overdue at `now` and how many are disputed. Three grouped queries."""
+        counts: dict[int, AgreementCounts] = defaultdict(AgreementCounts)
+        for row in self.order_by().values("provision__agreement", "current_status").annotate(n=Count("pk")):
+            counts[row["provision__agreement"]].by_status[row["current_status"]] = row["n"]
+        for row in self.overdue(now).order_by().values("provision__agreement").annotate(n=Count("pk")):
+            counts[row["provision__agreement"]].overdue = row["n"]
+        for row in self.disputed().order_by().values("provision__agreement").annotate(n=Count("pk")):
+            counts[row["provision__agreement"]].disputed = row["n"]
+        return counts
+
+
+@dataclass
+class AgreementCounts:
+    """An agreement's commitments counted by status, overdue and disputed (CommitmentQuerySet.counts_by_agreement)."""
+
+    by_status: dict[str, int] = field(default_factory=dict)
+    overdue: int = 0
+    disputed: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
 
 
 class Commitment(models.Model):
@@ -426,7 +475,7 @@ class Commitment(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("commitments:commitment_detail", args=[self.pk])
+        return reverse("dashboard:commitment_detail", args=[self.pk])
 
     @property
     def agreement(self) -> Agreement:
@@ -493,7 +542,10 @@ class Commitment(models.Model):
             and self.current_status not in CLOSED_STATUSES
         )
 
-    def is_due_soon(self, now: dt.datetime, within: dt.timedelta = DUE_SOON_WINDOW) -> bool:
+    def is_due_soon(self, now: dt.datetime, within: dt.timedelta | None = None) -> bool:
+        """Return True if the commitment is open and its deadline in force ends after `now` but
+        within `within` (default: due_soon_window())."""
+        within = due_soon_window() if within is None else within
         return (
             self.deadline_ends_at is not None
             and now < self.deadline_ends_at <= now + within
@@ -508,16 +560,20 @@ class Commitment(models.Model):
         )
 
     def days_late(self) -> int | None:
-        """Return by how many days the commitment was fulfilled after its deadline in force, if it was."""
+        """Return by how many calendar days (in the agreement's zone) the commitment was
+        fulfilled after its deadline in force, if it was fulfilled late."""
         if not self.is_fulfilled_late():
             return None
-        return (self.fulfilled_at - self.deadline_ends_at).days
+        tz = self.agreement.tz
+        return (local_date(self.fulfilled_at, tz) - local_date(self.deadline_ends_at, tz)).days
 
     def days_overdue(self, now: dt.datetime) -> int | None:
-        """Return how many days have passed since the deadline in force ended (1 on the day after)."""
+        """Return how many calendar days (in the agreement's zone) have passed since the deadline
+        day in force: 1 on the day after it."""
         if not self.is_overdue(now):
             return None
-        return (now - self.deadline_ends_at).days + 1
+        tz = self.agreement.tz
+        return (local_date(now, tz) - local_date(self.deadline_ends_at, tz)).days + 1
 
     def fulfilled_on(self) -> dt.date | None:
         """Return the day the commitment was first assessed fulfilled (fulfilled_at is the end of that day)."""
@@ -686,7 +742,7 @@ class StatusUpdate(models.Model):
     def clean(self) -> None:
         if self.as_of and self.commitment_id:
             agreement = self.commitment.agreement
-            if self.as_of > local_date(timezone.now(), agreement.tz):
+            if self.as_of > agreement.local_today(timezone.now()):
                 raise ValidationError({"as_of": _("An assessment cannot be dated in the future.")})
             if self.as_of < agreement.signed_on:
                 raise ValidationError({"as_of": _("An assessment cannot predate the agreement's signing.")})
@@ -814,206 +870,6 @@ register_history(
     table_name="commitments_historicaluser",
     excluded_fields=["password", "last_login"],
 )
-
-# --- Alerts: deadline events, recipients and the outbox (issue 3) ----------------
-#
-# Detecting a change and notifying about it are separate steps (as in healthchecks'
-# Flip): services.flag_deadline_events() writes DeadlineEvent rows and, in the same
-# transaction, one AlertDelivery row per recipient; services.send_pending_alerts()
-# later claims and sends the deliveries.
-
-
-class DeadlineEvent(models.Model):
-    """A change of a commitment's deadline state, recorded once by the flagging job."""
-
-    class Kind(models.TextChoices):
-        WENT_OVERDUE = "went_overdue", _("Went overdue")
-        FULFILLED_LATE = "fulfilled_late", _("Fulfilled after being overdue")
-        EXTENDED = "extended", _("No longer overdue: deadline changed")
-        ENDED = "ended", _("Ended while overdue")
-        DUE_SOON = "due_soon", _("Deadline due soon")
-        NOTICE_DUE_SOON = "notice_due_soon", _("Notice deadline due soon")
-
-    # Kinds that close an open "went overdue" episode (each episode at most once).
-    CLOSING_KINDS = frozenset({Kind.FULFILLED_LATE, Kind.EXTENDED, Kind.ENDED})
-
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="deadline_events")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    deadline = models.DateField(
-        help_text=_("The deadline in force the event is about (for notice reminders: the notice deadline).")
-    )
-    deadline_ends_at = models.DateTimeField(help_text=_("The instant that deadline ends in the agreement's zone."))
-    occurred_at = models.DateTimeField(
-        help_text=_("When the change happened: the deadline's end for 'went overdue', else when it was noticed.")
-    )
-    detected_at = models.DateTimeField(help_text=_("When the flagging job recorded it."))
-    offset_days = models.PositiveSmallIntegerField(
-        default=0, help_text=_("For reminders: sent this many days before the deadline.")
-    )
-    days_overdue = models.PositiveIntegerField(null=True, blank=True)
-    days_late = models.PositiveIntegerField(null=True, blank=True)
-    new_deadline = models.DateField(
-        null=True, blank=True, help_text=_("For 'deadline changed': the deadline now in force, if any.")
-    )
-    closes = models.OneToOneField(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="closed_by",
-        help_text=_("The 'went overdue' event this one ends; one-to-one, so two runs cannot close it twice."),
-    )
-    # False until the job has written this event's deliveries; both happen in one
-    # transaction, so a True here means the outbox rows exist.
-    alerts_queued = models.BooleanField(default=False, editable=False)
-
-    class Meta:
-        ordering = ["-detected_at", "-id"]
-        constraints = [
-            # Two runs at once (or a retry) record an opening event or a reminder once.
-            models.UniqueConstraint(
-                fields=["commitment", "kind", "deadline", "offset_days"],
-                condition=Q(kind__in=["went_overdue", "due_soon", "notice_due_soon"]),
-                name="deadline_event_once_per_deadline",
-            ),
-        ]
-        indexes = [
-            # The flagging job looks up open overdue episodes and unqueued events.
-            models.Index(fields=["kind", "commitment"], name="deadline_event_kind_commitment"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.commitment}: {self.get_kind_display()} ({self.deadline})"
-
-
-class Subscriber(models.Model):
-    """A member of the public who confirmed (double opt-in) that they want alerts."""
-
-    email = models.EmailField(unique=True, help_text=_("Stored lower-case."))
-    confirmed_at = models.DateTimeField(help_text=_("When the address owner clicked the confirmation link."))
-    agreements = models.ManyToManyField(Agreement, blank=True, related_name="subscribers")
-    parties = models.ManyToManyField(Party, blank=True, related_name="subscribers")
-    categories = models.JSONField(default=list, blank=True, help_text=_("Commitment categories followed."))
-
-    class Meta:
-        ordering = ["email"]
-
-    def __str__(self) -> str:
-        return self.email
-
-    def follows_everything(self) -> bool:
-        """Return True if the subscriber chose nothing in particular, which means everything."""
-        return not (self.agreements.all() or self.parties.all() or self.categories)
-
-    def follows(self, commitment: Commitment) -> bool:
-        """Return True if alerts about `commitment` go to this subscriber.
-
-        A commitment is followed if it belongs to a followed agreement, names a followed
-        party as responsible, or is in a followed category. Reads prefetched relations.
-        """
-        if self.follows_everything():
-            return True
-        party_ids = {party.pk for party in commitment.responsible_parties.all()}
-        return (
-            any(agreement.pk == commitment.provision.agreement_id for agreement in self.agreements.all())
-            or any(party.pk in party_ids for party in self.parties.all())
-            or commitment.category in self.categories
-        )
-
-
-class MonitorSubscription(models.Model):
-    """A staff monitor's opt-in to alerts about one agreement."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="monitor_subscriptions")
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="monitor_subscriptions")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    class Meta:
-        ordering = ["agreement", "user"]
-        constraints = [models.UniqueConstraint(fields=["user", "agreement"], name="monitor_subscription_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.user} → {self.agreement}"
-
-
-class AlertDeliveryQuerySet(models.QuerySet):
-    def ready_to_send(self, now: dt.datetime, claim_timeout: dt.timedelta) -> AlertDeliveryQuerySet:
-        """Return deliveries a sender may claim at `now`: pending and due, or claimed by a
-        sender that has not finished within `claim_timeout` (it crashed or was killed)."""
-        return self.filter(
-            Q(status=AlertDelivery.Status.PENDING, next_attempt_at__lte=now)
-            | Q(status=AlertDelivery.Status.SENDING, claimed_at__lte=now - claim_timeout)
-        )
-
-
-class AlertDelivery(models.Model):
-    """One email about one deadline event to one recipient: the outbox row."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting to be sent")
-        SENDING = "sending", _("Being sent")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Gave up")
-        CANCELLED = "cancelled", _("Cancelled: recipient unsubscribed")
-
-    event = models.ForeignKey(DeadlineEvent, on_delete=models.CASCADE, related_name="deliveries")
-    to_email = models.EmailField(help_text=_("Lower-case; one delivery per address per event."))
-    subscriber = models.ForeignKey(
-        Subscriber, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
-    )
-    monitor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="alert_deliveries"
-    )
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField()
-    # Indexed with status: the sender's claim query filters on both.
-    next_attempt_at = models.DateTimeField()
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claim_token = models.CharField(max_length=64, blank=True, help_text=_("Which sender run holds the claim."))
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-
-    objects = AlertDeliveryQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name_plural = "alert deliveries"
-        constraints = [models.UniqueConstraint(fields=["event", "to_email"], name="alert_delivery_once_per_address")]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="alert_delivery_status_next")]
-
-    def __str__(self) -> str:
-        return f"{self.event} → {self.to_email} ({self.get_status_display()})"
-
-
-class SubscribeRequest(models.Model):
-    """A request on the public subscription page, kept a day for the rate limits.
-
-    Holds keyed hashes of the client address and the email address, not the values.
-    """
-
-    client_key = models.CharField(max_length=64, db_index=True)
-    email_key = models.CharField(max_length=64, db_index=True)
-    requested_at = models.DateTimeField(db_index=True)
-
-    def __str__(self) -> str:
-        return f"Subscription request at {self.requested_at:%Y-%m-%d %H:%M}"
-
-
-class JobRun(models.Model):
-    """The last run of each scheduled job, with its counts, for the health endpoint.
-
-    One row per job, overwritten by each run; the history of runs is in the logs
-    (one structured line per run).
-    """
-
-    name = models.CharField(max_length=64, unique=True)
-    started_at = models.DateTimeField()
-    finished_at = models.DateTimeField()
-    counts = models.JSONField(default=dict)
-
-    def __str__(self) -> str:
-        return f"{self.name} at {self.finished_at:%Y-%m-%d %H:%M:%S}"
 
 
 class DataVersion(models.Model):

@@ -4,18 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from commitments.models import (
-    Agreement,
-    Commitment,
-    DeadlineChange,
-    Evidence,
-    MonitorSubscription,
-    Party,
-    Provision,
-    Source,
-    StatusUpdate,
-    Subscriber,
-)
+from alerts.models import MonitorSubscription, Subscriber
+from commitments.models import Agreement, Commitment, DeadlineChange, Evidence, Party, Provision, Source, StatusUpdate
 
 UTC = dt.UTC
 

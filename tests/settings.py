@@ -7,6 +7,8 @@ tracker.settings does, so the suite runs against PostgreSQL when DATABASE_URL is
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+# The suite tests the development tools too (benchmark harness, demo accounts, rundev).
+os.environ.setdefault("DEVTOOLS", "true")
 
 from tracker.settings import *  # noqa: E402,F403
 
@@ -17,7 +19,7 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
-# --- Alerts integration tests (issue 3) ---------------------------------------
+# --- Alerts integration tests ---------------------------------------------------
 # The Celery worker that integration tests start is another process, so it cannot
 # see SQLite's default in-memory test database: put the test database in a file
 # (var/test-db.sqlite3). The worker gets its path from the test, via SQLITE_PATH.

@@ -154,7 +154,7 @@ def test_a_monitor_who_adds_an_agreement_is_assigned_to_it(limited_client, armen
 def test_a_monitor_sees_only_the_alerts_of_assigned_agreements_and_opts_in_only_to_them(
     limited_client, agreement, other_agreement, mine, theirs
 ):
-    from commitments.models import DeadlineEvent
+    from alerts.models import DeadlineEvent
 
     now = MOSCOW_ENTRY_INTO_FORCE
     for commitment in (mine, theirs):
@@ -167,9 +167,9 @@ def test_a_monitor_sees_only_the_alerts_of_assigned_agreements_and_opts_in_only_
             detected_at=now,
         )
 
-    events = limited_client.get(reverse("admin:commitments_deadlineevent_changelist")).context["cl"].result_list
+    events = limited_client.get(reverse("admin:alerts_deadlineevent_changelist")).context["cl"].result_list
     opt_in_choices = (
-        limited_client.get(reverse("admin:commitments_monitorsubscription_add"))
+        limited_client.get(reverse("admin:alerts_monitorsubscription_add"))
         .context["adminform"]
         .form.fields["agreement"]
         .queryset

@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from commitments import services
-from commitments.models import AlertDelivery, DeadlineEvent, Status
+from alerts import emails, flagging, sending
+from alerts.models import AlertDelivery, DeadlineEvent
+from commitments.models import Status
 from tests.alert_helpers import KALBAJAR_ENDS_AT, assess, extend, make_commitment, make_party, make_subscriber
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +24,8 @@ def overdue_alert(settings, mailoutbox):
     assess(commitment, Status.MINIMAL, dt.date(2020, 11, 26), summary="Troops began leaving the district.")
     make_subscriber()
     now = KALBAJAR_ENDS_AT + 2 * DAY + dt.timedelta(hours=1)
-    services.flag_deadline_events(now, reminder_days=[])
-    services.send_pending_alerts(now)
+    flagging.flag_deadline_events(now, reminder_days=[])
+    sending.send_pending_alerts(now)
     [message] = mailoutbox
     return message
 
@@ -97,5 +98,5 @@ def test_it_carries_one_click_unsubscribe_headers_that_work(overdue_alert):
 def test_every_kind_of_event_has_a_scannable_subject(event, subject):
     commitment = make_commitment()
     assert (
-        services.alert_subject(DeadlineEvent(commitment=commitment, deadline=dt.date(2020, 11, 25), **event)) == subject
+        emails.alert_subject(DeadlineEvent(commitment=commitment, deadline=dt.date(2020, 11, 25), **event)) == subject
     )

@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from commitments import services
-from commitments.models import AlertDelivery, Commitment, DeadlineEvent
+from alerts import flagging, subscriptions
+from alerts.models import AlertDelivery, DeadlineEvent
+from commitments.models import Commitment
 from tests.alert_helpers import (
     KALBAJAR_ENDS_AT,
     make_agreement,
@@ -27,7 +28,7 @@ def test_it_queues_one_delivery_per_confirmed_subscriber_and_opted_in_monitor(dj
     make_subscriber("one@example.org")
     make_subscriber("two@example.org")
     make_monitor(django_user_model, "anna")
-    services.flag_deadline_events(KALBAJAR_ENDS_AT)
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
     assert recipients() == ["anna@tracker.example", "one@example.org", "two@example.org"]
     delivery = AlertDelivery.objects.get(to_email="anna@tracker.example")
     assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == ("pending", 0, KALBAJAR_ENDS_AT)
@@ -45,7 +46,7 @@ def test_subscribers_get_only_what_they_follow():
     make_subscriber("other-agreement@example.org", agreements=[make_agreement("other")])
     make_subscriber("handovers@example.org", categories=[Commitment.Category.TERRITORIAL_HANDOVER])
     make_subscriber("prisoners@example.org", categories=[Commitment.Category.PRISONERS_REMAINS])
-    services.flag_deadline_events(KALBAJAR_ENDS_AT)
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
     assert recipients() == [
         "armenia@example.org",
         "everything@example.org",
@@ -59,7 +60,7 @@ def test_monitors_get_alerts_only_for_agreements_they_opted_in_to(django_user_mo
     make_monitor(django_user_model, "other", agreement=make_agreement("other"))
     make_monitor(django_user_model, "former", is_active=False)
     make_monitor(django_user_model, "not-staff", is_staff=False)
-    services.flag_deadline_events(KALBAJAR_ENDS_AT)
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
     assert recipients() == []
 
 
@@ -67,13 +68,13 @@ def test_a_monitor_who_also_subscribed_gets_one_delivery(django_user_model):
     make_commitment()
     make_monitor(django_user_model, "anna")
     make_subscriber("anna@tracker.example")
-    services.flag_deadline_events(KALBAJAR_ENDS_AT)
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
     assert recipients() == ["anna@tracker.example"]
 
 
 def test_an_address_that_did_not_confirm_gets_no_alert(mailoutbox):
     make_commitment()
-    services.request_subscription(
+    subscriptions.request_subscription(
         "unconfirmed@example.org",
         agreements=[],
         parties=[],
@@ -81,7 +82,7 @@ def test_an_address_that_did_not_confirm_gets_no_alert(mailoutbox):
         client="192.0.2.1",
         now=KALBAJAR_ENDS_AT,
     )
-    services.flag_deadline_events(KALBAJAR_ENDS_AT)
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
     assert recipients() == []
     assert [message.subject for message in mailoutbox] == ["Confirm your Ceasefire Tracker alerts"]
 
@@ -95,8 +96,8 @@ def test_events_and_their_deliveries_are_written_together_or_not_at_all(monkeypa
 
     monkeypatch.setattr(AlertDelivery.objects, "bulk_create", fail)
     with pytest.raises(RuntimeError):
-        services.flag_deadline_events(KALBAJAR_ENDS_AT)
+        flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
     assert not DeadlineEvent.objects.exists()
     monkeypatch.undo()
-    services.flag_deadline_events(KALBAJAR_ENDS_AT + dt.timedelta(minutes=5))
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT + dt.timedelta(minutes=5))
     assert recipients() == ["reader@example.org"]

@@ -6,8 +6,8 @@ import smtplib
 import pytest
 from django.core.mail.backends.locmem import EmailBackend
 
-from commitments import services
-from commitments.models import AlertDelivery
+from alerts import flagging, sending, subscriptions
+from alerts.models import AlertDelivery
 from tests.alert_helpers import KALBAJAR_ENDS_AT, make_commitment, make_subscriber
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def three_deliveries():
     make_commitment()
     for name in ["a", "b", "c"]:
         make_subscriber(f"{name}@example.org")
-    services.flag_deadline_events(KALBAJAR_ENDS_AT)
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
 
 
 def statuses() -> dict[str, tuple]:
@@ -52,7 +52,7 @@ def statuses() -> dict[str, tuple]:
 
 def test_it_sends_a_batch_over_one_connection_and_records_each_message(three_deliveries, mailoutbox):
     connection = SpyConnection()
-    result = services.send_pending_alerts(NOW, connection=connection)
+    result = sending.send_pending_alerts(NOW, connection=connection)
     assert (result.claimed, result.sent, connection.opened) == (3, 3, 1)
     assert sorted(message.to[0] for message in mailoutbox) == ["a@example.org", "b@example.org", "c@example.org"]
     assert set(statuses().values()) == {(Status.SENT, 1)}
@@ -60,68 +60,68 @@ def test_it_sends_a_batch_over_one_connection_and_records_each_message(three_del
 
 
 def test_a_second_run_sends_nothing_again(three_deliveries, mailoutbox):
-    services.send_pending_alerts(NOW)
-    assert services.send_pending_alerts(NOW + dt.timedelta(hours=1)).claimed == 0
+    sending.send_pending_alerts(NOW)
+    assert sending.send_pending_alerts(NOW + dt.timedelta(hours=1)).claimed == 0
     assert len(mailoutbox) == 3
 
 
 def test_the_batch_size_limits_one_run(three_deliveries, mailoutbox):
-    assert services.send_pending_alerts(NOW, batch_size=2).sent == 2
-    assert services.send_pending_alerts(NOW, batch_size=2).sent == 1
+    assert sending.send_pending_alerts(NOW, batch_size=2).sent == 2
+    assert sending.send_pending_alerts(NOW, batch_size=2).sent == 1
     assert len(mailoutbox) == 3
 
 
 def test_a_failed_message_waits_for_its_backoff_and_keeps_the_error(three_deliveries, mailoutbox):
     refused = smtplib.SMTPRecipientsRefused({"b@example.org": (451, b"Mailbox busy, try later")})
-    result = services.send_pending_alerts(NOW, connection=SpyConnection(refuse={"b@example.org": refused}))
+    result = sending.send_pending_alerts(NOW, connection=SpyConnection(refuse={"b@example.org": refused}))
     assert (result.sent, result.failed) == (2, 1)
     failed = AlertDelivery.objects.get(to_email="b@example.org")
     assert (failed.status, failed.attempts) == (Status.PENDING, 1)
     assert failed.next_attempt_at == NOW + dt.timedelta(seconds=60)
     assert "Mailbox busy" in failed.last_error
-    assert services.send_pending_alerts(NOW + dt.timedelta(seconds=59)).claimed == 0
-    assert services.send_pending_alerts(NOW + dt.timedelta(seconds=60)).sent == 1
+    assert sending.send_pending_alerts(NOW + dt.timedelta(seconds=59)).claimed == 0
+    assert sending.send_pending_alerts(NOW + dt.timedelta(seconds=60)).sent == 1
     assert statuses()["b@example.org"] == (Status.SENT, 2)
     assert len(mailoutbox) == 3
 
 
 def test_the_backoff_doubles_up_to_its_cap(settings):
     settings.ALERTS_RETRY_DELAY, settings.ALERTS_RETRY_MAX_DELAY = 60, 600
-    assert [services.retry_delay(n).total_seconds() for n in range(1, 7)] == [60, 120, 240, 480, 600, 600]
+    assert [sending.retry_delay(n).total_seconds() for n in range(1, 7)] == [60, 120, 240, 480, 600, 600]
 
 
 def test_it_gives_up_after_the_attempt_limit_and_keeps_the_error(three_deliveries, settings):
     settings.ALERTS_MAX_ATTEMPTS = 2
     busy = {"c@example.org": smtplib.SMTPRecipientsRefused({"c@example.org": (451, b"Mailbox busy")})}
-    services.send_pending_alerts(NOW, connection=SpyConnection(refuse=busy))
-    services.send_pending_alerts(NOW + dt.timedelta(hours=1), connection=SpyConnection(refuse=busy))
+    sending.send_pending_alerts(NOW, connection=SpyConnection(refuse=busy))
+    sending.send_pending_alerts(NOW + dt.timedelta(hours=1), connection=SpyConnection(refuse=busy))
     given_up = AlertDelivery.objects.get(to_email="c@example.org")
     assert (given_up.status, given_up.attempts) == (Status.FAILED, 2)
     assert "Mailbox busy" in given_up.last_error
-    assert services.send_pending_alerts(NOW + dt.timedelta(days=1)).claimed == 0
+    assert sending.send_pending_alerts(NOW + dt.timedelta(days=1)).claimed == 0
 
 
 def test_a_permanent_refusal_is_not_retried(three_deliveries):
     unknown = {"a@example.org": smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"No such user")})}
-    services.send_pending_alerts(NOW, connection=SpyConnection(refuse=unknown))
+    sending.send_pending_alerts(NOW, connection=SpyConnection(refuse=unknown))
     assert statuses()["a@example.org"] == (Status.FAILED, 1)
 
 
 def test_when_the_mail_server_refuses_connections_every_row_waits(three_deliveries, mailoutbox):
     refused = SpyConnection(refuse_connection=ConnectionRefusedError(111, "Connection refused"))
-    result = services.send_pending_alerts(NOW, connection=refused)
+    result = sending.send_pending_alerts(NOW, connection=refused)
     assert (result.claimed, result.sent, result.failed) == (3, 0, 3)
     assert set(statuses().values()) == {(Status.PENDING, 1)}
     assert "Connection refused" in AlertDelivery.objects.first().last_error
-    assert services.send_pending_alerts(NOW + dt.timedelta(minutes=1)).sent == 3
+    assert sending.send_pending_alerts(NOW + dt.timedelta(minutes=1)).sent == 3
     assert len(mailoutbox) == 3
 
 
 def test_rows_another_sender_holds_are_not_sent_until_its_claim_expires(three_deliveries, mailoutbox, settings):
     # A sender claimed the rows and was killed before it sent anything.
     AlertDelivery.objects.update(status=Status.SENDING, claimed_at=NOW, claim_token="killed", attempts=1)
-    assert services.send_pending_alerts(NOW + dt.timedelta(seconds=settings.ALERTS_CLAIM_TIMEOUT - 1)).claimed == 0
-    assert services.send_pending_alerts(NOW + dt.timedelta(seconds=settings.ALERTS_CLAIM_TIMEOUT)).sent == 3
+    assert sending.send_pending_alerts(NOW + dt.timedelta(seconds=settings.ALERTS_CLAIM_TIMEOUT - 1)).claimed == 0
+    assert sending.send_pending_alerts(NOW + dt.timedelta(seconds=settings.ALERTS_CLAIM_TIMEOUT)).sent == 3
     assert set(statuses().values()) == {(Status.SENT, 2)}
     assert len(mailoutbox) == 3
 
@@ -132,24 +132,24 @@ def test_a_second_sender_running_during_a_batch_claims_nothing_of_it(three_deliv
     class SecondSenderMidBatch(SpyConnection):
         def send_messages(self, messages):
             if not second_runs:
-                second_runs.append(services.send_pending_alerts(NOW))
+                second_runs.append(sending.send_pending_alerts(NOW))
             return super().send_messages(messages)
 
-    assert services.send_pending_alerts(NOW, connection=SecondSenderMidBatch()).sent == 3
+    assert sending.send_pending_alerts(NOW, connection=SecondSenderMidBatch()).sent == 3
     assert second_runs[0].claimed == 0
     assert len(mailoutbox) == 3
 
 
 def test_pending_alerts_to_an_unsubscribed_address_are_not_sent(three_deliveries, mailoutbox):
     subscriber = AlertDelivery.objects.get(to_email="a@example.org").subscriber
-    services.unsubscribe("subscriber", subscriber.pk)
-    services.send_pending_alerts(NOW)
+    subscriptions.unsubscribe("subscriber", subscriber.pk)
+    sending.send_pending_alerts(NOW)
     assert statuses()["a@example.org"] == (Status.CANCELLED, 0)
     assert sorted(message.to[0] for message in mailoutbox) == ["b@example.org", "c@example.org"]
 
 
 def test_a_row_left_behind_by_a_deleted_recipient_is_cancelled_at_send_time(three_deliveries, mailoutbox):
     AlertDelivery.objects.filter(to_email="a@example.org").update(subscriber=None)
-    result = services.send_pending_alerts(NOW)
+    result = sending.send_pending_alerts(NOW)
     assert (result.sent, result.cancelled) == (2, 1)
     assert statuses()["a@example.org"] == (Status.CANCELLED, 1)

@@ -4,9 +4,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-import commitments.alerts_admin  # noqa: F401  (registers the alerts admin, as commitments/admin.py will)
-from commitments import services
-from commitments.models import MonitorSubscription
+from alerts import flagging, sending
+from alerts.models import MonitorSubscription
 from tests.alert_helpers import KALBAJAR_ENDS_AT, make_agreement, make_commitment, make_subscriber
 
 pytestmark = pytest.mark.django_db
@@ -29,20 +28,20 @@ def test_a_monitor_opts_in_for_an_agreement_as_themselves(monitor, client, djang
     agreement.monitors.add(monitor)  # monitors opt in only to the agreements they are assigned
     other = django_user_model.objects.create_user("other", "other@tracker.example", "x", is_staff=True)
     MonitorSubscription.objects.create(user=other, agreement=agreement)
-    response = client.post("/admin/commitments/monitorsubscription/add/", {"agreement": agreement.pk})
+    response = client.post("/admin/alerts/monitorsubscription/add/", {"agreement": agreement.pk})
     assert response.status_code == 302
     assert MonitorSubscription.objects.filter(user=monitor, agreement=agreement).exists()
-    listing = client.get("/admin/commitments/monitorsubscription/")
+    listing = client.get("/admin/alerts/monitorsubscription/")
     assert [opt_in.user for opt_in in listing.context["cl"].result_list] == [monitor]
 
 
 def test_a_monitor_sees_the_delivery_status_of_alerts(monitor, client):
     make_commitment().provision.agreement.monitors.add(monitor)
     make_subscriber()
-    services.flag_deadline_events(KALBAJAR_ENDS_AT)
-    services.send_pending_alerts(KALBAJAR_ENDS_AT)
-    response = client.get("/admin/commitments/alertdelivery/")
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
+    sending.send_pending_alerts(KALBAJAR_ENDS_AT)
+    response = client.get("/admin/alerts/alertdelivery/")
     assert response.status_code == 200
     assert [(d.to_email, d.status) for d in response.context["cl"].result_list] == [("reader@example.org", "sent")]
-    assert client.get("/admin/commitments/deadlineevent/").status_code == 200
-    assert client.post("/admin/commitments/alertdelivery/add/", {}).status_code == 403
+    assert client.get("/admin/alerts/deadlineevent/").status_code == 200
+    assert client.post("/admin/alerts/alertdelivery/add/", {}).status_code == 403

@@ -15,8 +15,8 @@ from collections import Counter
 import pytest
 from kombu.exceptions import OperationalError
 
-from commitments import services, tasks
-from commitments.models import AlertDelivery, DeadlineEvent
+from alerts import flagging, sending, subscriptions, tasks
+from alerts.models import AlertDelivery, DeadlineEvent
 from tests.alert_helpers import KALBAJAR_ENDS_AT, make_commitment, make_monitor, make_subscriber
 from tests.conftest import skip_or_fail
 from tests.live_servers import (
@@ -109,7 +109,7 @@ def test_a_commitment_passes_its_deadline_and_each_confirmed_subscriber_gets_one
     make_commitment()
     addresses = subscribers(3)
     make_monitor(django_user_model, "anna")
-    services.request_subscription(  # asked but never confirmed: gets no alert
+    subscriptions.request_subscription(  # asked but never confirmed: gets no alert
         "unconfirmed@example.org", agreements=[], parties=[], categories=[], client="192.0.2.1", now=T
     )
     start_worker()
@@ -130,7 +130,7 @@ def test_a_commitment_passes_its_deadline_and_each_confirmed_subscriber_gets_one
 def test_drill_the_worker_is_killed_mid_batch_then_restarted(start_worker, smtp, settings):
     make_commitment()
     addresses = subscribers(5)
-    services.flag_deadline_events(T)
+    flagging.flag_deadline_events(T)
     smtp.handler.hold_message_number = 3  # the worker will be killed while it waits on message 3
     worker = start_worker("doomed")
 
@@ -152,7 +152,7 @@ def test_drill_the_worker_is_killed_mid_batch_then_restarted(start_worker, smtp,
 def test_drill_the_smtp_server_refuses_connections_then_comes_back(start_worker, smtp):
     make_commitment()
     addresses = subscribers(3)
-    services.flag_deadline_events(T)
+    flagging.flag_deadline_events(T)
     start_worker()
     smtp.stop()
 
@@ -164,7 +164,7 @@ def test_drill_the_smtp_server_refuses_connections_then_comes_back(start_worker,
     assert "Connection refused" in AlertDelivery.objects.first().last_error
 
     smtp.start()
-    tasks.send_alerts.delay(now=(T + services.retry_delay(1)).isoformat())
+    tasks.send_alerts.delay(now=(T + sending.retry_delay(1)).isoformat())
     wait_for(all_sent(3), "the retried alerts to be sent")
     assert_exactly_one_each(smtp, addresses)
 
@@ -181,7 +181,7 @@ def test_drill_redis_is_stopped_and_restarted_between_runs(start_worker, smtp, r
     # stored, and handing the sender a task fails (within seconds) without losing them.
     second = make_commitment("second", deadline=dt.date(2020, 11, 26))
     later = T + dt.timedelta(days=1)
-    assert services.flag_deadline_events(later, reminder_days=[]).deliveries == 2
+    assert flagging.flag_deadline_events(later, reminder_days=[]).deliveries == 2
     with pytest.raises(OperationalError):
         tasks.send_alerts.delay(now=later.isoformat())
     assert AlertDelivery.objects.filter(event__commitment=second, status=Status.PENDING).count() == 2

@@ -2,15 +2,15 @@
 
 from django.conf import settings
 
-from commitments import tasks
+from alerts import tasks
 from tracker.celery import app
 
 
 def test_beat_runs_the_flagging_and_sending_tasks_at_the_configured_intervals():
     schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert schedule == {
-        "commitments.tasks.flag_deadline_events": settings.ALERTS_FLAG_INTERVAL,
-        "commitments.tasks.send_alerts": settings.ALERTS_SEND_INTERVAL,
+        "alerts.tasks.flag_deadline_events": settings.ALERTS_FLAG_INTERVAL,
+        "alerts.tasks.send_alerts": settings.ALERTS_SEND_INTERVAL,
     }
     assert settings.ALERTS_FLAG_INTERVAL == 300
     app.loader.import_default_modules()

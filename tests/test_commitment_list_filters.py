@@ -14,7 +14,7 @@ def data():
 
 
 def listed(client, **params) -> list:
-    response = client.get(reverse("commitments:commitment_list"), params)
+    response = client.get(reverse("dashboard:commitment_list"), params)
     assert response.status_code == 200
     return [commitment for commitment, _is_overdue in response.context["rows"]]
 
@@ -82,7 +82,7 @@ def test_it_paginates_and_keeps_the_filters_in_the_page_links(client, data):
     for n in range(30):
         make_commitment(provision, [data.armenia], f"Link {n:02}")
 
-    response = client.get(reverse("commitments:commitment_list"), {"party": "armenia", "page": 2})
+    response = client.get(reverse("dashboard:commitment_list"), {"party": "armenia", "page": 2})
 
     assert response.context["page_obj"].number == 2
     assert response.context["paginator"].count == 34  # four in the statement, thirty added
@@ -103,7 +103,7 @@ def test_it_paginates_and_keeps_the_filters_in_the_page_links(client, data):
     ],
 )
 def test_an_invalid_filter_value_gives_a_clear_message_and_no_results(client, data, params, field):
-    response = client.get(reverse("commitments:commitment_list"), params)
+    response = client.get(reverse("dashboard:commitment_list"), params)
 
     assert response.status_code == 200
     assert field in response.context["filter"].errors
@@ -114,14 +114,14 @@ def test_an_invalid_filter_value_gives_a_clear_message_and_no_results(client, da
 
 @pytest.mark.parametrize("page", ["999", "abc", "-1"])
 def test_a_page_number_out_of_range_shows_a_page_not_an_error(client, data, page):
-    response = client.get(reverse("commitments:commitment_list"), {"page": page})
+    response = client.get(reverse("dashboard:commitment_list"), {"page": page})
 
     assert response.status_code == 200
     assert response.context["page_obj"].number == 1
 
 
 def test_the_overdue_flag_on_each_row_comes_from_the_model_rule(client, data):
-    response = client.get(reverse("commitments:commitment_list"))
+    response = client.get(reverse("dashboard:commitment_list"))
 
     flags = {commitment: is_overdue for commitment, is_overdue in response.context["rows"]}
     now = response.context["now"]

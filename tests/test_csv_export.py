@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from commitments.exports import neutralise_formula
 from commitments.models import Party
+from opendata.exports import neutralise_formula
 from tests.dashboard_factories import karabakh_like, make_commitment
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 def test_it_lists_the_points_in_order_with_their_commitments(client):
     data = karabakh_like()
 
-    response = client.get(reverse("commitments:agreement_detail", args=[data.agreement.slug]))
+    response = client.get(reverse("dashboard:agreement_detail", args=[data.agreement.slug]))
 
     assert response.status_code == 200
     points = [(p.number, [c for c, _overdue in rows]) for p, rows in response.context["provisions"]]

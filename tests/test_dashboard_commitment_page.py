@@ -15,7 +15,7 @@ def data():
 
 
 def page(client, commitment):
-    response = client.get(reverse("commitments:commitment_detail", args=[commitment.pk]))
+    response = client.get(reverse("dashboard:commitment_detail", args=[commitment.pk]))
     assert response.status_code == 200
     return response
 
@@ -80,7 +80,7 @@ def test_the_7_dec_2020_contradiction_shows_both_quotes_with_their_source(client
 
     assert "There is progress in the exchange of prisoners of war and bodies of the dead" in html
     assert "The exchange of prisoners has not yet begun" in html
-    assert html.count(reverse("commitments:source_detail", args=[data.azatutyun.pk])) >= 3
+    assert html.count(reverse("dashboard:source_detail", args=[data.azatutyun.pk])) >= 3
 
 
 def test_it_states_overdue_days_and_the_renewal_notice_deadline(client, data):
@@ -121,7 +121,7 @@ def test_every_user_supplied_text_is_escaped(client, data):
 
 
 def test_an_unknown_commitment_is_not_found(client, data):
-    assert client.get(reverse("commitments:commitment_detail", args=[99999])).status_code == 404
+    assert client.get(reverse("dashboard:commitment_detail", args=[99999])).status_code == 404
 
 
 @pytest.mark.skipif(

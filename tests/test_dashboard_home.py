@@ -17,7 +17,7 @@ def figures(agreement) -> dict[str, int]:
 def test_it_counts_each_agreements_commitments_by_status_overdue_and_disputed(client):
     data = karabakh_like()
 
-    response = client.get(reverse("commitments:home"))
+    response = client.get(reverse("dashboard:home"))
 
     assert response.status_code == 200
     [agreement] = response.context["agreements"]
@@ -38,7 +38,7 @@ def test_it_counts_each_agreements_commitments_by_status_overdue_and_disputed(cl
 def test_the_status_bar_splits_the_whole_width_between_the_statuses_present(client):
     karabakh_like()
 
-    [agreement] = client.get(reverse("commitments:home")).context["agreements"]
+    [agreement] = client.get(reverse("dashboard:home")).context["agreements"]
 
     assert [(s.key, s.count, s.x, s.width) for s in agreement.bar] == [
         ("fulfilled", 2, 0, 50),
@@ -51,7 +51,7 @@ def test_the_status_bar_splits_the_whole_width_between_the_statuses_present(clie
 def test_it_lists_what_is_overdue_now_with_the_days_overdue(client):
     data = karabakh_like()
 
-    response = client.get(reverse("commitments:home"))
+    response = client.get(reverse("dashboard:home"))
 
     # Due 10 Nov 2023 in Moscow time, so overdue from 2023-11-10T21:00Z: day 10 on 20 Nov.
     assert response.context["overdue_now"] == [(data.route, 10)]
@@ -61,7 +61,7 @@ def test_it_lists_what_is_overdue_now_with_the_days_overdue(client):
 def test_it_lists_what_falls_due_in_the_next_30_days(client):
     data = karabakh_like()
 
-    response = client.get(reverse("commitments:home"))
+    response = client.get(reverse("dashboard:home"))
 
     assert response.context["due_soon"] == [data.route]
     assert response.context["overdue_now"] == []
@@ -70,7 +70,7 @@ def test_it_lists_what_falls_due_in_the_next_30_days(client):
 def test_it_shows_the_latest_assessments_and_claims_newest_first(client):
     data = karabakh_like()
 
-    response = client.get(reverse("commitments:home"))
+    response = client.get(reverse("dashboard:home"))
 
     assert [u.commitment for u in response.context["latest_updates"]] == [data.prisoners, data.kalbajar, data.aghdam]
     assert list(response.context["latest_claims"]) == [data.ayvazian, data.lavrov]
@@ -79,7 +79,7 @@ def test_it_shows_the_latest_assessments_and_claims_newest_first(client):
 def test_the_timeline_places_each_dated_deadline_against_the_day_it_was_met(client):
     data = karabakh_like()
 
-    timeline = client.get(reverse("commitments:home")).context["timeline"]
+    timeline = client.get(reverse("dashboard:home")).context["timeline"]
 
     rows = {row.commitment: row for row in timeline.rows}
     assert set(rows) == {data.aghdam, data.kalbajar, data.route}
@@ -94,7 +94,7 @@ def test_the_timeline_places_each_dated_deadline_against_the_day_it_was_met(clie
 
 
 def test_it_says_so_when_nothing_is_tracked_yet(client):
-    response = client.get(reverse("commitments:home"))
+    response = client.get(reverse("dashboard:home"))
 
     assert response.status_code == 200
     assert response.context["agreements"] == []
@@ -105,7 +105,7 @@ def test_a_commitment_violated_after_being_fulfilled_counts_as_violated(client):
     data = karabakh_like()
     add_status(data.aghdam, Status.VIOLATED, dt.date(2020, 12, 1), data.tass, "Troops moved back in.")
 
-    [agreement] = client.get(reverse("commitments:home")).context["agreements"]
+    [agreement] = client.get(reverse("dashboard:home")).context["agreements"]
 
     assert figures(agreement)["fulfilled"] == 1
     assert figures(agreement)["violated"] == 1

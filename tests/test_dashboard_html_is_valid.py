@@ -24,15 +24,15 @@ def test_every_public_page_is_valid_html(client, tmp_path):
         skip_or_fail(f"the Nu Html Checker is missing at {VNU} (run npm ci)")
     data = karabakh_like()
     pages = {
-        "home": reverse("commitments:home"),
-        "list": reverse("commitments:commitment_list"),
-        "list-invalid": reverse("commitments:commitment_list") + "?status=x&deadline_from=31.02.2020&page=x",
+        "home": reverse("dashboard:home"),
+        "list": reverse("dashboard:commitment_list"),
+        "list-invalid": reverse("dashboard:commitment_list") + "?status=x&deadline_from=31.02.2020&page=x",
         "disputed": data.prisoners.get_absolute_url(),
         "extended": data.kalbajar.get_absolute_url(),
         "overdue": data.route.get_absolute_url(),
         "agreement": data.agreement.get_absolute_url(),
-        "sources": reverse("commitments:source_list"),
-        "source": reverse("commitments:source_detail", args=[data.azatutyun.pk]),
+        "sources": reverse("dashboard:source_list"),
+        "source": reverse("dashboard:source_detail", args=[data.azatutyun.pk]),
     }
     files = []
     for name, url in pages.items():

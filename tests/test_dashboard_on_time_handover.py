@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def test_a_handover_assessed_fulfilled_on_its_deadline_day_is_shown_on_time(client):
     data = karabakh_like()  # Aghdam: due 20 Nov 2020, assessed fulfilled as of 20 Nov 2020
 
-    home = client.get(reverse("commitments:home"))
+    home = client.get(reverse("dashboard:home"))
     detail = client.get(data.aghdam.get_absolute_url())
 
     [aghdam_row] = [row for row in home.context["timeline"].rows if row.commitment == data.aghdam]

@@ -30,14 +30,14 @@ def urls(data) -> dict[str, str]:
     busiest = Commitment.objects.filter(provision__agreement__slug="bulk-0").order_by("pk").first() or data.prisoners
     busiest_source = Source.objects.order_by("-pk").first()
     return {
-        "home": reverse("commitments:home"),
-        "commitment_list": reverse("commitments:commitment_list"),
-        "commitment_list_filtered": reverse("commitments:commitment_list")
+        "home": reverse("dashboard:home"),
+        "commitment_list": reverse("dashboard:commitment_list"),
+        "commitment_list_filtered": reverse("dashboard:commitment_list")
         + "?overdue=yes&disputed=no&party=party-1&q=bulk&sort=-deadline&page=1",
         "commitment_detail": busiest.get_absolute_url(),
         "agreement_detail": (Agreement.objects.filter(slug="bulk-0").first() or data.agreement).get_absolute_url(),
-        "source_list": reverse("commitments:source_list"),
-        "source_detail": reverse("commitments:source_detail", args=[busiest_source.pk]),
+        "source_list": reverse("dashboard:source_list"),
+        "source_detail": reverse("dashboard:source_detail", args=[busiest_source.pk]),
     }
 
 

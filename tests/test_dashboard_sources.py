@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_the_list_counts_what_rests_on_each_source(client):
     data = karabakh_like()
 
-    response = client.get(reverse("commitments:source_list"))
+    response = client.get(reverse("dashboard:source_list"))
 
     assert response.status_code == 200
     counts = {s: (s.evidence_count, s.claim_count, s.deadline_change_count) for s in response.context["source_list"]}
@@ -23,7 +23,7 @@ def test_the_list_counts_what_rests_on_each_source(client):
 def test_a_source_page_lists_every_assessment_and_claim_that_cites_it(client):
     data = karabakh_like()
 
-    response = client.get(reverse("commitments:source_detail", args=[data.azatutyun.pk]))
+    response = client.get(reverse("dashboard:source_detail", args=[data.azatutyun.pk]))
 
     assert [e.status_update.commitment for e in response.context["evidence"]] == [data.prisoners]
     assert list(response.context["claims"]) == [data.lavrov, data.ayvazian]
@@ -32,7 +32,7 @@ def test_a_source_page_lists_every_assessment_and_claim_that_cites_it(client):
 def test_a_source_page_lists_the_deadline_changes_it_reports(client):
     data = karabakh_like()
 
-    response = client.get(reverse("commitments:source_detail", args=[data.jamnews.pk]))
+    response = client.get(reverse("dashboard:source_detail", args=[data.jamnews.pk]))
 
     assert [c.commitment for c in response.context["deadline_changes"]] == [data.kalbajar]
 
@@ -45,7 +45,7 @@ def test_a_month_only_source_shows_only_its_month(client):
         published_on_precision=Source.DatePrecision.MONTH,
     )
 
-    html = client.get(reverse("commitments:source_detail", args=[source.pk])).content.decode()
+    html = client.get(reverse("dashboard:source_detail", args=[source.pk])).content.decode()
 
     assert "September 2023" in html
     assert "Sept. 1, 2023" not in html
@@ -54,6 +54,6 @@ def test_a_month_only_source_shows_only_its_month(client):
 def test_a_source_without_a_web_address_says_so(client):
     source = make_source("AP", "First prisoner exchange", dt.date(2020, 12, 14))
 
-    html = client.get(reverse("commitments:source_detail", args=[source.pk])).content.decode()
+    html = client.get(reverse("dashboard:source_detail", args=[source.pk])).content.decode()
 
     assert "None recorded: the source is cited by outlet and date." in html

@@ -1,6 +1,6 @@
 from django.core.management import call_command
 
-from commitments.models import Subscriber
+from alerts.models import Subscriber
 
 
 def test_create_demo_subscriber_makes_a_confirmed_subscriber_who_follows_everything(db):

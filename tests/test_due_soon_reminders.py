@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from commitments import services
-from commitments.models import Commitment, DeadlineEvent
+from alerts import flagging
+from alerts.models import DeadlineEvent
+from commitments.models import Commitment
 from tests.alert_helpers import KALBAJAR_ENDS_AT, extend, make_commitment
 
 pytestmark = pytest.mark.django_db
@@ -21,38 +22,38 @@ def reminders(kind=Kind.DUE_SOON):
 
 def test_it_records_nothing_more_than_seven_days_ahead():
     make_commitment()
-    services.flag_deadline_events(KALBAJAR_ENDS_AT - 7 * DAY - SECOND)
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT - 7 * DAY - SECOND)
     assert reminders() == []
 
 
 def test_it_records_the_seven_day_then_the_one_day_reminder_once_each():
     make_commitment()
-    services.flag_deadline_events(KALBAJAR_ENDS_AT - 7 * DAY)
-    services.flag_deadline_events(KALBAJAR_ENDS_AT - 3 * DAY)
-    services.flag_deadline_events(KALBAJAR_ENDS_AT - DAY)
-    services.flag_deadline_events(KALBAJAR_ENDS_AT - SECOND)
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT - 7 * DAY)
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT - 3 * DAY)
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT - DAY)
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT - SECOND)
     assert reminders() == [(dt.date(2020, 11, 25), 7), (dt.date(2020, 11, 25), 1)]
 
 
 def test_a_deadline_first_seen_within_a_day_gets_only_the_one_day_reminder():
     make_commitment()
-    services.flag_deadline_events(KALBAJAR_ENDS_AT - dt.timedelta(hours=5))
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT - dt.timedelta(hours=5))
     assert reminders() == [(dt.date(2020, 11, 25), 1)]
 
 
 def test_a_new_deadline_in_force_gets_its_own_reminders():
     commitment = make_commitment()
-    services.flag_deadline_events(KALBAJAR_ENDS_AT - DAY)
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT - DAY)
     extend(commitment, dt.date(2020, 11, 30), decided_on=dt.date(2020, 11, 25))
-    services.flag_deadline_events(KALBAJAR_ENDS_AT)
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
     assert reminders() == [(dt.date(2020, 11, 25), 1), (dt.date(2020, 11, 30), 7)]
 
 
 def test_the_offsets_come_from_settings(settings):
     settings.ALERTS_REMINDER_DAYS = [3]
     make_commitment()
-    services.flag_deadline_events(KALBAJAR_ENDS_AT - 5 * DAY)
-    services.flag_deadline_events(KALBAJAR_ENDS_AT - 2 * DAY)
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT - 5 * DAY)
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT - 2 * DAY)
     assert reminders() == [(dt.date(2020, 11, 25), 3)]
 
 
@@ -69,10 +70,10 @@ def test_a_renewable_term_gets_reminders_before_its_notice_deadline():
         notice_months=6,
     )
     notice_ends_at = dt.datetime(2025, 5, 10, 21, 0, tzinfo=dt.UTC)
-    services.flag_deadline_events(notice_ends_at - 6 * DAY)
-    services.flag_deadline_events(notice_ends_at - 5 * DAY)
-    services.flag_deadline_events(notice_ends_at - dt.timedelta(hours=2))
-    services.flag_deadline_events(notice_ends_at + DAY)
+    flagging.flag_deadline_events(notice_ends_at - 6 * DAY)
+    flagging.flag_deadline_events(notice_ends_at - 5 * DAY)
+    flagging.flag_deadline_events(notice_ends_at - dt.timedelta(hours=2))
+    flagging.flag_deadline_events(notice_ends_at + DAY)
     assert reminders(Kind.NOTICE_DUE_SOON) == [(dt.date(2025, 5, 10), 7), (dt.date(2025, 5, 10), 1)]
     assert reminders(Kind.DUE_SOON) == []
     assert not DeadlineEvent.objects.filter(kind=Kind.WENT_OVERDUE).exists()

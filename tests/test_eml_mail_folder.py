@@ -7,7 +7,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 
 def test_each_message_becomes_one_eml_file_in_the_mail_folder(tmp_path, settings):
     settings.MAIL_DIR = tmp_path / "mail"
-    connection = get_connection("commitments.mail.EmlFileBackend")
+    connection = get_connection("alerts.mail.EmlFileBackend")
     messages = []
     for number in range(2):
         message = EmailMultiAlternatives(
@@ -41,5 +41,5 @@ def test_the_default_backend_is_the_mail_folder_unless_email_host_is_set():
         text=True,
         check=True,
     )
-    assert default.stdout.strip() == "commitments.mail.EmlFileBackend"
+    assert default.stdout.strip() == "alerts.mail.EmlFileBackend"
     assert smtp.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend"

@@ -6,8 +6,8 @@ import threading
 import pytest
 from django.db import connection
 
-from commitments import services
-from commitments.models import AlertDelivery, DeadlineEvent
+from alerts import flagging
+from alerts.models import AlertDelivery, DeadlineEvent
 from tests.alert_helpers import KALBAJAR_ENDS_AT, make_commitment, make_subscriber
 
 
@@ -16,10 +16,10 @@ def test_a_run_that_found_the_same_work_as_a_finished_run_records_nothing_twice(
     make_commitment()
     make_subscriber()
     # Run A looks for work, then run B does the whole job before A writes.
-    candidates_of_a = services._new_overdue_episodes(KALBAJAR_ENDS_AT)
-    services.flag_deadline_events(KALBAJAR_ENDS_AT)
+    candidates_of_a = flagging._new_overdue_episodes(KALBAJAR_ENDS_AT)
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
     DeadlineEvent.objects.bulk_create(candidates_of_a, ignore_conflicts=True)
-    services._queue_alerts(KALBAJAR_ENDS_AT, notify=True)
+    flagging._queue_alerts(KALBAJAR_ENDS_AT, notify=True)
     assert DeadlineEvent.objects.count() == 1
     assert AlertDelivery.objects.count() == 1
 
@@ -36,7 +36,7 @@ def test_runs_in_four_threads_at_once_record_each_event_and_delivery_once():
     def run(offset: int) -> None:
         try:
             start.wait(timeout=10)
-            services.flag_deadline_events(KALBAJAR_ENDS_AT + dt.timedelta(seconds=offset))
+            flagging.flag_deadline_events(KALBAJAR_ENDS_AT + dt.timedelta(seconds=offset))
         except Exception as exc:  # reported below; a thread's exception is otherwise lost
             errors.append(exc)
         finally:

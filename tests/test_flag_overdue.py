@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from commitments import services
-from commitments.models import AlertDelivery, DeadlineEvent, Status
+from alerts import flagging
+from alerts.models import AlertDelivery, DeadlineEvent
+from commitments.models import Status
 from tests.alert_helpers import KALBAJAR_ENDS_AT, assess, make_commitment, make_subscriber
 
 pytestmark = pytest.mark.django_db
@@ -21,13 +22,13 @@ def overdue_events():
 
 def test_it_records_nothing_until_the_deadline_day_ends_in_the_agreements_zone():
     make_commitment()
-    services.flag_deadline_events(KALBAJAR_ENDS_AT - SECOND)
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT - SECOND)
     assert not overdue_events().exists()
 
 
 def test_it_records_went_overdue_with_the_moment_and_the_deadline_in_force():
     commitment = make_commitment()
-    services.flag_deadline_events(KALBAJAR_ENDS_AT)
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
     event = overdue_events().get()
     assert event.commitment == commitment
     assert event.deadline == dt.date(2020, 11, 25)
@@ -38,7 +39,7 @@ def test_it_records_went_overdue_with_the_moment_and_the_deadline_in_force():
 
 def test_it_records_how_many_days_overdue_when_first_noticed_late():
     make_commitment()
-    services.flag_deadline_events(dt.datetime(2020, 11, 28, 12, 0, tzinfo=dt.UTC))
+    flagging.flag_deadline_events(dt.datetime(2020, 11, 28, 12, 0, tzinfo=dt.UTC))
     event = overdue_events().get()
     assert event.days_overdue == 3
     assert event.occurred_at == KALBAJAR_ENDS_AT
@@ -47,8 +48,8 @@ def test_it_records_how_many_days_overdue_when_first_noticed_late():
 def test_a_second_run_records_nothing_new():
     make_commitment()
     make_subscriber()
-    services.flag_deadline_events(KALBAJAR_ENDS_AT)
-    again = services.flag_deadline_events(KALBAJAR_ENDS_AT + dt.timedelta(hours=5))
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
+    again = flagging.flag_deadline_events(KALBAJAR_ENDS_AT + dt.timedelta(hours=5))
     assert again.events == 0
     assert overdue_events().count() == 1
     assert AlertDelivery.objects.filter(event__kind=Kind.WENT_OVERDUE).count() == 1
@@ -57,13 +58,13 @@ def test_a_second_run_records_nothing_new():
 def test_a_commitment_fulfilled_in_time_never_goes_overdue():
     commitment = make_commitment()
     assess(commitment, Status.FULFILLED, dt.date(2020, 11, 24))
-    services.flag_deadline_events(KALBAJAR_ENDS_AT + dt.timedelta(days=2))
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT + dt.timedelta(days=2))
     assert not overdue_events().exists()
 
 
 def test_a_commitment_without_a_deadline_never_goes_overdue():
     make_commitment(deadline=None)
-    services.flag_deadline_events(KALBAJAR_ENDS_AT + dt.timedelta(days=400))
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT + dt.timedelta(days=400))
     assert not DeadlineEvent.objects.exists()
 
 

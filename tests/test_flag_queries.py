@@ -12,8 +12,9 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from commitments import services
-from commitments.models import Commitment, DeadlineEvent, Status
+from alerts import flagging
+from alerts.models import DeadlineEvent
+from commitments.models import Commitment, Status
 from tests.alert_helpers import (
     KALBAJAR_ENDS_AT,
     assess,
@@ -51,7 +52,7 @@ def build(size: int, django_user_model) -> None:
         make_commitment(f"soon-{number}", deadline=dt.date(2020, 12, 2))  # due within 7 days
         make_commitment(f"fulfilled-{number}", deadline=dt.date(2020, 11, 20))
         make_commitment(f"extended-{number}", deadline=dt.date(2020, 11, 20))
-    services.flag_deadline_events(KALBAJAR_ENDS_AT - 2 * DAY)  # opens the 20 Nov episodes
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT - 2 * DAY)  # opens the 20 Nov episodes
     for commitment in Commitment.objects.filter(code__startswith="fulfilled-"):
         assess(commitment, Status.FULFILLED, dt.date(2020, 11, 23))
     for commitment in Commitment.objects.filter(code__startswith="extended-"):
@@ -62,7 +63,7 @@ def build(size: int, django_user_model) -> None:
 def test_flagging_runs_at_most_a_fixed_number_of_queries(size, django_user_model, django_assert_max_num_queries):
     build(size, django_user_model)
     with django_assert_max_num_queries(MAX_QUERIES):
-        result = services.flag_deadline_events(KALBAJAR_ENDS_AT)
+        result = flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
     kinds = list(DeadlineEvent.objects.filter(detected_at=KALBAJAR_ENDS_AT).values_list("kind", flat=True))
     assert sorted(set(kinds)) == ["due_soon", "extended", "fulfilled_late", "went_overdue"]
     assert result.events == len(kinds) == 4 * size
@@ -74,7 +75,7 @@ def queries_for(size: int, django_user_model) -> tuple[int, int]:
     with transaction.atomic():
         build(size, django_user_model)
         with CaptureQueriesContext(connection) as captured:
-            services.flag_deadline_events(KALBAJAR_ENDS_AT)
+            flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
         transaction.set_rollback(True)
     inserts = sum(1 for query in captured.captured_queries if query["sql"].startswith("INSERT"))
     return len(captured) - inserts, inserts

@@ -3,8 +3,9 @@
 import datetime as dt
 import itertools
 
-from commitments.models import Agreement, Commitment, Party, Provision, Subscriber
-from commitments.services import FollowerIndex
+from alerts.flagging import FollowerIndex
+from alerts.models import Subscriber
+from commitments.models import Agreement, Commitment, Party, Provision
 from tests.conftest import MOSCOW_ENTRY_INTO_FORCE
 
 

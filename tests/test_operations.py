@@ -31,7 +31,7 @@ def test_each_request_is_logged_once_as_structured_fields(client, db, caplog):
 def test_a_flagging_run_is_logged_with_its_counts_and_reported_by_health(client, db, caplog):
     from django.core.management import call_command
 
-    with caplog.at_level(logging.INFO, logger="commitments.services"):
+    with caplog.at_level(logging.INFO, logger="alerts.jobs"):
         call_command("flag_overdue", "--no-send")
 
     line = json.loads(JsonFormatter().format(next(r for r in caplog.records if getattr(r, "job", None))))

@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from commitments import services
-from commitments.models import DeadlineEvent, Status
+from alerts import flagging
+from alerts.models import DeadlineEvent
+from commitments.models import Status
 from tests.alert_helpers import KALBAJAR_ENDS_AT, assess, extend, make_commitment
 
 pytestmark = pytest.mark.django_db
@@ -17,13 +18,13 @@ DAY = dt.timedelta(days=1)
 @pytest.fixture
 def overdue_commitment():
     commitment = make_commitment()
-    services.flag_deadline_events(KALBAJAR_ENDS_AT)
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
     return commitment
 
 
 def test_it_records_fulfilled_late_with_the_days_late(overdue_commitment):
     assess(overdue_commitment, Status.FULFILLED, dt.date(2020, 11, 27))
-    services.flag_deadline_events(KALBAJAR_ENDS_AT + 3 * DAY)
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT + 3 * DAY)
     event = DeadlineEvent.objects.get(kind=Kind.FULFILLED_LATE)
     assert event.closes == DeadlineEvent.objects.get(kind=Kind.WENT_OVERDUE)
     assert event.deadline == dt.date(2020, 11, 25)
@@ -34,7 +35,7 @@ def test_it_records_fulfilled_late_with_the_days_late(overdue_commitment):
 def test_it_records_no_longer_overdue_when_the_deadline_is_extended(overdue_commitment):
     extend(overdue_commitment, dt.date(2020, 12, 1), decided_on=dt.date(2020, 11, 26))
     now = KALBAJAR_ENDS_AT + DAY
-    services.flag_deadline_events(now)
+    flagging.flag_deadline_events(now)
     event = DeadlineEvent.objects.get(kind=Kind.EXTENDED)
     assert event.deadline == dt.date(2020, 11, 25)
     assert event.new_deadline == dt.date(2020, 12, 1)
@@ -44,7 +45,7 @@ def test_it_records_no_longer_overdue_when_the_deadline_is_extended(overdue_comm
 
 def test_an_extension_to_a_day_that_has_also_passed_opens_a_new_episode(overdue_commitment):
     extend(overdue_commitment, dt.date(2020, 11, 26), decided_on=dt.date(2020, 11, 26))
-    services.flag_deadline_events(KALBAJAR_ENDS_AT + 3 * DAY)
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT + 3 * DAY)
     assert DeadlineEvent.objects.filter(kind=Kind.EXTENDED).count() == 1
     assert sorted(DeadlineEvent.objects.filter(kind=Kind.WENT_OVERDUE).values_list("deadline", flat=True)) == [
         dt.date(2020, 11, 25),
@@ -54,18 +55,18 @@ def test_an_extension_to_a_day_that_has_also_passed_opens_a_new_episode(overdue_
 
 def test_it_records_ended_when_an_overdue_commitment_ends(overdue_commitment):
     assess(overdue_commitment, Status.ENDED, dt.date(2020, 11, 30))
-    services.flag_deadline_events(KALBAJAR_ENDS_AT + 5 * DAY)
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT + 5 * DAY)
     assert DeadlineEvent.objects.get(kind=Kind.ENDED).closes.kind == Kind.WENT_OVERDUE
 
 
 def test_each_end_of_an_episode_is_recorded_once(overdue_commitment):
     assess(overdue_commitment, Status.FULFILLED, dt.date(2020, 11, 27))
-    services.flag_deadline_events(KALBAJAR_ENDS_AT + 3 * DAY)
-    services.flag_deadline_events(KALBAJAR_ENDS_AT + 4 * DAY)
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT + 3 * DAY)
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT + 4 * DAY)
     assert DeadlineEvent.objects.filter(kind=Kind.FULFILLED_LATE).count() == 1
 
 
 def test_a_commitment_still_overdue_stays_open(overdue_commitment):
     assess(overdue_commitment, Status.MINIMAL, dt.date(2020, 11, 27))
-    services.flag_deadline_events(KALBAJAR_ENDS_AT + 3 * DAY)
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT + 3 * DAY)
     assert list(DeadlineEvent.objects.values_list("kind", flat=True)) == [Kind.WENT_OVERDUE]

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from commitments.data_version import quarter_hour
 from commitments.models import Evidence, StatusUpdate
-from commitments.page_cache import slot_bounds
 from tests.conftest import utc
 
 
@@ -20,7 +20,7 @@ def get(client, url):
 
 def test_a_second_request_is_served_from_the_cache(client, make_commitment):
     commitment = make_commitment("date", deadline_date=dt.date(2020, 11, 20))
-    url = reverse("commitments:commitment_detail", args=[commitment.pk])
+    url = reverse("dashboard:commitment_detail", args=[commitment.pk])
 
     first, first_queries = get(client, url)
     second, second_queries = get(client, url)
@@ -32,7 +32,7 @@ def test_a_second_request_is_served_from_the_cache(client, make_commitment):
 
 def test_a_new_status_update_shows_at_once(client, make_commitment, source):
     commitment = make_commitment("date", deadline_date=dt.date(2020, 11, 20))
-    url = reverse("commitments:commitment_detail", args=[commitment.pk])
+    url = reverse("dashboard:commitment_detail", args=[commitment.pk])
     get(client, url)
 
     update = StatusUpdate.objects.create(
@@ -46,7 +46,7 @@ def test_a_new_status_update_shows_at_once(client, make_commitment, source):
 
 
 def test_a_renamed_source_shows_at_once_on_pages_that_cite_it(client, source):
-    url = reverse("commitments:source_list")
+    url = reverse("dashboard:source_list")
     get(client, url)
 
     source.publisher = "Renamed publisher"
@@ -57,7 +57,7 @@ def test_a_renamed_source_shows_at_once_on_pages_that_cite_it(client, source):
 
 def test_a_deadline_that_ends_is_overdue_on_the_next_request_without_any_write(client, make_commitment):
     commitment = make_commitment("date", deadline_date=dt.date(2020, 11, 20))  # ends 21:00 UTC
-    url = reverse("commitments:commitment_detail", args=[commitment.pk])
+    url = reverse("dashboard:commitment_detail", args=[commitment.pk])
 
     with time_machine.travel(utc(2020, 11, 20, 20, 59), tick=False):
         assert get(client, url)[0].context["is_overdue"] is False
@@ -69,7 +69,7 @@ def test_every_local_midnight_starts_a_new_quarter_hour_slot():
     # Kathmandu (UTC+5:45) is the least aligned zone there is.
     midnight_kathmandu = dt.datetime(2020, 11, 21, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=45)))
 
-    start, end = slot_bounds(midnight_kathmandu)
+    start, end = quarter_hour(midnight_kathmandu)
 
     assert start == midnight_kathmandu and end - start == dt.timedelta(minutes=15)
 

@@ -8,8 +8,9 @@ import time_machine
 from django.core import signing
 from django.urls import reverse
 
-from commitments import services
-from commitments.models import Commitment, MonitorSubscription, Subscriber
+from alerts import tokens
+from alerts.models import MonitorSubscription, Subscriber
+from commitments.models import Commitment
 from tests.alert_helpers import make_agreement, make_monitor, make_party, make_subscriber
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +141,7 @@ def test_an_invalid_address_shows_the_form_again(client, mailoutbox):
 
 
 def unsubscribe_path(kind: str, pk: int) -> str:
-    return reverse("alerts:unsubscribe", args=[signing.dumps([kind, pk], salt=services.UNSUBSCRIBE_SALT)])
+    return reverse("alerts:unsubscribe", args=[signing.dumps([kind, pk], salt=tokens.UNSUBSCRIBE_SALT)])
 
 
 def test_the_unsubscribe_link_shows_a_button_and_unsubscribes_nothing_on_get(client):

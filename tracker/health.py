@@ -7,6 +7,8 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from alerts.models import JobRun
+
 
 def check_database() -> str:
     with connection.cursor() as cursor:
@@ -32,8 +34,6 @@ def last_beat_run() -> dict:
 
     Reported, not failed on: a web process stays healthy while beat is down.
     """
-    from commitments.models import JobRun
-
     run = JobRun.objects.filter(name="flag_deadline_events").first()
     if run is None:
         return {"finished_at": None, "stale": True, "counts": {}}

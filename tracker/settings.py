@@ -76,8 +76,18 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    # The tracker's apps (README, "Architecture"): the domain, then what is built on it.
     "commitments",
+    "alerts",
+    "dashboard",
+    "opendata",
 ]
+
+# The benchmark, synthetic data, `rundev` and the demo accounts: for `make run`, benchmarks
+# and tests only. A production process never needs them (the Docker image leaves them out).
+DEVTOOLS = env_bool("DEVTOOLS", DEBUG)
+if DEVTOOLS:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "tracker.logging.RequestLogMiddleware",
@@ -158,6 +168,8 @@ except (ZoneInfoNotFoundError, ValueError):
     raise ImproperlyConfigured(f"TIME_ZONE is not a known IANA time zone: {TIME_ZONE!r}.") from None
 
 STATIC_URL = "static/"
+# The site's own look (tracker/static), shared by every app's pages.
+STATICFILES_DIRS = [BASE_DIR / "tracker" / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -170,7 +182,7 @@ STORAGES = {
     },
 }
 
-# The cache holds rendered public pages (commitments/page_cache.py). Shared through
+# The cache holds rendered public pages (dashboard/page_cache.py). Shared through
 # Redis when CACHE_URL is set (production: every web process sees every invalidation);
 # otherwise in this process's memory, which suits one process (make run, tests).
 CACHE_URL = os.environ.get("CACHE_URL", "")
@@ -194,7 +206,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 
-# --- Open data: API, exports, feeds, calendars (issue 5) ---------------------------
+# "Due soon" on the dashboard, in its filter, the API and the exports: the deadline in
+# force ends within this many days.
+DUE_SOON_DAYS = env_int("DUE_SOON_DAYS", 30)
+
+# --- Open data: API, exports, feeds, calendars -------------------------------------
 INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar"]
 
 # Requests per client address to the API (/api/...), such as 120/minute; empty turns the
@@ -215,8 +231,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
-    "DEFAULT_THROTTLE_CLASSES": ["commitments.api.throttling.ApiRateThrottle"],
-    "DEFAULT_PAGINATION_CLASS": "commitments.api.pagination.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["opendata.api.throttling.ApiRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "opendata.api.pagination.Pagination",
     "PAGE_SIZE": API_PAGE_SIZE,
     "NUM_PROXIES": API_NUM_PROXIES,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -304,7 +320,7 @@ LOGGING = {
 }
 
 # =============================================================================
-# Alerts: overdue flagging, outbox, email transport (issue 3)
+# Alerts: overdue flagging, outbox, email transport
 # =============================================================================
 
 # Several processes (web, worker, beat, the flag_overdue command) write the same
@@ -331,7 +347,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Ceasefire Tracker <al
 MAIL_DIR = Path(os.environ.get("MAIL_DIR", BASE_DIR / "var" / "mail"))
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "commitments.mail.EmlFileBackend",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "alerts.mail.EmlFileBackend",
 )
 
 # --- Flagging and sending ----------------------------------------------------
@@ -387,13 +403,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = 600
 CELERY_TASK_TIME_LIMIT = 660
 CELERY_BEAT_SCHEDULE = {
     "flag-deadline-events": {
-        "task": "commitments.tasks.flag_deadline_events",
+        "task": "alerts.tasks.flag_deadline_events",
         "schedule": ALERTS_FLAG_INTERVAL,
         # A run queued while no worker listened is stale once the next one is due.
         "options": {"expires": ALERTS_FLAG_INTERVAL},
     },
     "send-alerts": {
-        "task": "commitments.tasks.send_alerts",
+        "task": "alerts.tasks.send_alerts",
         "schedule": ALERTS_SEND_INTERVAL,
         "options": {"expires": ALERTS_SEND_INTERVAL},
     },

@@ -1,3 +1,5 @@
+"""The root URLconf: it only mounts each app's URLs."""
+
 from django.contrib import admin
 from django.urls import include, path
 
@@ -6,7 +8,8 @@ from .health import healthz
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    path("api/", include("commitments.api.urls")),
-    path("", include("commitments.urls")),
-    path("", include("commitments.subscription_urls")),
+    path("api/", include("opendata.api.urls")),
+    path("", include("opendata.urls")),
+    path("", include("alerts.urls")),
+    path("", include("dashboard.urls")),
 ]

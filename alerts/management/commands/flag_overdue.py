@@ -1,0 +1,53 @@
+"""Record deadline events (went overdue, fulfilled late, extended, ended, due soon) and
+send their alerts: the beat task's work, for those who run cron instead."""
+
+import argparse
+import datetime as dt
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from alerts import flagging, jobs, sending
+
+
+def aware_datetime(value: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError("give the time with its UTC offset, such as 2020-11-25T21:00:00+00:00")
+    return moment
+
+
+class Command(BaseCommand):
+    help = "Flag overdue and due-soon commitments as events, queue their alerts and send them."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--now", type=aware_datetime, help="An ISO time with its offset, for replays.")
+        parser.add_argument(
+            "--no-alerts", action="store_true", help="Record events without alerting anyone (first run on old data)."
+        )
+        parser.add_argument(
+            "--no-send", action="store_true", help="Leave the alerts in the outbox for the Celery sender."
+        )
+
+    def handle(self, *args, now=None, no_alerts=False, no_send=False, **options):
+        started_at = timezone.now()
+        now = now or started_at
+        flagged = flagging.flag_deadline_events(now, notify=not no_alerts)
+        jobs.record_job_run(
+            "flag_deadline_events", started_at, timezone.now(), flagged=flagged.events, queued=flagged.deliveries
+        )
+        self.stdout.write(f"Recorded {flagged.events} deadline events, queued {flagged.deliveries} alerts.")
+        if not no_send:
+            sent = drain_outbox(now)
+            self.stdout.write(f"Sent {sent} alerts.")
+
+
+def drain_outbox(now: dt.datetime) -> int:
+    """Send batches until one comes back short; return how many were sent."""
+    sent = 0
+    while True:
+        result = sending.send_pending_alerts(now)
+        sent += result.sent
+        if result.claimed < settings.ALERTS_BATCH_SIZE:
+            return sent

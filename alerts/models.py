@@ -1,0 +1,215 @@
+"""Alerts: deadline events, recipients and the outbox.
+
+Detecting a change and notifying about it are separate steps (as in healthchecks'
+Flip): flagging.flag_deadline_events() writes DeadlineEvent rows and, in the same
+transaction, one AlertDelivery row per recipient; sending.send_pending_alerts()
+later claims and sends the deliveries.
+
+These models were first created in the commitments app; their tables were renamed
+from commitments_* to alerts_* by migration 0002 (README, "Upgrading").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from commitments.models import Agreement, Commitment, Party
+
+
+class DeadlineEvent(models.Model):
+    """A change of a commitment's deadline state, recorded once by the flagging job."""
+
+    class Kind(models.TextChoices):
+        WENT_OVERDUE = "went_overdue", _("Went overdue")
+        FULFILLED_LATE = "fulfilled_late", _("Fulfilled after being overdue")
+        EXTENDED = "extended", _("No longer overdue: deadline changed")
+        ENDED = "ended", _("Ended while overdue")
+        DUE_SOON = "due_soon", _("Deadline due soon")
+        NOTICE_DUE_SOON = "notice_due_soon", _("Notice deadline due soon")
+
+    # Kinds that close an open "went overdue" episode (each episode at most once).
+    CLOSING_KINDS = frozenset({Kind.FULFILLED_LATE, Kind.EXTENDED, Kind.ENDED})
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="deadline_events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    deadline = models.DateField(
+        help_text=_("The deadline in force the event is about (for notice reminders: the notice deadline).")
+    )
+    deadline_ends_at = models.DateTimeField(help_text=_("The instant that deadline ends in the agreement's zone."))
+    occurred_at = models.DateTimeField(
+        help_text=_("When the change happened: the deadline's end for 'went overdue', else when it was noticed.")
+    )
+    detected_at = models.DateTimeField(help_text=_("When the flagging job recorded it."))
+    offset_days = models.PositiveSmallIntegerField(
+        default=0, help_text=_("For reminders: sent this many days before the deadline.")
+    )
+    days_overdue = models.PositiveIntegerField(null=True, blank=True)
+    days_late = models.PositiveIntegerField(null=True, blank=True)
+    new_deadline = models.DateField(
+        null=True, blank=True, help_text=_("For 'deadline changed': the deadline now in force, if any.")
+    )
+    closes = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="closed_by",
+        help_text=_("The 'went overdue' event this one ends; one-to-one, so two runs cannot close it twice."),
+    )
+    # False until the job has written this event's deliveries; both happen in one
+    # transaction, so a True here means the outbox rows exist.
+    alerts_queued = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        ordering = ["-detected_at", "-id"]
+        constraints = [
+            # Two runs at once (or a retry) record an opening event or a reminder once.
+            models.UniqueConstraint(
+                fields=["commitment", "kind", "deadline", "offset_days"],
+                condition=Q(kind__in=["went_overdue", "due_soon", "notice_due_soon"]),
+                name="deadline_event_once_per_deadline",
+            ),
+        ]
+        indexes = [
+            # The flagging job looks up open overdue episodes and unqueued events.
+            models.Index(fields=["kind", "commitment"], name="deadline_event_kind_commitment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment}: {self.get_kind_display()} ({self.deadline})"
+
+
+class Subscriber(models.Model):
+    """A member of the public who confirmed (double opt-in) that they want alerts."""
+
+    email = models.EmailField(unique=True, help_text=_("Stored lower-case."))
+    confirmed_at = models.DateTimeField(help_text=_("When the address owner clicked the confirmation link."))
+    agreements = models.ManyToManyField(Agreement, blank=True, related_name="subscribers")
+    parties = models.ManyToManyField(Party, blank=True, related_name="subscribers")
+    categories = models.JSONField(default=list, blank=True, help_text=_("Commitment categories followed."))
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def follows_everything(self) -> bool:
+        """Return True if the subscriber chose nothing in particular, which means everything."""
+        return not (self.agreements.all() or self.parties.all() or self.categories)
+
+    def follows(self, commitment: Commitment) -> bool:
+        """Return True if alerts about `commitment` go to this subscriber.
+
+        A commitment is followed if it belongs to a followed agreement, names a followed
+        party as responsible, or is in a followed category. Reads prefetched relations.
+        """
+        if self.follows_everything():
+            return True
+        party_ids = {party.pk for party in commitment.responsible_parties.all()}
+        return (
+            any(agreement.pk == commitment.provision.agreement_id for agreement in self.agreements.all())
+            or any(party.pk in party_ids for party in self.parties.all())
+            or commitment.category in self.categories
+        )
+
+
+class MonitorSubscription(models.Model):
+    """A staff monitor's opt-in to alerts about one agreement."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="monitor_subscriptions")
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="monitor_subscriptions")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["agreement", "user"]
+        constraints = [models.UniqueConstraint(fields=["user", "agreement"], name="monitor_subscription_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.agreement}"
+
+
+class AlertDeliveryQuerySet(models.QuerySet):
+    def ready_to_send(self, now: dt.datetime, claim_timeout: dt.timedelta) -> AlertDeliveryQuerySet:
+        """Return deliveries a sender may claim at `now`: pending and due, or claimed by a
+        sender that has not finished within `claim_timeout` (it crashed or was killed)."""
+        return self.filter(
+            Q(status=AlertDelivery.Status.PENDING, next_attempt_at__lte=now)
+            | Q(status=AlertDelivery.Status.SENDING, claimed_at__lte=now - claim_timeout)
+        )
+
+
+class AlertDelivery(models.Model):
+    """One email about one deadline event to one recipient: the outbox row."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Gave up")
+        CANCELLED = "cancelled", _("Cancelled: recipient unsubscribed")
+
+    event = models.ForeignKey(DeadlineEvent, on_delete=models.CASCADE, related_name="deliveries")
+    to_email = models.EmailField(help_text=_("Lower-case; one delivery per address per event."))
+    subscriber = models.ForeignKey(
+        Subscriber, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
+    )
+    monitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="alert_deliveries"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+    # Indexed with status: the sender's claim query filters on both.
+    next_attempt_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=64, blank=True, help_text=_("Which sender run holds the claim."))
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    objects = AlertDeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "alert deliveries"
+        constraints = [models.UniqueConstraint(fields=["event", "to_email"], name="alert_delivery_once_per_address")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="alert_delivery_status_next")]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.to_email} ({self.get_status_display()})"
+
+
+class SubscribeRequest(models.Model):
+    """A request on the public subscription page, kept a day for the rate limits.
+
+    Holds keyed hashes of the client address and the email address, not the values.
+    """
+
+    client_key = models.CharField(max_length=64, db_index=True)
+    email_key = models.CharField(max_length=64, db_index=True)
+    requested_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"Subscription request at {self.requested_at:%Y-%m-%d %H:%M}"
+
+
+class JobRun(models.Model):
+    """The last run of each scheduled job, with its counts, for the health endpoint.
+
+    One row per job, overwritten by each run; the history of runs is in the logs
+    (one structured line per run).
+    """
+
+    name = models.CharField(max_length=64, unique=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    counts = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.finished_at:%Y-%m-%d %H:%M:%S}"

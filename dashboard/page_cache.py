@@ -1,0 +1,67 @@
+"""A shared cache of the public pages that every change invalidates.
+
+A cached page is keyed by the data version (commitments.data_version, read in one query
+and bumped by every write of what the pages show; the open data's ETags use it too), so
+the next request after any change renders afresh. Pages also depend on the
+clock (overdue, days overdue, due soon), and those change only when a deadline
+day ends: at a local midnight, which in every time zone falls on a quarter hour
+of UTC. So a page is also keyed by the current quarter hour, and expires with it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import timezone, translation
+
+from commitments.data_version import data_version, quarter_hour
+
+logger = logging.getLogger(__name__)
+
+
+def cache_public_page(view, parameters: frozenset[str] = frozenset()):
+    """Serve GET requests of `view` from the cache while the data version and quarter hour hold.
+
+    Only URLs whose query string uses `parameters` are cached, so made-up query strings
+    cannot fill the cache. A cache that fails (Redis down) counts as a miss.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or not set(request.GET) <= parameters:
+            return view(request, *args, **kwargs)
+        now = timezone.now()
+        slot_start, slot_end = quarter_hour(now)
+        key = (
+            "tracker:page:"
+            + hashlib.sha256(
+                "|".join(
+                    [request.get_full_path(), translation.get_language() or "", data_version(), slot_start.isoformat()]
+                ).encode()
+            ).hexdigest()
+        )
+        cached = _safely(cache.get, key)
+        if cached is not None:
+            content, content_type = cached
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if response.status_code == 200 and not response.streaming:
+            timeout = max(1, int((slot_end - now).total_seconds()))
+            _safely(cache.set, key, (response.content, response["Content-Type"]), timeout)
+        return response
+
+    return wrapper
+
+
+def _safely(operation, *args):
+    try:
+        return operation(*args)
+    except Exception:  # the cache is an optimisation: without it, pages are rendered
+        logger.warning("The page cache failed; rendering without it", exc_info=True)
+        return None

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from commitments.filters import CommitmentFilter
+
+from . import views
+from .page_cache import cache_public_page
+
+app_name = "dashboard"
+
+# The query parameters of the commitment list whose pages are cached: its filters and the page.
+LIST_PARAMETERS = frozenset(CommitmentFilter.base_filters) | {"page"}
+
+urlpatterns = [
+    path("", cache_public_page(views.HomeView.as_view()), name="home"),
+    path(
+        "commitments/",
+        cache_public_page(views.CommitmentListView.as_view(), LIST_PARAMETERS),
+        name="commitment_list",
+    ),
+    path("commitments/<int:pk>/", cache_public_page(views.CommitmentDetailView.as_view()), name="commitment_detail"),
+    path("agreements/<slug:slug>/", cache_public_page(views.AgreementDetailView.as_view()), name="agreement_detail"),
+    path("sources/", cache_public_page(views.SourceListView.as_view()), name="source_list"),
+    path("sources/<int:pk>/", cache_public_page(views.SourceDetailView.as_view()), name="source_detail"),
+]

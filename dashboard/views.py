@@ -1,0 +1,246 @@
+"""The public pages. Views read the clock and pass it down; every state comes from the models' rules.
+
+Each view fetches what its page shows in a fixed number of queries (select_related,
+prefetch_related and grouped counts), whatever the amount of data; tests hold them to it.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, ListView, TemplateView
+from django_filters.views import FilterView
+
+from commitments.filters import CommitmentFilter
+from commitments.models import (
+    Agreement,
+    Claim,
+    Commitment,
+    DeadlineChange,
+    Evidence,
+    Provision,
+    Source,
+    Status,
+    StatusUpdate,
+)
+
+from .charts import deadline_timeline, status_bar
+
+PAGE_SIZE = 25
+
+# How the dashboard groups the assessment scale, in the order the bar draws it.
+STATUS_GROUPS = [
+    ("fulfilled", _("Fulfilled"), {Status.FULFILLED}),
+    ("under-way", _("Under way"), {Status.MINIMAL, Status.INTERMEDIATE}),
+    ("not-started", _("Not started"), {Status.NOT_STARTED}),
+    ("violated", _("Violated"), {Status.VIOLATED}),
+    ("ended", _("Ended early"), {Status.ENDED}),
+    ("not-assessed", _("Not yet assessed"), {Status.NOT_ASSESSED}),
+]
+
+LATEST_COUNT = 8
+# The home page lists this many overdue and due-soon commitments, linking to the full lists.
+HOME_LIST_LIMIT = 10
+TIMELINE_MAX_ROWS = 30
+
+
+class HomeView(TemplateView):
+    template_name = "dashboard/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        agreements = list(Agreement.objects.all())
+        counts = Commitment.objects.counts_by_agreement(now)
+        for agreement in agreements:
+            agreement_counts = counts[agreement.pk]
+            agreement.status_counts = [
+                (key, label, sum(agreement_counts.by_status.get(status, 0) for status in statuses))
+                for key, label, statuses in STATUS_GROUPS
+            ]
+            agreement.total = agreement_counts.total
+            agreement.bar = status_bar(agreement.status_counts)
+            agreement.overdue_count = agreement_counts.overdue
+            agreement.disputed_count = agreement_counts.disputed
+
+        overdue_now = list(
+            Commitment.objects.for_display().overdue(now).order_by("deadline_ends_at", "pk")[:HOME_LIST_LIMIT]
+        )
+        due_soon = list(
+            Commitment.objects.for_display().due_soon(now).order_by("deadline_ends_at", "pk")[:HOME_LIST_LIMIT]
+        )
+        dated = list(
+            Commitment.objects.filter(deadline_in_force__isnull=False)
+            .select_related("provision__agreement")
+            .order_by("deadline_in_force", "pk")[:TIMELINE_MAX_ROWS]
+        )
+        context.update(
+            now=now,
+            agreements=agreements,
+            overdue_total=sum(a.overdue_count for a in agreements),
+            overdue_now=[(c, c.days_overdue(now)) for c in overdue_now],
+            due_soon=due_soon,
+            due_soon_is_cut=len(due_soon) == HOME_LIST_LIMIT,
+            due_soon_query="?due_soon=yes&sort=deadline",
+            latest_updates=StatusUpdate.objects.select_related("commitment__provision__agreement")
+            .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("source")))
+            .order_by("-as_of", "-recorded_at", "-id")[:LATEST_COUNT],
+            latest_claims=Claim.objects.select_related("commitment", "party", "source").order_by("-stated_on", "-id")[
+                :LATEST_COUNT
+            ],
+            timeline=deadline_timeline(dated, now),
+            timeline_is_cut=len(dated) == TIMELINE_MAX_ROWS,
+        )
+        return context
+
+
+class CommitmentListView(FilterView):
+    filterset_class = CommitmentFilter
+    template_name = "dashboard/commitment_list.html"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return Commitment.objects.for_display()
+
+    def get_filterset_kwargs(self, filterset_class):
+        self.now = timezone.now()
+        return {**super().get_filterset_kwargs(filterset_class), "now": self.now}
+
+    def paginate_queryset(self, queryset, page_size):
+        # An out-of-range or malformed page number shows the nearest page, not an error.
+        paginator = Paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            now=self.now,
+            rows=[(c, c.is_overdue(self.now)) for c in context["object_list"]],
+            query_without_page=query.urlencode(),
+        )
+        return context
+
+
+class CommitmentDetailView(DetailView):
+    template_name = "dashboard/commitment_detail.html"
+    queryset = Commitment.objects.select_related("provision__agreement").prefetch_related(
+        "responsible_parties",
+        "provision__agreement__texts",
+        Prefetch(
+            "deadline_changes",
+            queryset=DeadlineChange.objects.select_related("requested_by", "source").prefetch_related("agreed_by"),
+        ),
+        Prefetch(
+            "status_updates",
+            queryset=StatusUpdate.objects.select_related("corrects")
+            .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("source")))
+            .order_by("as_of", "recorded_at", "id"),
+        ),
+        Prefetch("claims", queryset=Claim.objects.select_related("party", "source", "corrects")),
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        commitment = self.object
+        now = timezone.now()
+        today = commitment.agreement.local_today(now)
+        current_update = commitment.status_updates.current().values_list("pk", flat=True).first()
+        conflicting_ids = set(commitment.claims.conflicting().values_list("pk", flat=True))
+        claims = list(commitment.claims.all())
+        status_updates = list(commitment.status_updates.all())
+        context.update(
+            now=now,
+            agreement=commitment.agreement,
+            quoted_text=commitment.agreement.quoted_text(),
+            original_deadline=commitment.original_deadline(),
+            deadline_changes=list(commitment.deadline_changes.all()),
+            is_overdue=commitment.is_overdue(now),
+            days_overdue=commitment.days_overdue(now),
+            is_due_soon=commitment.is_due_soon(now),
+            days_late=commitment.days_late(),
+            fulfilled_on=commitment.fulfilled_on(),
+            term_expiry=commitment.term_expiry(today),
+            notice_deadline=commitment.notice_deadline(today),
+            status_updates=status_updates,
+            corrected_ids={update.corrects_id for update in status_updates if update.corrects_id},
+            current_update_id=current_update,
+            conflicting_claims=[claim for claim in claims if claim.pk in conflicting_ids],
+            other_claims=[claim for claim in claims if claim.pk not in conflicting_ids],
+        )
+        return context
+
+
+class AgreementDetailView(DetailView):
+    template_name = "dashboard/agreement_detail.html"
+    queryset = Agreement.objects.prefetch_related(
+        "signatories",
+        "texts",
+        Prefetch(
+            "provisions",
+            queryset=Provision.objects.order_by("position").prefetch_related(
+                Prefetch(
+                    "commitments",
+                    queryset=Commitment.objects.with_is_disputed()
+                    .prefetch_related("responsible_parties")
+                    .order_by("pk"),
+                )
+            ),
+        ),
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        agreement = self.object
+        provisions = list(agreement.provisions.all())
+        for provision in provisions:
+            # The commitments' own agreement is this one: no query per row for its time zone.
+            provision.agreement = agreement
+            for commitment in provision.commitments.all():
+                commitment.provision = provision
+        context.update(
+            now=now,
+            provisions=[
+                (provision, [(c, c.is_overdue(now)) for c in provision.commitments.all()]) for provision in provisions
+            ],
+            quoted_text=agreement.quoted_text(),
+            entry_into_force_local=agreement.entry_into_force_local(),
+        )
+        return context
+
+
+class SourceListView(ListView):
+    template_name = "dashboard/source_list.html"
+    paginate_by = 50
+    queryset = Source.objects.annotate(
+        evidence_count=Count("evidence", distinct=True),
+        claim_count=Count("claims", distinct=True),
+        deadline_change_count=Count("deadline_changes", distinct=True),
+    ).order_by("-published_on", "publisher", "pk")
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = Paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+class SourceDetailView(DetailView):
+    model = Source
+    template_name = "dashboard/source_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        source = self.object
+        context.update(
+            evidence=source.evidence.select_related("status_update__commitment__provision__agreement").order_by(
+                "-status_update__as_of", "pk"
+            ),
+            claims=source.claims.select_related("commitment", "party").order_by("-stated_on", "pk"),
+            deadline_changes=source.deadline_changes.select_related("commitment").order_by("-decided_on", "pk"),
+        )
+        return context

@@ -1,0 +1,234 @@
+"""What the read-only API shows of each model. Derived states come from the models' rules,
+evaluated at the `now` the view passes in the serializer context."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from commitments.models import (
+    Agreement,
+    AgreementText,
+    Claim,
+    Commitment,
+    DeadlineChange,
+    Evidence,
+    Party,
+    Provision,
+    Source,
+    StatusUpdate,
+)
+
+
+class PageUrlField(serializers.CharField):
+    """The absolute address of the object's page on the site."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(source="get_absolute_url", read_only=True, **kwargs)
+
+    def to_representation(self, value: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(value) if request else value
+
+
+class PartySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Party
+        fields = ["slug", "name", "short_name", "kind"]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    page_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "publisher",
+            "title",
+            "author",
+            "published_on",
+            "published_on_precision",
+            "language",
+            "url",
+            "kind",
+            "notes",
+            "page_url",
+        ]
+
+    def get_page_url(self, source: Source) -> str:
+        path = reverse("dashboard:source_detail", args=[source.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class AgreementTextSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgreementText
+        fields = ["label", "publisher", "url", "language", "is_quoted", "notes"]
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    signatories = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    texts = AgreementTextSerializer(many=True, read_only=True)
+    page_url = PageUrlField()
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "slug",
+            "title",
+            "short_title",
+            "summary",
+            "signatories",
+            "signed_on",
+            "time_zone",
+            "entry_into_force",
+            "texts",
+            "page_url",
+        ]
+
+
+class ProvisionSerializer(serializers.ModelSerializer):
+    agreement = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    commitments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Provision
+        fields = ["id", "agreement", "number", "position", "text", "text_variants", "commitments"]
+
+
+class DeadlineChangeSerializer(serializers.ModelSerializer):
+    requested_by = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    agreed_by = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta:
+        model = DeadlineChange
+        fields = [
+            "previous_deadline",
+            "new_deadline",
+            "decided_on",
+            "requested_by",
+            "agreed_by",
+            "reason",
+            "source",
+            "quote",
+            "recorded_at",
+        ]
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    agreement = serializers.SlugRelatedField(source="provision.agreement", slug_field="slug", read_only=True)
+    provision_number = serializers.CharField(source="provision.number", read_only=True)
+    responsible_parties = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    original_deadline = serializers.DateField(read_only=True, allow_null=True)
+    deadline_changes = DeadlineChangeSerializer(many=True, read_only=True)
+    is_overdue = serializers.SerializerMethodField()
+    days_overdue = serializers.SerializerMethodField()
+    is_due_soon = serializers.SerializerMethodField()
+    is_disputed = serializers.BooleanField(read_only=True)
+    days_late = serializers.IntegerField(read_only=True, allow_null=True)
+    term_expiry = serializers.SerializerMethodField()
+    notice_deadline = serializers.SerializerMethodField()
+    page_url = PageUrlField()
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "id",
+            "agreement",
+            "provision",
+            "provision_number",
+            "code",
+            "title",
+            "description",
+            "category",
+            "responsible_parties",
+            "deadline_kind",
+            "deadline_date",
+            "period_months",
+            "term_months",
+            "notice_months",
+            "original_deadline",
+            "deadline_in_force",
+            "deadline_ends_at",
+            "deadline_changes",
+            "current_status",
+            "fulfilled_at",
+            "days_late",
+            "is_overdue",
+            "days_overdue",
+            "is_due_soon",
+            "is_disputed",
+            "term_expiry",
+            "notice_deadline",
+            "page_url",
+        ]
+
+    @property
+    def now(self) -> dt.datetime:
+        return self.context["now"]
+
+    def get_is_overdue(self, commitment: Commitment) -> bool:
+        return commitment.is_overdue(self.now)
+
+    def get_days_overdue(self, commitment: Commitment) -> int | None:
+        return commitment.days_overdue(self.now)
+
+    def get_is_due_soon(self, commitment: Commitment) -> bool:
+        return commitment.is_due_soon(self.now)
+
+    def get_term_expiry(self, commitment: Commitment) -> dt.date | None:
+        return commitment.term_expiry(commitment.agreement.local_today(self.now))
+
+    def get_notice_deadline(self, commitment: Commitment) -> dt.date | None:
+        return commitment.notice_deadline(commitment.agreement.local_today(self.now))
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Evidence
+        fields = ["source", "quote", "is_verbatim"]
+
+
+class StatusUpdateSerializer(serializers.ModelSerializer):
+    evidence = EvidenceSerializer(many=True, read_only=True)
+    is_corrected = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = StatusUpdate
+        fields = [
+            "id",
+            "commitment",
+            "status",
+            "as_of",
+            "summary",
+            "corrects",
+            "is_corrected",
+            "recorded_at",
+            "evidence",
+        ]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    party = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    is_conflicting = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "commitment",
+            "party",
+            "speaker",
+            "stated_on",
+            "position",
+            "summary",
+            "source",
+            "quote",
+            "corrects",
+            "is_conflicting",
+            "recorded_at",
+        ]

@@ -43,6 +43,7 @@ test: setup node_modules/.installed
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Benchmarks on SQLite and PostgreSQL (README, "Benchmarks"); takes about 20 minutes.
 bench: setup

@@ -33,7 +33,7 @@ def alert_subject(event: DeadlineEvent) -> str:
     if event.kind == Kind.WENT_OVERDUE:
         return f"[Overdue] {title} — {_days(event.days_overdue or 1)} past {deadline}"
     if event.kind == Kind.FULFILLED_LATE:
-        late = f"{_days(event.days_late)} late" if event.days_late else "after being flagged overdue"
+        late = f"{_days(event.days_late)} late" if event.was_fulfilled_late() else "after being flagged overdue"
         return f"[Fulfilled late] {title} — {late} (deadline {deadline})"
     if event.kind == Kind.EXTENDED:
         if event.new_deadline:

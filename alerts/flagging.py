@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
-from commitments.models import CLOSED_STATUSES, Commitment, Status, end_of_day
+from commitments.models import CLOSED_STATUSES, Agreement, Commitment, Status, end_of_day
 
 from .models import AlertDelivery, DeadlineEvent, MonitorSubscription, Subscriber
 
@@ -230,6 +230,24 @@ class FollowerIndex:
         return [(pk, self.emails[pk]) for pk in sorted(found)]
 
 
+def monitors_following() -> dict[int, list]:
+    """Return, per agreement id, the active staff monitors who opted in to its alerts and may
+    still see it: the admin's rule, Agreement.objects.visible_to(), so a monitor removed from
+    an agreement stops getting its alerts. A query or two per monitor, not per event."""
+    by_user: dict[int, list[MonitorSubscription]] = {}
+    opt_ins = MonitorSubscription.objects.filter(user__is_active=True, user__is_staff=True).exclude(user__email="")
+    for opt_in in opt_ins.select_related("user"):
+        by_user.setdefault(opt_in.user_id, []).append(opt_in)
+    following: dict[int, list] = {}
+    for user_opt_ins in by_user.values():
+        user = user_opt_ins[0].user
+        visible = set(Agreement.objects.visible_to(user).values_list("pk", flat=True))
+        for opt_in in user_opt_ins:
+            if opt_in.agreement_id in visible:
+                following.setdefault(opt_in.agreement_id, []).append(user)
+    return following
+
+
 def _queue_alerts(now: dt.datetime, notify: bool) -> FlagResult:
     """Write one outbox row per recipient for each event not yet queued; mark them queued."""
     events = list(
@@ -242,12 +260,7 @@ def _queue_alerts(now: dt.datetime, notify: bool) -> FlagResult:
     deliveries = []
     if notify:
         followers = FollowerIndex(Subscriber.objects.all())
-        monitors_by_agreement: dict[int, list] = {}
-        for opt_in in MonitorSubscription.objects.filter(user__is_active=True, user__is_staff=True).select_related(
-            "user"
-        ):
-            if opt_in.user.email:
-                monitors_by_agreement.setdefault(opt_in.agreement_id, []).append(opt_in.user)
+        monitors_by_agreement = monitors_following()
         for event in events:
             commitment = event.commitment
             recipients: dict[str, dict] = {}

@@ -84,6 +84,11 @@ class DeadlineEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.commitment}: {self.get_kind_display()} ({self.deadline})"
 
+    def was_fulfilled_late(self) -> bool:
+        """Return True if this closing event found the commitment fulfilled after its deadline
+        (Commitment.is_fulfilled_late() when it was flagged; days_late holds by how much)."""
+        return self.kind == self.Kind.FULFILLED_LATE and self.days_late is not None
+
 
 class Subscriber(models.Model):
     """A member of the public who confirmed (double opt-in) that they want alerts."""

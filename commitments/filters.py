@@ -6,15 +6,24 @@ import datetime as dt
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import F, Q
 from django.forms.utils import flatatt
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Agreement, Claim, Commitment, CommitmentQuerySet, Party, Provision, Source, Status, StatusUpdate
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+def due_soon_label() -> str:
+    """Return the due-soon filter's label, with its window from settings.DUE_SOON_DAYS."""
+    days = settings.DUE_SOON_DAYS
+    return ngettext("Due in the next %(days)d day", "Due in the next %(days)d days", days) % {"days": days}
 
 
 class DateInput(forms.DateInput):
@@ -80,7 +89,7 @@ class CommitmentFilter(django_filters.FilterSet):
         label=_("Overdue"), choices=YES_NO, method="filter_overdue", empty_label=_("Either")
     )
     due_soon = django_filters.ChoiceFilter(
-        label=_("Due in the next 30 days"),
+        label=lazy(due_soon_label, str)(),
         choices=[("yes", _("Yes"))],
         method="filter_due_soon",
         empty_label=_("Any time"),

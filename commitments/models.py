@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -491,19 +492,23 @@ class Commitment(models.Model):
             return add_months(self.agreement.entry_into_force_date(), self.period_months)
         return None
 
-    def compute_deadline_in_force(self) -> dt.date | None:
-        """Return the latest agreed new deadline, or the original one if it never changed."""
+    def compute_deadline_in_force(self, changes: Iterable[DeadlineChange] | None = None) -> dt.date | None:
+        """Return the new deadline of the latest agreed change (by decision date, then as
+        recorded), or the original deadline if it never changed.
+
+        `changes` are this commitment's deadline changes when the caller holds them (bulk
+        writes); otherwise they are read from the database.
+        """
         if self.deadline_kind not in (self.DeadlineKind.DATE, self.DeadlineKind.PERIOD):
             return None
-        if self.pk:
-            latest = self.deadline_changes.order_by("-decided_on", "-id").first()
-            if latest:
-                return latest.new_deadline
-        return self.original_deadline()
+        if changes is None:
+            changes = DeadlineChange.objects.filter(commitment_id=self.pk) if self.pk else []
+        latest = max(changes, key=lambda change: (change.decided_on, change.pk or 0), default=None)
+        return latest.new_deadline if latest else self.original_deadline()
 
-    def sync_deadline(self, save: bool = False) -> None:
-        """Recompute the stored deadline in force and the instant it ends."""
-        self.deadline_in_force = self.compute_deadline_in_force()
+    def sync_deadline(self, save: bool = False, changes: Iterable[DeadlineChange] | None = None) -> None:
+        """Recompute the stored deadline in force and the instant it ends (see compute_deadline_in_force)."""
+        self.deadline_in_force = self.compute_deadline_in_force(changes)
         self.deadline_ends_at = (
             end_of_day(self.deadline_in_force, self.agreement.tz) if self.deadline_in_force else None
         )
@@ -588,22 +593,31 @@ class Commitment(models.Model):
         claims = [claim for claim in all_claims if claim.pk not in corrected]
         return any(claim.is_conflicting(claims) for claim in claims)
 
-    def refresh_status(self) -> None:
-        """Recompute the stored current status and fulfilment time from the status history."""
-        current = self.status_updates.current().first()
+    def refresh_status(self, updates: Iterable[StatusUpdate] | None = None, save: bool = True) -> None:
+        """Recompute the stored current status and fulfilment time from the status history.
+
+        `updates` are all of this commitment's status updates when the caller holds them
+        (bulk writes); otherwise they are read from the database.
+        """
+        if updates is None:
+            updates = StatusUpdate.objects.filter(commitment_id=self.pk)
+        standing = uncorrected(updates)
+        current = current_update(standing)
         self.current_status = current.status if current else Status.NOT_ASSESSED
         # Fulfilled when the current assessment says so, since the first assessment that
         # said so (corrected entries do not count): a commitment fulfilled and then
         # violated, or a mistaken "fulfilled" that was corrected, is not "fulfilled late".
         first_fulfilled = None
         if self.current_status == Status.FULFILLED:
-            first_fulfilled = (
-                self.status_updates.filter(status=Status.FULFILLED, corrected_by__isnull=True)
-                .order_by("as_of", "recorded_at")
-                .first()
+            first_fulfilled = min(
+                (update for update in standing if update.status == Status.FULFILLED),
+                key=lambda update: (update.as_of, update.recorded_at),
             )
         self.fulfilled_at = end_of_day(first_fulfilled.as_of, self.agreement.tz) if first_fulfilled else None
-        Commitment.objects.filter(pk=self.pk).update(current_status=self.current_status, fulfilled_at=self.fulfilled_at)
+        if save:
+            Commitment.objects.filter(pk=self.pk).update(
+                current_status=self.current_status, fulfilled_at=self.fulfilled_at
+            )
 
     def clean(self) -> None:
         kind = self.deadline_kind
@@ -701,8 +715,22 @@ class StatusUpdateQuerySet(models.QuerySet):
         """Return updates in the order that makes the first one the current assessment.
 
         The latest by as-of date wins; an update that a later entry corrects no longer counts.
+        (The row form, for updates already in memory: current_update().)
         """
         return self.filter(corrected_by__isnull=True).order_by("-as_of", "-recorded_at", "-id")
+
+
+def uncorrected(updates: Iterable[StatusUpdate]) -> list[StatusUpdate]:
+    """Return the updates of one commitment that no other of them corrects."""
+    updates = list(updates)
+    corrected = {update.corrects_id for update in updates if update.corrects_id}
+    return [update for update in updates if update.pk is None or update.pk not in corrected]
+
+
+def current_update(updates: Iterable[StatusUpdate]) -> StatusUpdate | None:
+    """Return the current assessment among one commitment's uncorrected updates: the same rule
+    as StatusUpdateQuerySet.current() (latest as-of date, then latest recorded), in memory."""
+    return max(updates, key=lambda update: (update.as_of, update.recorded_at, update.pk or 0), default=None)
 
 
 class StatusUpdate(models.Model):

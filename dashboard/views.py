@@ -6,6 +6,7 @@ prefetch_related and grouped counts), whatever the amount of data; tests hold th
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.utils import timezone
@@ -82,6 +83,7 @@ class HomeView(TemplateView):
             overdue_total=sum(a.overdue_count for a in agreements),
             overdue_now=[(c, c.days_overdue(now)) for c in overdue_now],
             due_soon=due_soon,
+            due_soon_days=settings.DUE_SOON_DAYS,
             due_soon_is_cut=len(due_soon) == HOME_LIST_LIMIT,
             due_soon_query="?due_soon=yes&sort=deadline",
             latest_updates=StatusUpdate.objects.select_related("commitment__provision__agreement")
@@ -162,6 +164,8 @@ class CommitmentDetailView(DetailView):
             is_overdue=commitment.is_overdue(now),
             days_overdue=commitment.days_overdue(now),
             is_due_soon=commitment.is_due_soon(now),
+            due_soon_days=settings.DUE_SOON_DAYS,
+            is_fulfilled_late=commitment.is_fulfilled_late(),
             days_late=commitment.days_late(),
             fulfilled_on=commitment.fulfilled_on(),
             term_expiry=commitment.term_expiry(today),

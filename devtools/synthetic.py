@@ -5,8 +5,8 @@ one to a few commitments of every deadline kind; a history of assessments per
 commitment, each with one or two pieces of quoted evidence; some claims, a few of
 them conflicting; a few deadline extensions. Rows are written with bulk_create,
 so model save() hooks do not run: the denormalised fields they keep (deadline in
-force, the instant it ends, current status, fulfilment time) are computed here
-with the same functions the models use.
+force, the instant it ends, current status, fulfilment time) are set by the models'
+own rules (Commitment.sync_deadline, Commitment.refresh_status) on the rows in memory.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from commitments.models import (
     Status,
     StatusUpdate,
     add_months,
-    end_of_day,
 )
 
 TIME_ZONES = ["Europe/Moscow", "UTC", "Africa/Addis_Ababa", "Asia/Yangon", "America/Bogota", "Asia/Kolkata"]
@@ -132,7 +131,7 @@ def make_synthetic_data(scale: Scale, seed: int = 2020, progress: Progress = _no
             by_agreement.setdefault(provision.agreement_id, []).append(provision)
 
         commitments = []
-        plan = []  # (commitment, agreement, extension date or None)
+        plan = []  # (commitment, agreement, its deadline change or None)
         kinds = ["date"] * 5 + ["period"] * 2 + ["ongoing"] * 2 + ["none"] * 2 + ["renewable"]
         for n in range(scale.commitments):
             agreement = agreements[n % len(agreements)]
@@ -152,7 +151,6 @@ def make_synthetic_data(scale: Scale, seed: int = 2020, progress: Progress = _no
             extension = (
                 original + dt.timedelta(days=rng.choice([10, 30, 90])) if original and rng.random() < 0.05 else None
             )
-            in_force = extension or original
             commitment = Commitment(
                 provision=provision,
                 code=f"c{n}",
@@ -160,12 +158,22 @@ def make_synthetic_data(scale: Scale, seed: int = 2020, progress: Progress = _no
                 description="A party must do a thing by a date.",
                 category=rng.choice(Commitment.Category.values),
                 deadline_kind=kind,
-                deadline_in_force=in_force,
-                deadline_ends_at=end_of_day(in_force, agreement.tz) if in_force else None,
                 **fields,
             )
+            change = (
+                DeadlineChange(
+                    commitment=commitment,
+                    previous_deadline=original,
+                    new_deadline=extension,
+                    decided_on=original - dt.timedelta(days=1),
+                    reason="Extended by agreement of the parties.",
+                )
+                if extension
+                else None
+            )
+            commitment.sync_deadline(changes=[change] if change else [])
             commitments.append(commitment)
-            plan.append((commitment, agreement, original, extension))
+            plan.append((commitment, agreement, change))
         _bulk(Commitment, commitments, "commitments", progress, scale.commitments, 0)
         Responsible = Commitment.responsible_parties.through
         Responsible.objects.bulk_create(
@@ -176,21 +184,10 @@ def make_synthetic_data(scale: Scale, seed: int = 2020, progress: Progress = _no
             ],
             batch_size=BATCH,
         )
-        DeadlineChange.objects.bulk_create(
-            [
-                DeadlineChange(
-                    commitment=commitment,
-                    previous_deadline=original,
-                    new_deadline=extension,
-                    decided_on=original - dt.timedelta(days=1),
-                    reason="Extended by agreement of the parties.",
-                    source=rng.choice(sources),
-                )
-                for commitment, _, original, extension in plan
-                if extension
-            ],
-            batch_size=BATCH,
-        )
+        changes = [change for _, _, change in plan if change]
+        for change in changes:
+            change.source = rng.choice(sources)
+        DeadlineChange.objects.bulk_create(changes, batch_size=BATCH)
 
         # Assessments: spread over the commitments, each dated after entry into force.
         statuses = [
@@ -201,19 +198,13 @@ def make_synthetic_data(scale: Scale, seed: int = 2020, progress: Progress = _no
             Status.VIOLATED,
             Status.ENDED,
         ]
-        updates, latest, first_fulfilled = [], {}, {}
+        updates, history = [], {}
         for n in range(scale.status_updates):
-            commitment, agreement, _, _ = plan[n % len(plan)]
+            commitment, agreement, _ = plan[n % len(plan)]
             start = agreement.entry_into_force_date()
             as_of = min(today, start + dt.timedelta(days=rng.randrange(1, 3000)))
             status = rng.choices(statuses, weights=[3, 3, 3, 2, 1, 1])[0]
             updates.append(StatusUpdate(commitment=commitment, status=status, as_of=as_of, summary=f"Assessment {n}."))
-            if commitment.pk not in latest or as_of >= latest[commitment.pk][0]:
-                latest[commitment.pk] = (as_of, status)
-            if status == Status.FULFILLED and (
-                commitment.pk not in first_fulfilled or as_of < first_fulfilled[commitment.pk]
-            ):
-                first_fulfilled[commitment.pk] = as_of
         done = 0
         for start in range(0, len(updates), BATCH):
             batch = updates[start : start + BATCH]
@@ -233,7 +224,7 @@ def make_synthetic_data(scale: Scale, seed: int = 2020, progress: Progress = _no
 
         # Claims on one commitment in ten; one in four of those conflicting.
         claims = []
-        for commitment, agreement, _, _ in plan[::10]:
+        for commitment, agreement, _ in plan[::10]:
             day = agreement.entry_into_force_date() + dt.timedelta(days=rng.randrange(1, 1000))
             positions = ["under_way", "not_started"] if rng.random() < 0.25 else ["kept"]
             for position in positions:
@@ -273,10 +264,10 @@ def make_synthetic_data(scale: Scale, seed: int = 2020, progress: Progress = _no
         )
 
         # The denormalised status fields, as refresh_status() would set them.
-        for commitment, agreement, _, _ in plan:
-            commitment.current_status = latest.get(commitment.pk, (None, Status.NOT_ASSESSED))[1]
-            fulfilled_on = first_fulfilled.get(commitment.pk) if commitment.current_status == Status.FULFILLED else None
-            commitment.fulfilled_at = end_of_day(fulfilled_on, agreement.tz) if fulfilled_on else None
+        for update in updates:
+            history.setdefault(update.commitment_id, []).append(update)
+        for commitment in commitments:
+            commitment.refresh_status(history.get(commitment.pk, []), save=False)
         Commitment.objects.bulk_update(commitments, ["current_status", "fulfilled_at"], batch_size=BATCH)
         progress("commitments updated", len(commitments), len(commitments))
         DataVersion.bump()  # bulk writes send no signals

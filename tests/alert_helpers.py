@@ -106,5 +106,7 @@ def make_subscriber(email: str = "reader@example.org", *, agreements=(), parties
 def make_monitor(django_user_model, username: str = "monitor", agreement: Agreement | None = None, **fields):
     fields = {"email": f"{username}@tracker.example", "is_staff": True, **fields}
     user = django_user_model.objects.create_user(username=username, password="x", **fields)
-    MonitorSubscription.objects.create(user=user, agreement=agreement or make_agreement())
+    agreement = agreement or make_agreement()
+    agreement.monitors.add(user)  # a monitor gets alerts only about agreements they may see
+    MonitorSubscription.objects.create(user=user, agreement=agreement)
     return user

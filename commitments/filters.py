@@ -1,4 +1,8 @@
-"""The public list's filters. Custom filters call the QuerySet methods that define each rule."""
+"""Filters of commitments (the public list, the API, the exports) and of the API's other lists.
+
+Custom filters call the QuerySet methods that define each rule. How the list page shows
+them (widgets) is the dashboard's (dashboard/filters.py).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.db.models import F, Q
-from django.forms.utils import flatatt
 from django.utils.functional import lazy
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -24,28 +25,6 @@ def due_soon_label() -> str:
     """Return the due-soon filter's label, with its window from settings.DUE_SOON_DAYS."""
     days = settings.DUE_SOON_DAYS
     return ngettext("Due in the next %(days)d day", "Due in the next %(days)d days", days) % {"days": days}
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class FastSelect(forms.Select):
-    """Django's <select>, with its options written in Python: the list's agreement and party
-    menus hold hundreds of options, and a template per option made the page slow."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
-                for _, group, _ in widget["optgroups"]
-                for option in group
-            ),
-        )
-        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options)
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
@@ -69,7 +48,6 @@ class CommitmentFilter(django_filters.FilterSet):
         to_field_name="slug",
         queryset=Agreement.objects.all(),
         empty_label=_("All agreements"),
-        widget=FastSelect,
     )
     party = django_filters.ModelChoiceFilter(
         label=_("Responsible party"),
@@ -77,7 +55,6 @@ class CommitmentFilter(django_filters.FilterSet):
         to_field_name="slug",
         queryset=Party.objects.filter(commitments__isnull=False).distinct(),
         empty_label=_("All parties"),
-        widget=FastSelect,
     )
     category = django_filters.ChoiceFilter(
         label=_("Category"), choices=Commitment.Category.choices, empty_label=_("All categories")
@@ -98,11 +75,9 @@ class CommitmentFilter(django_filters.FilterSet):
         label=_("Disputed by the parties"), choices=YES_NO, method="filter_disputed", empty_label=_("Either")
     )
     deadline_from = django_filters.DateFilter(
-        label=_("Deadline from"), field_name="deadline_in_force", lookup_expr="gte", widget=DateInput
+        label=_("Deadline from"), field_name="deadline_in_force", lookup_expr="gte"
     )
-    deadline_to = django_filters.DateFilter(
-        label=_("Deadline to"), field_name="deadline_in_force", lookup_expr="lte", widget=DateInput
-    )
+    deadline_to = django_filters.DateFilter(label=_("Deadline to"), field_name="deadline_in_force", lookup_expr="lte")
     sort = NullsLastOrderingFilter(
         label=_("Sort by"),
         fields=(
@@ -128,20 +103,6 @@ class CommitmentFilter(django_filters.FilterSet):
         # The view reads the clock; the filters only compare with it.
         self.now = now
         super().__init__(*args, **kwargs)
-
-    @property
-    def form(self):
-        form = super().form
-        if form.is_bound and not getattr(form, "invalid_dates_cleared", False):
-            form.invalid_dates_cleared = True
-            # A date input may only hold a valid date (HTML), so a rejected one is shown
-            # empty; the error message above the form quotes what was wrong.
-            rejected = [name for name in ("deadline_from", "deadline_to") if name in form.errors]
-            if rejected:
-                form.data = form.data.copy()
-                for name in rejected:
-                    form.data[name] = ""
-        return form
 
     def filter_text(self, queryset: CommitmentQuerySet, name: str, value: str) -> CommitmentQuerySet:
         for word in value.split():

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from commitments.filters import CommitmentFilter
 from commitments.models import (
     Agreement,
     Claim,
@@ -28,6 +27,7 @@ from commitments.models import (
 )
 
 from .charts import deadline_timeline, status_bar
+from .filters import CommitmentListFilter
 
 PAGE_SIZE = 25
 
@@ -99,7 +99,7 @@ class HomeView(TemplateView):
 
 
 class CommitmentListView(FilterView):
-    filterset_class = CommitmentFilter
+    filterset_class = CommitmentListFilter
     template_name = "dashboard/commitment_list.html"
     paginate_by = PAGE_SIZE
 

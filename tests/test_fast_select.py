@@ -3,7 +3,7 @@
 from django import forms
 from django.test.html import parse_html
 
-from commitments.filters import FastSelect
+from dashboard.filters import FastSelect
 
 CHOICES = [("", "All agreements"), ("karabakh-2020", "Nagorno-Karabakh <2020> & after"), ("other", "Other")]
 

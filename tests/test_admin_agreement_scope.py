@@ -6,41 +6,31 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
-from commitments.models import Agreement, Commitment, Evidence, Provision, StatusUpdate
-from tests.conftest import MOSCOW_ENTRY_INTO_FORCE
+from commitments.models import Agreement, Commitment
+from tests.factories import MOSCOW_ENTRY_INTO_FORCE, add_status, make_agreement, make_commitment, make_provision
 
 
 @pytest.fixture
 def other_agreement(db) -> Agreement:
-    return Agreement.objects.create(
-        slug="other",
-        title="Another ceasefire",
-        signed_on=dt.date(2020, 11, 9),
-        time_zone="UTC",
-        entry_into_force=MOSCOW_ENTRY_INTO_FORCE,
-    )
+    return make_agreement("other", title="Another ceasefire", time_zone="UTC")
 
 
 @pytest.fixture
 def mine(provision, armenia) -> Commitment:
-    commitment = Commitment.objects.create(
-        provision=provision, code="mine", title="Mine", description="d", category="other", deadline_kind="none"
-    )
-    commitment.responsible_parties.add(armenia)
-    return commitment
+    return make_commitment(provision, parties=[armenia], code="mine", title="Mine", category="other", deadline=None)
 
 
 @pytest.fixture
 def theirs(other_agreement, armenia, source) -> Commitment:
-    provision = Provision.objects.create(agreement=other_agreement, number="1", position=1, text="t")
-    commitment = Commitment.objects.create(
-        provision=provision, code="theirs", title="Theirs", description="d", category="other", deadline_kind="none"
+    commitment = make_commitment(
+        make_provision(other_agreement, "1"),
+        parties=[armenia],
+        code="theirs",
+        title="Theirs",
+        category="other",
+        deadline=None,
     )
-    commitment.responsible_parties.add(armenia)
-    update = StatusUpdate.objects.create(
-        commitment=commitment, status="minimal", as_of=dt.date(2021, 1, 1), summary="Their update."
-    )
-    Evidence.objects.create(status_update=update, source=source, quote="q")
+    add_status(commitment, "minimal", dt.date(2021, 1, 1), source, "q", summary="Their update.")
     return commitment
 
 

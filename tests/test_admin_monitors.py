@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from commitments.models import Claim, Commitment, Evidence, Source, StatusUpdate
+from commitments.models import Claim, Commitment, Source, StatusUpdate
+from tests.factories import add_claim, add_status, make_commitment
 
 
 @pytest.fixture
@@ -27,8 +28,8 @@ def monitor_client(client, monitor):
 
 
 @pytest.fixture
-def kalbajar(make_commitment):
-    return make_commitment("date", deadline_date=dt.date(2020, 11, 15), title="Return of the Kalbajar district")
+def kalbajar(db):
+    return make_commitment(deadline=dt.date(2020, 11, 15), title="Return of the Kalbajar district")
 
 
 def change_url(obj) -> str:
@@ -134,10 +135,7 @@ def test_an_assessment_dated_in_the_future_is_refused(monitor_client, kalbajar, 
 
 
 def test_a_monitor_cannot_change_or_delete_a_recorded_status_update(monitor_client, kalbajar, source):
-    update = StatusUpdate.objects.create(
-        commitment=kalbajar, status="minimal", as_of=dt.date(2020, 11, 16), summary="Begun."
-    )
-    Evidence.objects.create(status_update=update, source=source, quote="Begun.")
+    update = add_status(kalbajar, "minimal", dt.date(2020, 11, 16), source, "Begun.", summary="Begun.")
 
     delete = monitor_client.post(reverse("admin:commitments_statusupdate_delete", args=[update.pk]), {"post": "yes"})
     change = monitor_client.post(
@@ -151,16 +149,7 @@ def test_a_monitor_cannot_change_or_delete_a_recorded_status_update(monitor_clie
 
 
 def test_a_monitor_cannot_delete_a_claim(monitor_client, kalbajar, source, armenia):
-    claim = Claim.objects.create(
-        commitment=kalbajar,
-        party=armenia,
-        speaker="Minister",
-        stated_on=dt.date(2020, 11, 16),
-        position="under_way",
-        summary="s",
-        source=source,
-        quote="q",
-    )
+    claim = add_claim(kalbajar, armenia, "Minister", dt.date(2020, 11, 16), "under_way", source, "q", summary="s")
 
     response = monitor_client.post(reverse("admin:commitments_claim_delete", args=[claim.pk]), {"post": "yes"})
 
@@ -169,10 +158,7 @@ def test_a_monitor_cannot_delete_a_claim(monitor_client, kalbajar, source, armen
 
 
 def test_the_commitment_page_shows_history_read_only(monitor_client, kalbajar, source):
-    update = StatusUpdate.objects.create(
-        commitment=kalbajar, status="minimal", as_of=dt.date(2020, 11, 16), summary="Begun."
-    )
-    Evidence.objects.create(status_update=update, source=source, quote="Troops began to leave.")
+    update = add_status(kalbajar, "minimal", dt.date(2020, 11, 16), source, "Troops began to leave.", summary="Begun.")
 
     page = monitor_client.get(change_url(kalbajar))
     data = form_data(page)
@@ -297,7 +283,7 @@ def test_the_source_autocomplete_answers_a_monitor(monitor_client, source):
     assert [row["id"] for row in response.json()["results"]] == [str(source.pk)]
 
 
-def test_the_commitment_list_makes_no_query_per_row(monitor_client, make_commitment, russia):
+def test_the_commitment_list_makes_no_query_per_row(monitor_client, russia):
     def count_queries() -> int:
         with CaptureQueriesContext(connection) as queries:
             response = monitor_client.get(reverse("admin:commitments_commitment_changelist"), {"overdue": "yes"})
@@ -305,19 +291,16 @@ def test_the_commitment_list_makes_no_query_per_row(monitor_client, make_commitm
         return len(queries)
 
     for _ in range(3):
-        make_commitment("date", deadline_date=dt.date(2020, 11, 20)).responsible_parties.add(russia)
+        make_commitment(deadline=dt.date(2020, 11, 20)).responsible_parties.add(russia)
     few = count_queries()
     for _ in range(30):
-        make_commitment("date", deadline_date=dt.date(2020, 11, 20)).responsible_parties.add(russia)
+        make_commitment(deadline=dt.date(2020, 11, 20)).responsible_parties.add(russia)
 
     assert count_queries() == few
 
 
 def test_a_monitor_adds_evidence_to_a_recorded_update_but_cannot_change_it(monitor_client, kalbajar, source):
-    update = StatusUpdate.objects.create(
-        commitment=kalbajar, status="minimal", as_of=dt.date(2020, 11, 16), summary="Begun."
-    )
-    Evidence.objects.create(status_update=update, source=source, quote="First passage.")
+    update = add_status(kalbajar, "minimal", dt.date(2020, 11, 16), source, "First passage.", summary="Begun.")
     page = monitor_client.get(change_url(update))
     data = form_data(page)
     data.update(

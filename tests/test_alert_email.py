@@ -7,8 +7,16 @@ from django.test import Client
 
 from alerts import emails, flagging, sending
 from alerts.models import AlertDelivery, DeadlineEvent
-from commitments.models import Status
-from tests.alert_helpers import KALBAJAR_ENDS_AT, assess, extend, make_commitment, make_party, make_subscriber
+from commitments.models import Source, Status
+from tests.factories import (
+    KALBAJAR_ENDS_AT,
+    add_deadline_change,
+    add_status,
+    make_commitment,
+    make_party,
+    make_source,
+    make_subscriber,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +28,16 @@ def overdue_alert(settings, mailoutbox):
     """The Kalbajar handover, extended from 15 to 25 Nov, flagged three days late."""
     settings.SITE_URL = "https://tracker.example"
     commitment = make_commitment(deadline=dt.date(2020, 11, 15), parties=[make_party()])
-    extend(commitment, dt.date(2020, 11, 25), decided_on=dt.date(2020, 11, 15))
-    assess(commitment, Status.MINIMAL, dt.date(2020, 11, 26), summary="Troops began leaving the district.")
+    add_deadline_change(commitment, dt.date(2020, 11, 25), decided_on=dt.date(2020, 11, 15))
+    ministry = make_source(
+        "Ministry of Defence",
+        "Statement by the Ministry of Defence",
+        dt.date(2020, 11, 25),
+        kind=Source.Kind.OFFICIAL_STATEMENT,
+    )
+    add_status(
+        commitment, Status.MINIMAL, dt.date(2020, 11, 26), ministry, summary="Troops began leaving the district."
+    )
     make_subscriber()
     now = KALBAJAR_ENDS_AT + 2 * DAY + dt.timedelta(hours=1)
     flagging.flag_deadline_events(now, reminder_days=[])

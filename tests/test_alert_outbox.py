@@ -7,14 +7,7 @@ import pytest
 from alerts import flagging, subscriptions
 from alerts.models import AlertDelivery, DeadlineEvent
 from commitments.models import Commitment
-from tests.alert_helpers import (
-    KALBAJAR_ENDS_AT,
-    make_agreement,
-    make_commitment,
-    make_monitor,
-    make_party,
-    make_subscriber,
-)
+from tests.factories import KALBAJAR_ENDS_AT, make_agreement, make_commitment, make_monitor, make_party, make_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -23,11 +16,11 @@ def recipients() -> list[str]:
     return sorted(AlertDelivery.objects.values_list("to_email", flat=True))
 
 
-def test_it_queues_one_delivery_per_confirmed_subscriber_and_opted_in_monitor(django_user_model):
+def test_it_queues_one_delivery_per_confirmed_subscriber_and_opted_in_monitor():
     make_commitment()
     make_subscriber("one@example.org")
     make_subscriber("two@example.org")
-    make_monitor(django_user_model, "anna")
+    make_monitor("anna")
     flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
     assert recipients() == ["anna@tracker.example", "one@example.org", "two@example.org"]
     delivery = AlertDelivery.objects.get(to_email="anna@tracker.example")
@@ -55,18 +48,18 @@ def test_subscribers_get_only_what_they_follow():
     ]
 
 
-def test_monitors_get_alerts_only_for_agreements_they_opted_in_to(django_user_model):
+def test_monitors_get_alerts_only_for_agreements_they_opted_in_to():
     make_commitment()
-    make_monitor(django_user_model, "other", agreement=make_agreement("other"))
-    make_monitor(django_user_model, "former", is_active=False)
-    make_monitor(django_user_model, "not-staff", is_staff=False)
+    make_monitor("other", agreement=make_agreement("other"))
+    make_monitor("former", is_active=False)
+    make_monitor("not-staff", is_staff=False)
     flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
     assert recipients() == []
 
 
-def test_a_monitor_who_also_subscribed_gets_one_delivery(django_user_model):
+def test_a_monitor_who_also_subscribed_gets_one_delivery():
     make_commitment()
-    make_monitor(django_user_model, "anna")
+    make_monitor("anna")
     make_subscriber("anna@tracker.example")
     flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
     assert recipients() == ["anna@tracker.example"]

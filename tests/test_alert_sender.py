@@ -8,7 +8,7 @@ from django.core.mail.backends.locmem import EmailBackend
 
 from alerts import flagging, sending, subscriptions
 from alerts.models import AlertDelivery
-from tests.alert_helpers import KALBAJAR_ENDS_AT, make_commitment, make_subscriber
+from tests.factories import KALBAJAR_ENDS_AT, make_commitment, make_subscriber
 
 pytestmark = pytest.mark.django_db
 

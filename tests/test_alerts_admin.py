@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from alerts import flagging, sending
 from alerts.models import MonitorSubscription
-from tests.alert_helpers import KALBAJAR_ENDS_AT, make_agreement, make_commitment, make_subscriber
+from tests.factories import KALBAJAR_ENDS_AT, make_agreement, make_commitment, make_subscriber
 
 pytestmark = pytest.mark.django_db
 

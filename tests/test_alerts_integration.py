@@ -17,8 +17,8 @@ from kombu.exceptions import OperationalError
 
 from alerts import flagging, sending, subscriptions, tasks
 from alerts.models import AlertDelivery, DeadlineEvent
-from tests.alert_helpers import KALBAJAR_ENDS_AT, make_commitment, make_monitor, make_subscriber
 from tests.conftest import skip_or_fail
+from tests.factories import KALBAJAR_ENDS_AT, make_commitment, make_monitor, make_subscriber
 from tests.live_servers import (
     CeleryWorker,
     RedisServer,
@@ -103,12 +103,10 @@ def assert_exactly_one_each(smtp: SMTPServer, addresses: list[str]) -> None:
     assert AlertDelivery.objects.ready_to_send(later, dt.timedelta(seconds=1)).count() == 0
 
 
-def test_a_commitment_passes_its_deadline_and_each_confirmed_subscriber_gets_one_email(
-    start_worker, smtp, django_user_model
-):
+def test_a_commitment_passes_its_deadline_and_each_confirmed_subscriber_gets_one_email(start_worker, smtp):
     make_commitment()
     addresses = subscribers(3)
-    make_monitor(django_user_model, "anna")
+    make_monitor("anna")
     subscriptions.request_subscription(  # asked but never confirmed: gets no alert
         "unconfirmed@example.org", agreements=[], parties=[], categories=[], client="192.0.2.1", now=T
     )
@@ -170,7 +168,7 @@ def test_drill_the_smtp_server_refuses_connections_then_comes_back(start_worker,
 
 
 def test_drill_redis_is_stopped_and_restarted_between_runs(start_worker, smtp, redis):
-    first = make_commitment("first")
+    first = make_commitment(code="first")
     addresses = subscribers(2)
     start_worker()
     tasks.flag_deadline_events.delay(now=T.isoformat())
@@ -179,7 +177,7 @@ def test_drill_redis_is_stopped_and_restarted_between_runs(start_worker, smtp, r
     redis.stop()
     # The second run finds a new overdue commitment while Redis is down: its alerts are
     # stored, and handing the sender a task fails (within seconds) without losing them.
-    second = make_commitment("second", deadline=dt.date(2020, 11, 26))
+    second = make_commitment(code="second", deadline=dt.date(2020, 11, 26))
     later = T + dt.timedelta(days=1)
     assert flagging.flag_deadline_events(later, reminder_days=[]).deliveries == 2
     with pytest.raises(OperationalError):
@@ -196,7 +194,7 @@ def test_drill_redis_is_stopped_and_restarted_between_runs(start_worker, smtp, r
 
 def test_drill_two_runs_of_the_job_overlap(start_worker, smtp):
     for number in range(4):
-        make_commitment(f"commitment-{number}")
+        make_commitment(code=f"commitment-{number}")
     addresses = subscribers(3)
     start_worker("one")
     start_worker("two")

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
-from tests.dashboard_factories import karabakh_like
+from tests.factories import karabakh_like
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from commitments.models import Source
+from tests.factories import make_commitment
 from tests.test_admin_monitors import change_url, form_data
 
 
@@ -15,8 +16,8 @@ def admin_client_user(db):
     return User.objects.create_superuser("admin", password="pw")
 
 
-def test_a_monitors_change_to_a_commitment_is_recorded_with_before_and_after(client, agreement, make_commitment):
-    commitment = make_commitment("none", title="Old title")
+def test_a_monitors_change_to_a_commitment_is_recorded_with_before_and_after(client, agreement):
+    commitment = make_commitment(deadline=None, title="Old title")
     monitor = User.objects.create_user("monitor", password="pw", is_staff=True)
     monitor.groups.add(Group.objects.get(name="Monitors"))
     agreement.monitors.add(monitor)
@@ -51,8 +52,8 @@ def test_account_changes_are_recorded_without_the_password(db):
     assert not hasattr(records[-1], "password")
 
 
-def test_admins_read_the_audit_log_and_monitors_cannot(client, admin_client_user, agreement, make_commitment):
-    commitment = make_commitment("date", deadline_date=dt.date(2020, 11, 20), title="Return of the Aghdam district")
+def test_admins_read_the_audit_log_and_monitors_cannot(client, admin_client_user, agreement):
+    commitment = make_commitment(deadline=dt.date(2020, 11, 20), title="Return of the Aghdam district")
     client.force_login(admin_client_user)
 
     entries = client.get(reverse("admin:audit_log")).context["entries"]

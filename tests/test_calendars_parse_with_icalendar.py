@@ -10,7 +10,7 @@ import time_machine
 from icalendar import Calendar
 
 from commitments.models import Commitment, DeadlineChange, Status
-from tests.dashboard_factories import add_status, karabakh_like, make_commitment, make_provision
+from tests.factories import add_status, karabakh_like, make_commitment, make_provision
 
 pytestmark = pytest.mark.django_db
 
@@ -71,8 +71,8 @@ def test_a_renewable_mandate_brings_its_notice_deadlines_and_term_ends(client):
     point4 = make_provision(data.agreement, "4")
     mandate = make_commitment(
         point4,
-        [data.russia],
-        "Peacekeeping mandate",
+        parties=[data.russia],
+        title="Peacekeeping mandate",
         category=Commitment.Category.PEACEKEEPING_MANDATE,
         deadline_kind=Commitment.DeadlineKind.RENEWABLE,
         term_months=60,
@@ -101,8 +101,8 @@ def test_a_mandate_that_ended_early_has_no_notice_deadlines_or_term_ends_after_i
     data = karabakh_like()
     mandate = make_commitment(
         make_provision(data.agreement, "4"),
-        [data.russia],
-        "Peacekeeping mandate",
+        parties=[data.russia],
+        title="Peacekeeping mandate",
         deadline_kind=Commitment.DeadlineKind.RENEWABLE,
         term_months=12,
         notice_months=6,

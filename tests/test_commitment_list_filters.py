@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.dashboard_factories import karabakh_like, make_agreement, make_commitment, make_provision
+from tests.factories import karabakh_like, make_agreement, make_commitment, make_provision
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def test_without_filters_it_lists_every_commitment_in_agreement_order(client, da
 
 def test_it_filters_by_agreement(client, data):
     other = make_agreement(slug="other-deal", title="Another agreement")
-    elsewhere = make_commitment(make_provision(other, "1"), [data.russia], "Elsewhere")
+    elsewhere = make_commitment(make_provision(other, "1"), parties=[data.russia], title="Elsewhere", deadline=None)
 
     assert listed(client, agreement="other-deal") == [elsewhere]
     assert elsewhere not in listed(client, agreement=data.agreement.slug)
@@ -80,7 +80,7 @@ def test_it_sorts_by_deadline_and_by_title(client, data):
 def test_it_paginates_and_keeps_the_filters_in_the_page_links(client, data):
     provision = make_provision(data.agreement, "9")
     for n in range(30):
-        make_commitment(provision, [data.armenia], f"Link {n:02}")
+        make_commitment(provision, parties=[data.armenia], title=f"Link {n:02}", deadline=None)
 
     response = client.get(reverse("dashboard:commitment_list"), {"party": "armenia", "page": 2})
 
@@ -142,10 +142,9 @@ def test_due_soon_lists_what_the_home_page_calls_due_soon(client, data):
 
     soon = make_commitment(
         make_provision(data.agreement, "10"),
-        [data.armenia],
-        "Soon",
-        deadline_kind="date",
-        deadline_date=timezone.localdate() + dt.timedelta(days=10),
+        parties=[data.armenia],
+        title="Soon",
+        deadline=timezone.localdate() + dt.timedelta(days=10),
     )
     expected = set(Commitment.objects.due_soon(timezone.now()))
 

@@ -9,7 +9,7 @@ import pytest
 
 from commitments.models import Party
 from opendata.exports import neutralise_formula
-from tests.dashboard_factories import karabakh_like, make_commitment
+from tests.factories import karabakh_like, make_commitment, make_party
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +46,10 @@ def test_the_overdue_commitments_download_with_their_deadline_and_days_overdue(c
 def test_armenian_azerbaijani_and_russian_names_survive(client):
     data = karabakh_like()
     names = ["Հայաստանի Հանրապետություն", "Azərbaycan Respublikası", "Российская Федерация"]
-    parties = [Party.objects.create(slug=f"p{i}", name=name, kind="state") for i, name in enumerate(names)]
-    make_commitment(data.point8, parties, "Обмен пленными — Գերիների փոխանակում — Əsirlərin mübadiləsi")
+    parties = [make_party(f"p{i}", name) for i, name in enumerate(names)]
+    make_commitment(
+        data.point8, parties=parties, title="Обмен пленными — Գերիների փոխանակում — Əsirlərin mübadiləsi", deadline=None
+    )
 
     [row] = rows(client.get("/commitments/export.csv?q=пленными"))
 
@@ -68,7 +70,7 @@ def test_armenian_azerbaijani_and_russian_names_survive(client):
 )
 def test_a_cell_that_would_run_as_a_formula_is_escaped(client, title):
     data = karabakh_like()
-    make_commitment(data.point8, [data.armenia], title, code="injected", description=title)
+    make_commitment(data.point8, parties=[data.armenia], title=title, code="injected", description=title, deadline=None)
 
     [row] = [row for row in rows(client.get("/commitments/export.csv")) if row["code"] == "injected"]
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from commitments.models import Claim, Commitment, Evidence, Status, StatusUpdate, local_date
-from tests.dashboard_factories import add_claim, add_status, karabakh_like, make_commitment, make_provision
+from tests.factories import add_claim, add_status, karabakh_like, make_commitment, make_provision
 
 pytestmark = pytest.mark.django_db
 
@@ -86,8 +86,8 @@ def test_the_7_dec_2020_contradiction_shows_both_quotes_with_their_source(client
 def test_it_states_overdue_days_and_the_renewal_notice_deadline(client, data):
     mandate = make_commitment(
         make_provision(data.agreement, "4"),
-        [data.russia],
-        "Peacekeepers' mandate",
+        parties=[data.russia],
+        title="Peacekeepers' mandate",
         deadline_kind=Commitment.DeadlineKind.RENEWABLE,
         term_months=60,
         notice_months=6,

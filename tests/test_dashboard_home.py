@@ -5,7 +5,7 @@ import time_machine
 from django.urls import reverse
 
 from commitments.models import Status
-from tests.dashboard_factories import add_status, karabakh_like
+from tests.factories import add_status, karabakh_like, make_commitment
 
 pytestmark = pytest.mark.django_db
 
@@ -111,11 +111,11 @@ def test_a_commitment_violated_after_being_fulfilled_counts_as_violated(client):
     assert figures(agreement)["violated"] == 1
 
 
-def test_the_home_page_lists_ten_overdue_commitments_and_links_to_all_of_them(client, make_commitment):
+def test_the_home_page_lists_ten_overdue_commitments_and_links_to_all_of_them(client):
     import datetime as dt
 
     for _ in range(12):
-        make_commitment("date", deadline_date=dt.date(2020, 11, 20))
+        make_commitment(deadline=dt.date(2020, 11, 20))
 
     response = client.get("/")
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import skip_or_fail
-from tests.dashboard_factories import karabakh_like
+from tests.factories import karabakh_like
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
 

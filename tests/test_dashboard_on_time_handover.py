@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.dashboard_factories import karabakh_like
+from tests.factories import karabakh_like
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from commitments.models import Agreement, Commitment, Source
-from tests.dashboard_factories import bulk_data, karabakh_like
+from tests.factories import bulk_data, karabakh_like
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from commitments.models import Source
-from tests.dashboard_factories import karabakh_like, make_source
+from tests.factories import karabakh_like, make_source
 
 pytestmark = pytest.mark.django_db
 

@@ -4,26 +4,25 @@ import datetime as dt
 
 import pytest
 
-from commitments.models import Commitment, DeadlineChange, Evidence, StatusUpdate
+from commitments.models import Commitment, DeadlineChange
 from tests.conftest import utc
+from tests.factories import add_deadline_change, add_status, make_commitment
 
 
 @pytest.fixture
-def kalbajar(make_commitment):
-    return make_commitment("date", deadline_date=dt.date(2020, 11, 15), title="Return of the Kalbajar district")
+def kalbajar(db):
+    return make_commitment(deadline=dt.date(2020, 11, 15), title="Return of the Kalbajar district")
 
 
 def extend(commitment, new_deadline, source, azerbaijan):
-    change = DeadlineChange.objects.create(
-        commitment=commitment,
-        new_deadline=new_deadline,
+    return add_deadline_change(
+        commitment,
+        new_deadline,
         decided_on=dt.date(2020, 11, 15),
-        reason="Extended at Armenia's request.",
         source=source,
+        agreed_by=[azerbaijan],
+        reason="Extended at Armenia's request.",
     )
-    change.agreed_by.add(azerbaijan)
-    commitment.refresh_from_db()
-    return change
 
 
 def test_an_extension_moves_the_deadline_in_force_and_keeps_the_original(kalbajar, source, azerbaijan):
@@ -46,10 +45,9 @@ def test_an_extended_commitment_is_not_overdue_before_its_new_deadline(kalbajar,
 
 def test_fulfilment_on_the_extended_deadline_is_on_time(kalbajar, source, azerbaijan):
     extend(kalbajar, dt.date(2020, 11, 25), source, azerbaijan)
-    update = StatusUpdate.objects.create(
-        commitment=kalbajar, status="fulfilled", as_of=dt.date(2020, 11, 25), summary="Handed over."
+    add_status(
+        kalbajar, "fulfilled", dt.date(2020, 11, 25), source, "Handed over on 25 November.", summary="Handed over."
     )
-    Evidence.objects.create(status_update=update, source=source, quote="Handed over on 25 November.")
 
     kalbajar.refresh_from_db()
     assert not kalbajar.is_fulfilled_late()

@@ -7,7 +7,7 @@ import pytest
 from alerts import flagging
 from alerts.models import DeadlineEvent
 from commitments.models import Commitment
-from tests.alert_helpers import KALBAJAR_ENDS_AT, extend, make_commitment
+from tests.factories import KALBAJAR_ENDS_AT, add_deadline_change, make_agreement, make_commitment, make_provision
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_a_deadline_first_seen_within_a_day_gets_only_the_one_day_reminder():
 def test_a_new_deadline_in_force_gets_its_own_reminders():
     commitment = make_commitment()
     flagging.flag_deadline_events(KALBAJAR_ENDS_AT - DAY)
-    extend(commitment, dt.date(2020, 11, 30), decided_on=dt.date(2020, 11, 25))
+    add_deadline_change(commitment, dt.date(2020, 11, 30), decided_on=dt.date(2020, 11, 25))
     flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
     assert reminders() == [(dt.date(2020, 11, 25), 1), (dt.date(2020, 11, 30), 7)]
 
@@ -60,11 +60,10 @@ def test_the_offsets_come_from_settings(settings):
 def test_a_renewable_term_gets_reminders_before_its_notice_deadline():
     # Five-year term from 10 Nov 2020 (Moscow), notice six months before: due by 10 May 2025.
     make_commitment(
-        "peacekeeping-mandate",
+        make_provision(make_agreement(), "4"),
+        code="peacekeeping-mandate",
         title="Russian peacekeeping mandate",
-        deadline=None,
         category=Commitment.Category.PEACEKEEPING_MANDATE,
-        number="4",
         deadline_kind=Commitment.DeadlineKind.RENEWABLE,
         term_months=60,
         notice_months=6,

@@ -7,7 +7,7 @@ import feedparser
 import pytest
 
 from commitments.models import Claim
-from tests.dashboard_factories import add_claim, bulk_data, karabakh_like
+from tests.factories import add_claim, bulk_data, karabakh_like
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.db import connection
 
 from alerts import flagging
 from alerts.models import AlertDelivery, DeadlineEvent
-from tests.alert_helpers import KALBAJAR_ENDS_AT, make_commitment, make_subscriber
+from tests.factories import KALBAJAR_ENDS_AT, make_commitment, make_subscriber
 
 
 @pytest.mark.django_db
@@ -27,7 +27,7 @@ def test_a_run_that_found_the_same_work_as_a_finished_run_records_nothing_twice(
 @pytest.mark.django_db(transaction=True)
 def test_runs_in_four_threads_at_once_record_each_event_and_delivery_once():
     for number in range(5):
-        make_commitment(f"commitment-{number}")
+        make_commitment(code=f"commitment-{number}")
     make_subscriber("one@example.org")
     make_subscriber("two@example.org")
     start = threading.Barrier(4)

@@ -7,8 +7,8 @@ from django.core.management import call_command
 
 from alerts import flagging
 from alerts.models import AlertDelivery, DeadlineEvent
-from commitments.models import Status
-from tests.alert_helpers import KALBAJAR_ENDS_AT, assess, make_commitment, make_subscriber
+from commitments.models import Commitment, Status
+from tests.factories import KALBAJAR_ENDS_AT, add_status, make_commitment, make_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -57,13 +57,13 @@ def test_a_second_run_records_nothing_new():
 
 def test_a_commitment_fulfilled_in_time_never_goes_overdue():
     commitment = make_commitment()
-    assess(commitment, Status.FULFILLED, dt.date(2020, 11, 24))
+    add_status(commitment, Status.FULFILLED, dt.date(2020, 11, 24))
     flagging.flag_deadline_events(KALBAJAR_ENDS_AT + dt.timedelta(days=2))
     assert not overdue_events().exists()
 
 
 def test_a_commitment_without_a_deadline_never_goes_overdue():
-    make_commitment(deadline=None)
+    make_commitment(deadline=None, deadline_kind=Commitment.DeadlineKind.ONGOING)
     flagging.flag_deadline_events(KALBAJAR_ENDS_AT + dt.timedelta(days=400))
     assert not DeadlineEvent.objects.exists()
 

@@ -15,14 +15,15 @@ from django.test.utils import CaptureQueriesContext
 from alerts import flagging
 from alerts.models import DeadlineEvent
 from commitments.models import Commitment, Status
-from tests.alert_helpers import (
+from tests.factories import (
     KALBAJAR_ENDS_AT,
-    assess,
-    extend,
+    add_deadline_change,
+    add_status,
     make_agreement,
     make_commitment,
     make_monitor,
     make_party,
+    make_provision,
     make_subscriber,
 )
 
@@ -32,36 +33,35 @@ DAY = dt.timedelta(days=1)
 MAX_QUERIES = 18  # the follower index reads subscribers, categories and two follow tables
 
 
-def build(size: int, django_user_model) -> None:
+def build(size: int) -> None:
     """`size` commitments for each state change, three recipients, one renewable term."""
     agreement = make_agreement()
     make_subscriber("everything@example.org")
     make_subscriber("party@example.org", parties=[make_party()])
     make_subscriber("elsewhere@example.org", agreements=[make_agreement("another-agreement")])
-    make_monitor(django_user_model, agreement=agreement)
+    make_monitor(agreement=agreement)
     make_commitment(
-        "renewable",
-        deadline=None,
+        make_provision(agreement, "4"),
+        code="renewable",
         deadline_kind=Commitment.DeadlineKind.RENEWABLE,
         term_months=60,
         notice_months=6,
-        number="4",
     )
     for number in range(size):
-        make_commitment(f"overdue-{number}")  # goes overdue
-        make_commitment(f"soon-{number}", deadline=dt.date(2020, 12, 2))  # due within 7 days
-        make_commitment(f"fulfilled-{number}", deadline=dt.date(2020, 11, 20))
-        make_commitment(f"extended-{number}", deadline=dt.date(2020, 11, 20))
+        make_commitment(code=f"overdue-{number}")  # goes overdue
+        make_commitment(code=f"soon-{number}", deadline=dt.date(2020, 12, 2))  # due within 7 days
+        make_commitment(code=f"fulfilled-{number}", deadline=dt.date(2020, 11, 20))
+        make_commitment(code=f"extended-{number}", deadline=dt.date(2020, 11, 20))
     flagging.flag_deadline_events(KALBAJAR_ENDS_AT - 2 * DAY)  # opens the 20 Nov episodes
     for commitment in Commitment.objects.filter(code__startswith="fulfilled-"):
-        assess(commitment, Status.FULFILLED, dt.date(2020, 11, 23))
+        add_status(commitment, Status.FULFILLED, dt.date(2020, 11, 23))
     for commitment in Commitment.objects.filter(code__startswith="extended-"):
-        extend(commitment, dt.date(2020, 12, 10), decided_on=dt.date(2020, 11, 23))
+        add_deadline_change(commitment, dt.date(2020, 12, 10), decided_on=dt.date(2020, 11, 23))
 
 
 @pytest.mark.parametrize("size", [1, 6])
-def test_flagging_runs_at_most_a_fixed_number_of_queries(size, django_user_model, django_assert_max_num_queries):
-    build(size, django_user_model)
+def test_flagging_runs_at_most_a_fixed_number_of_queries(size, django_assert_max_num_queries):
+    build(size)
     with django_assert_max_num_queries(MAX_QUERIES):
         result = flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
     kinds = list(DeadlineEvent.objects.filter(detected_at=KALBAJAR_ENDS_AT).values_list("kind", flat=True))
@@ -70,10 +70,10 @@ def test_flagging_runs_at_most_a_fixed_number_of_queries(size, django_user_model
     assert result.deliveries == 4 * size * 3  # everything@, party@ and the monitor; not elsewhere@
 
 
-def queries_for(size: int, django_user_model) -> tuple[int, int]:
+def queries_for(size: int) -> tuple[int, int]:
     """Return (statements other than INSERT, INSERT statements) of one run over `size` of each."""
     with transaction.atomic():
-        build(size, django_user_model)
+        build(size)
         with CaptureQueriesContext(connection) as captured:
             flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
         transaction.set_rollback(True)
@@ -81,9 +81,9 @@ def queries_for(size: int, django_user_model) -> tuple[int, int]:
     return len(captured) - inserts, inserts
 
 
-def test_only_the_insert_batches_grow_with_fifty_times_the_commitments(django_user_model):
-    small_other, small_inserts = queries_for(1, django_user_model)
-    large_other, large_inserts = queries_for(50, django_user_model)
+def test_only_the_insert_batches_grow_with_fifty_times_the_commitments():
+    small_other, small_inserts = queries_for(1)
+    large_other, large_inserts = queries_for(50)
     assert large_other == small_other
     if connection.vendor == "sqlite":
         # 200 events (12 columns) and 600 deliveries (12 columns) at 999 parameters a statement.

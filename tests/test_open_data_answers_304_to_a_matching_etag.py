@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from commitments.models import Claim, Source
-from tests.dashboard_factories import add_claim, karabakh_like
+from tests.factories import add_claim, karabakh_like
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ agreements of 80 commitments, their assessments, claims and deadline changes."""
 import pytest
 
 from commitments.models import Commitment
-from tests.dashboard_factories import bulk_data, karabakh_like
+from tests.factories import bulk_data, karabakh_like
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from alerts import flagging
 from alerts.models import DeadlineEvent
 from commitments.models import Status
-from tests.alert_helpers import KALBAJAR_ENDS_AT, assess, extend, make_commitment
+from tests.factories import KALBAJAR_ENDS_AT, add_deadline_change, add_status, make_commitment
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def overdue_commitment():
 
 
 def test_it_records_fulfilled_late_with_the_days_late(overdue_commitment):
-    assess(overdue_commitment, Status.FULFILLED, dt.date(2020, 11, 27))
+    add_status(overdue_commitment, Status.FULFILLED, dt.date(2020, 11, 27))
     flagging.flag_deadline_events(KALBAJAR_ENDS_AT + 3 * DAY)
     event = DeadlineEvent.objects.get(kind=Kind.FULFILLED_LATE)
     assert event.closes == DeadlineEvent.objects.get(kind=Kind.WENT_OVERDUE)
@@ -33,7 +33,7 @@ def test_it_records_fulfilled_late_with_the_days_late(overdue_commitment):
 
 
 def test_it_records_no_longer_overdue_when_the_deadline_is_extended(overdue_commitment):
-    extend(overdue_commitment, dt.date(2020, 12, 1), decided_on=dt.date(2020, 11, 26))
+    add_deadline_change(overdue_commitment, dt.date(2020, 12, 1), decided_on=dt.date(2020, 11, 26))
     now = KALBAJAR_ENDS_AT + DAY
     flagging.flag_deadline_events(now)
     event = DeadlineEvent.objects.get(kind=Kind.EXTENDED)
@@ -44,7 +44,7 @@ def test_it_records_no_longer_overdue_when_the_deadline_is_extended(overdue_comm
 
 
 def test_an_extension_to_a_day_that_has_also_passed_opens_a_new_episode(overdue_commitment):
-    extend(overdue_commitment, dt.date(2020, 11, 26), decided_on=dt.date(2020, 11, 26))
+    add_deadline_change(overdue_commitment, dt.date(2020, 11, 26), decided_on=dt.date(2020, 11, 26))
     flagging.flag_deadline_events(KALBAJAR_ENDS_AT + 3 * DAY)
     assert DeadlineEvent.objects.filter(kind=Kind.EXTENDED).count() == 1
     assert sorted(DeadlineEvent.objects.filter(kind=Kind.WENT_OVERDUE).values_list("deadline", flat=True)) == [
@@ -54,19 +54,19 @@ def test_an_extension_to_a_day_that_has_also_passed_opens_a_new_episode(overdue_
 
 
 def test_it_records_ended_when_an_overdue_commitment_ends(overdue_commitment):
-    assess(overdue_commitment, Status.ENDED, dt.date(2020, 11, 30))
+    add_status(overdue_commitment, Status.ENDED, dt.date(2020, 11, 30))
     flagging.flag_deadline_events(KALBAJAR_ENDS_AT + 5 * DAY)
     assert DeadlineEvent.objects.get(kind=Kind.ENDED).closes.kind == Kind.WENT_OVERDUE
 
 
 def test_each_end_of_an_episode_is_recorded_once(overdue_commitment):
-    assess(overdue_commitment, Status.FULFILLED, dt.date(2020, 11, 27))
+    add_status(overdue_commitment, Status.FULFILLED, dt.date(2020, 11, 27))
     flagging.flag_deadline_events(KALBAJAR_ENDS_AT + 3 * DAY)
     flagging.flag_deadline_events(KALBAJAR_ENDS_AT + 4 * DAY)
     assert DeadlineEvent.objects.filter(kind=Kind.FULFILLED_LATE).count() == 1
 
 
 def test_a_commitment_still_overdue_stays_open(overdue_commitment):
-    assess(overdue_commitment, Status.MINIMAL, dt.date(2020, 11, 27))
+    add_status(overdue_commitment, Status.MINIMAL, dt.date(2020, 11, 27))
     flagging.flag_deadline_events(KALBAJAR_ENDS_AT + 3 * DAY)
     assert list(DeadlineEvent.objects.values_list("kind", flat=True)) == [Kind.WENT_OVERDUE]

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from commitments.data_version import quarter_hour
-from commitments.models import Evidence, StatusUpdate
 from tests.conftest import utc
+from tests.factories import add_status, make_commitment
 
 
 def get(client, url):
@@ -18,8 +18,8 @@ def get(client, url):
     return response, len(queries)
 
 
-def test_a_second_request_is_served_from_the_cache(client, make_commitment):
-    commitment = make_commitment("date", deadline_date=dt.date(2020, 11, 20))
+def test_a_second_request_is_served_from_the_cache(client, db):
+    commitment = make_commitment(deadline=dt.date(2020, 11, 20))
     url = reverse("dashboard:commitment_detail", args=[commitment.pk])
 
     first, first_queries = get(client, url)
@@ -30,15 +30,12 @@ def test_a_second_request_is_served_from_the_cache(client, make_commitment):
     assert first_queries > 1 and second_queries == 1  # only the data version is read
 
 
-def test_a_new_status_update_shows_at_once(client, make_commitment, source):
-    commitment = make_commitment("date", deadline_date=dt.date(2020, 11, 20))
+def test_a_new_status_update_shows_at_once(client, source):
+    commitment = make_commitment(deadline=dt.date(2020, 11, 20))
     url = reverse("dashboard:commitment_detail", args=[commitment.pk])
     get(client, url)
 
-    update = StatusUpdate.objects.create(
-        commitment=commitment, status="fulfilled", as_of=dt.date(2020, 11, 20), summary="A new assessment."
-    )
-    Evidence.objects.create(status_update=update, source=source, quote="Handed over.")
+    add_status(commitment, "fulfilled", dt.date(2020, 11, 20), source, "Handed over.", summary="A new assessment.")
     response, queries = get(client, url)
 
     assert queries > 0
@@ -55,8 +52,8 @@ def test_a_renamed_source_shows_at_once_on_pages_that_cite_it(client, source):
     assert "Renamed publisher" in get(client, url)[0].content.decode()
 
 
-def test_a_deadline_that_ends_is_overdue_on_the_next_request_without_any_write(client, make_commitment):
-    commitment = make_commitment("date", deadline_date=dt.date(2020, 11, 20))  # ends 21:00 UTC
+def test_a_deadline_that_ends_is_overdue_on_the_next_request_without_any_write(client, db):
+    commitment = make_commitment(deadline=dt.date(2020, 11, 20))  # ends 21:00 UTC
     url = reverse("dashboard:commitment_detail", args=[commitment.pk])
 
     with time_machine.travel(utc(2020, 11, 20, 20, 59), tick=False):

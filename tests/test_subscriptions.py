@@ -11,7 +11,7 @@ from django.urls import reverse
 from alerts import tokens
 from alerts.models import MonitorSubscription, Subscriber
 from commitments.models import Commitment
-from tests.alert_helpers import make_agreement, make_monitor, make_party, make_subscriber
+from tests.factories import make_agreement, make_monitor, make_party, make_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -157,8 +157,8 @@ def test_pressing_the_button_unsubscribes(client):
     assert not Subscriber.objects.exists()
 
 
-def test_a_monitor_unsubscribing_drops_their_opt_ins(client, django_user_model):
-    monitor = make_monitor(django_user_model)
+def test_a_monitor_unsubscribing_drops_their_opt_ins(client):
+    monitor = make_monitor()
     assert client.post(unsubscribe_path("monitor", monitor.pk)).status_code == 200
     assert not MonitorSubscription.objects.exists()
 

@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
 from commitments.models import Agreement, Commitment
@@ -35,9 +35,9 @@ def theirs(other_agreement, armenia, source) -> Commitment:
 
 
 @pytest.fixture
-def limited_client(client, agreement):
+def limited_client(client, agreement, monitors_group):
     user = User.objects.create_user("limited", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Monitors"))
+    user.groups.add(monitors_group)
     agreement.monitors.add(user)
     client.force_login(user)
     return client
@@ -107,9 +107,9 @@ def test_a_monitor_cannot_record_an_update_on_another_agreement(limited_client, 
     assert theirs.status_updates.count() == 1
 
 
-def test_the_monitor_all_agreements_permission_lifts_the_limit(client, agreement, mine, theirs):
+def test_the_monitor_all_agreements_permission_lifts_the_limit(client, agreement, mine, theirs, monitors_group):
     user = User.objects.create_user("lead", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Monitors"))
+    user.groups.add(monitors_group)
     user.user_permissions.add(Permission.objects.get(codename="monitor_all_agreements"))
     client.force_login(user)
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
 from django_otp.oath import totp
@@ -14,9 +14,9 @@ LOGIN = reverse("admin:login")
 
 
 @pytest.fixture
-def monitor(db) -> User:
+def monitor(monitors_group) -> User:
     user = User.objects.create_user("monitor", password="right-password", is_staff=True)
-    user.groups.add(Group.objects.get(name="Monitors"))
+    user.groups.add(monitors_group)
     return user
 
 

@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,10 +13,10 @@ from tests.factories import add_claim, add_status, make_commitment
 
 
 @pytest.fixture
-def monitor(db, agreement) -> User:
+def monitor(agreement, monitors_group) -> User:
     """A monitor assigned to the test agreement."""
     user = User.objects.create_user("monitor", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Monitors"))
+    user.groups.add(monitors_group)
     agreement.monitors.add(user)
     return user
 

@@ -1,7 +1,6 @@
 """Monitors opt in per agreement in the admin and see how each alert was delivered."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from alerts import flagging, sending
@@ -12,9 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def monitor(django_user_model, client):
+def monitor(django_user_model, client, monitors_group):
     user = django_user_model.objects.create_user("anna", "anna@tracker.example", "x", is_staff=True)
-    user.groups.add(Group.objects.get(name="Monitors"))
+    user.groups.add(monitors_group)
     client.force_login(user)
     return user
 

@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from commitments.models import Source
@@ -16,10 +16,10 @@ def admin_client_user(db):
     return User.objects.create_superuser("admin", password="pw")
 
 
-def test_a_monitors_change_to_a_commitment_is_recorded_with_before_and_after(client, agreement):
+def test_a_monitors_change_to_a_commitment_is_recorded_with_before_and_after(client, agreement, monitors_group):
     commitment = make_commitment(deadline=None, title="Old title")
     monitor = User.objects.create_user("monitor", password="pw", is_staff=True)
-    monitor.groups.add(Group.objects.get(name="Monitors"))
+    monitor.groups.add(monitors_group)
     agreement.monitors.add(monitor)
     client.force_login(monitor)
     data = form_data(client.get(change_url(commitment)))

@@ -7,8 +7,8 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from commitments.models import Source
+from tests.commitments.test_admin_monitors import change_url, form_data
 from tests.factories import make_commitment
-from tests.test_admin_monitors import change_url, form_data
 
 
 @pytest.fixture

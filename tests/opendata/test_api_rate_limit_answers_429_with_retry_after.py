@@ -36,7 +36,7 @@ def test_an_empty_rate_turns_the_limit_off(client):
 
 
 def test_a_malformed_rate_stops_start_up_naming_the_variable():
-    from tests.test_settings_from_environment import start
+    from tests.tracker.test_settings_from_environment import start
 
     result = start(SECRET_KEY="k", API_THROTTLE_RATE="lots")
 

@@ -8,8 +8,8 @@ from django.core.management import call_command
 
 from commitments.models import Agreement, Claim, Commitment, DeadlineChange, Evidence, StatusUpdate
 from commitments.seeding import export_agreement
+from tests.commitments.test_export_round_trip import canonical, empty_the_database
 from tests.factories import karabakh_like
-from tests.test_export_round_trip import canonical, empty_the_database
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from tests.factories import karabakh_like
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
 
-VNU = Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+VNU = Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
 def test_every_public_page_is_valid_html(client, tmp_path):

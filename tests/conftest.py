@@ -3,9 +3,8 @@ import os
 
 import pytest
 
-from commitments.models import Agreement, Commitment, Party, Provision, Source
-
-MOSCOW_ENTRY_INTO_FORCE = dt.datetime(2020, 11, 9, 21, 0, tzinfo=dt.UTC)  # 00:00 MSK, 10 Nov 2020
+from commitments.models import Agreement, Party, Provision, Source
+from tests.factories import make_agreement, make_party, make_provision, make_source
 
 
 def skip_or_fail(reason: str) -> None:
@@ -21,67 +20,39 @@ def utc(*args: int) -> dt.datetime:
 
 @pytest.fixture
 def armenia(db) -> Party:
-    return Party.objects.create(slug="armenia", name="Republic of Armenia", short_name="Armenia", kind="state")
+    return make_party("armenia", "Republic of Armenia", "Armenia")
 
 
 @pytest.fixture
 def azerbaijan(db) -> Party:
-    return Party.objects.create(slug="azerbaijan", name="Republic of Azerbaijan", short_name="Azerbaijan", kind="state")
+    return make_party("azerbaijan", "Republic of Azerbaijan", "Azerbaijan")
 
 
 @pytest.fixture
 def russia(db) -> Party:
-    return Party.objects.create(slug="russia", name="Russian Federation", short_name="Russia", kind="state")
+    return make_party("russia", "Russian Federation", "Russia")
 
 
 @pytest.fixture
 def agreement(db) -> Agreement:
-    return Agreement.objects.create(
-        slug="statement",
-        title="Trilateral statement",
-        signed_on=dt.date(2020, 11, 9),
-        time_zone="Europe/Moscow",
-        entry_into_force=MOSCOW_ENTRY_INTO_FORCE,
-    )
+    """The statement that make_commitment() puts commitments in by default."""
+    return make_agreement()
 
 
 @pytest.fixture
 def provision(agreement) -> Provision:
-    return Provision.objects.create(agreement=agreement, number="6", position=6, text="Point six.")
+    """Point 6 of the statement, where make_commitment() puts commitments by default."""
+    return make_provision(agreement, "6")
 
 
 @pytest.fixture
 def source(db) -> Source:
-    return Source.objects.create(
-        publisher="Azatutyun",
-        title="Moscow 'Satisfied' With Karabakh Truce Implemenation",
-        published_on=dt.date(2020, 12, 7),
-        language="en",
-        kind="news_report",
+    return make_source(
+        "Azatutyun",
+        "Moscow 'Satisfied' With Karabakh Truce Implemenation",
+        dt.date(2020, 12, 7),
         url="https://example.org/azatutyun-2020-12-07",
     )
-
-
-@pytest.fixture
-def make_commitment(provision, armenia):
-    """Return a function that creates a commitment in point 6, responsible Armenia."""
-    counter = iter(range(1, 10_000))
-
-    def make(deadline_kind: str = "date", **fields) -> Commitment:
-        number = next(counter)
-        defaults = {
-            "code": f"commitment-{number}",
-            "title": f"Commitment {number}",
-            "description": "Do it.",
-            "category": "territorial_handover",
-        }
-        commitment = Commitment.objects.create(
-            provision=provision, deadline_kind=deadline_kind, **{**defaults, **fields}
-        )
-        commitment.responsible_parties.add(armenia)
-        return commitment
-
-    return make
 
 
 @pytest.fixture(autouse=True)
@@ -96,12 +67,23 @@ def empty_cache():
 
 @pytest.fixture
 def monitors_group(db):
-    """Return the "Monitors" group, made again by its migration's code if a transactional test flushed it."""
+    """Return the "Monitors" group that migrations make; if a transactional test flushed it, make it again
+    from the migrations' permission lists (the alert models' permissions now belong to the app "alerts")."""
     import importlib
 
-    from django.apps import apps
-    from django.contrib.auth.models import Group
+    from django.contrib.auth.models import Group, Permission
 
-    migration = importlib.import_module("commitments.migrations.0002_monitors_group")
-    migration.create_monitors_group(apps, None)
-    return Group.objects.get(name=migration.MONITORS)
+    # Not the migrations' functions: they set models_module on the app config they are given, and
+    # on the project's own registry that would stop post_migrate making content types after a flush.
+    group_migration = importlib.import_module("commitments.migrations.0002_monitors_group")
+    alerts_migration = importlib.import_module("commitments.migrations.0005_alerts_monitor_permissions")
+    group, created = Group.objects.get_or_create(name=group_migration.MONITORS)
+    if created:
+        codenames = [
+            f"{action}_{model}" for model, actions in group_migration.PERMISSIONS.items() for action in actions
+        ]
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label="commitments", codename__in=codenames)
+            | Permission.objects.filter(content_type__app_label="alerts", codename__in=alerts_migration.CODENAMES)
+        )
+    return group

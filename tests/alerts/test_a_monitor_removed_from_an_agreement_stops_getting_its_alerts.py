@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 
 from alerts import flagging
 from alerts.models import AlertDelivery
-from tests.alert_helpers import KALBAJAR_ENDS_AT, make_commitment, make_monitor
+from tests.factories import KALBAJAR_ENDS_AT, make_commitment, make_monitor
 
 pytestmark = pytest.mark.django_db
 
@@ -15,10 +15,10 @@ def monitors_alerted() -> list[str]:
     return sorted(AlertDelivery.objects.filter(monitor__isnull=False).values_list("monitor__username", flat=True))
 
 
-def test_a_monitor_removed_from_the_agreement_is_not_alerted(django_user_model):
+def test_a_monitor_removed_from_the_agreement_is_not_alerted():
     commitment = make_commitment()
-    kept = make_monitor(django_user_model, "kept", agreement=commitment.agreement)
-    removed = make_monitor(django_user_model, "removed", agreement=commitment.agreement)
+    kept = make_monitor("kept", agreement=commitment.agreement)
+    removed = make_monitor("removed", agreement=commitment.agreement)
     commitment.agreement.monitors.remove(removed)
 
     flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
@@ -26,9 +26,9 @@ def test_a_monitor_removed_from_the_agreement_is_not_alerted(django_user_model):
     assert monitors_alerted() == [kept.username]
 
 
-def test_a_monitor_of_every_agreement_is_alerted_without_an_assignment(django_user_model):
+def test_a_monitor_of_every_agreement_is_alerted_without_an_assignment():
     commitment = make_commitment()
-    everywhere = make_monitor(django_user_model, "everywhere", agreement=commitment.agreement)
+    everywhere = make_monitor("everywhere", agreement=commitment.agreement)
     commitment.agreement.monitors.remove(everywhere)
     everywhere.user_permissions.add(Permission.objects.get(codename="monitor_all_agreements"))
 
@@ -37,9 +37,9 @@ def test_a_monitor_of_every_agreement_is_alerted_without_an_assignment(django_us
     assert monitors_alerted() == ["everywhere"]
 
 
-def test_a_deactivated_monitor_is_not_alerted(django_user_model):
+def test_a_deactivated_monitor_is_not_alerted():
     commitment = make_commitment()
-    make_monitor(django_user_model, "left", agreement=commitment.agreement, is_active=False)
+    make_monitor("left", agreement=commitment.agreement, is_active=False)
 
     flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
 

@@ -15,7 +15,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from alerts.models import AlertDelivery, DeadlineEvent, JobRun, MonitorSubscription, Subscriber, SubscribeRequest
-from commitments.models import Agreement, Commitment, Party, Provision, Source, StatusUpdate
+from commitments.models import Commitment, StatusUpdate
+from tests.factories import add_status, make_commitment, make_party
 
 BEFORE_THE_MOVE = [("commitments", "0009_feed_indexes"), ("alerts", None)]
 MOVED = ["jobrun", "subscriberequest", "deadlineevent", "monitorsubscription", "subscriber", "alertdelivery"]
@@ -42,39 +43,11 @@ def latest() -> list[tuple[str, str]]:
 
 def domain_rows() -> dict:
     """Write an agreement with a commitment and an assessment through the real models (audited)."""
-    armenia = Party.objects.create(slug="armenia", name="Republic of Armenia", kind="state")
-    agreement = Agreement.objects.create(
-        slug="statement",
-        title="Trilateral statement",
-        signed_on=dt.date(2020, 11, 9),
-        time_zone="Europe/Moscow",
-        entry_into_force=dt.datetime(2020, 11, 9, 21, 0, tzinfo=UTC),
-    )
-    provision = Provision.objects.create(agreement=agreement, number="6", position=6, text="Point six.")
-    commitment = Commitment.objects.create(
-        provision=provision,
-        code="kalbajar-handover",
-        title="Return of the Kalbajar district",
-        description="Armenia returns Kalbajar.",
-        category="territorial_handover",
-        deadline_kind="date",
-        deadline_date=dt.date(2020, 11, 15),
-    )
-    commitment.responsible_parties.add(armenia)
-    source = Source.objects.create(
-        publisher="TASS",
-        title="Kalbajar handed over",
-        published_on=dt.date(2020, 11, 25),
-        language="en",
-        kind="news_report",
-    )
-    update = StatusUpdate.objects.create(
-        commitment=commitment, status="fulfilled", as_of=dt.date(2020, 11, 25), summary="Done."
-    )
-    update.evidence.create(source=source, quote="Kalbajar was handed over.")
+    commitment = make_commitment(deadline=dt.date(2020, 11, 15))
+    add_status(commitment, "fulfilled", dt.date(2020, 11, 25))
     monitor = User.objects.create_user("monitor", email="monitor@example.org", is_staff=True)
-    agreement.monitors.add(monitor)
-    return {"party": armenia, "agreement": agreement, "commitment": commitment, "monitor": monitor}
+    commitment.agreement.monitors.add(monitor)
+    return {"party": make_party(), "agreement": commitment.agreement, "commitment": commitment, "monitor": monitor}
 
 
 def alert_rows_in_the_old_tables(old_apps, rows: dict) -> dict:

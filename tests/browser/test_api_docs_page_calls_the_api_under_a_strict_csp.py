@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
-from tests.dashboard_factories import karabakh_like
+from tests.factories import karabakh_like
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

@@ -4,7 +4,7 @@ Content-Security-Policy in force; the stylesheet loads; screenshots go to test-a
 import pytest
 
 from tests.browser.conftest import axe_violations, screenshot
-from tests.dashboard_factories import karabakh_like
+from tests.factories import karabakh_like
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

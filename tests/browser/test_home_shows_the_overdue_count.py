@@ -1,6 +1,6 @@
 import pytest
 
-from tests.dashboard_factories import karabakh_like
+from tests.factories import karabakh_like
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

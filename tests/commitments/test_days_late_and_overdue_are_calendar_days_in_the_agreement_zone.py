@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from commitments.models import Agreement, Commitment, Provision, Source, StatusUpdate
+from commitments.models import Commitment
+from tests.factories import add_status, make_agreement, make_commitment, make_provision, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -21,32 +22,19 @@ TRANSITIONS = [
 
 
 def commitment_due(zone: str, deadline: dt.date) -> Commitment:
-    agreement = Agreement.objects.create(
-        slug=f"agreement-{zone.lower().replace('/', '-')}-{deadline}",
-        title="Ceasefire",
-        signed_on=dt.date(2025, 1, 1),
+    agreement = make_agreement(
+        f"agreement-{zone.lower().replace('/', '-')}-{deadline}",
         time_zone=zone,
+        signed_on=dt.date(2025, 1, 1),
         entry_into_force=dt.datetime(2025, 1, 1, tzinfo=ZoneInfo(zone)),
     )
-    provision = Provision.objects.create(agreement=agreement, number="1", position=1, text="Withdraw.")
-    commitment = Commitment.objects.create(
-        provision=provision,
-        code="withdrawal",
-        title="Withdrawal",
-        description="Withdraw by the date.",
-        category="withdrawal",
-        deadline_kind="date",
-        deadline_date=deadline,
-    )
+    commitment = make_commitment(make_provision(agreement, "1"), title="Withdrawal", deadline=deadline)
     commitment.refresh_from_db()  # instants as the database returns them: in UTC
     return commitment
 
 
 def fulfil(commitment: Commitment, on: dt.date) -> None:
-    source = Source.objects.create(publisher="Outlet", title="Done", published_on=on, language="en", kind="news_report")
-    update = StatusUpdate.objects.create(commitment=commitment, status="fulfilled", as_of=on, summary="Done.")
-    update.evidence.create(source=source, quote="It was done.")
-    commitment.refresh_from_db()
+    add_status(commitment, "fulfilled", on, make_source(published_on=on))
 
 
 @pytest.mark.parametrize(("zone", "deadline", "change_day"), TRANSITIONS)

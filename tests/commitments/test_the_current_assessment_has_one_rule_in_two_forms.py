@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from commitments.models import Commitment, StatusUpdate, current_update, uncorrected
+from tests.factories import make_commitment
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +26,8 @@ HISTORIES = [
 
 
 @pytest.mark.parametrize("history", HISTORIES)
-def test_the_sql_and_the_in_memory_forms_pick_the_same_current_assessment(make_commitment, history):
-    commitment = make_commitment("none")
+def test_the_sql_and_the_in_memory_forms_pick_the_same_current_assessment(history):
+    commitment = make_commitment(deadline=None)
     recorded = []
     for status, as_of, corrects in history:
         recorded.append(
@@ -47,8 +48,8 @@ def test_the_sql_and_the_in_memory_forms_pick_the_same_current_assessment(make_c
     assert commitment.current_status == (in_sql.status if in_sql else "not_assessed")
 
 
-def test_refreshing_from_updates_in_memory_stores_what_refreshing_from_the_database_stores(make_commitment):
-    commitment = make_commitment("date", deadline_date=dt.date(2020, 11, 20))
+def test_refreshing_from_updates_in_memory_stores_what_refreshing_from_the_database_stores():
+    commitment = make_commitment(deadline=dt.date(2020, 11, 20))
     first = StatusUpdate.objects.create(
         commitment=commitment, status="fulfilled", as_of=dt.date(2020, 11, 23), summary=""
     )

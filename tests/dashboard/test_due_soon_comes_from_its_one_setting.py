@@ -9,6 +9,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from commitments.models import Commitment
+from tests.factories import make_commitment
 
 pytestmark = pytest.mark.django_db
 
@@ -16,9 +17,9 @@ NOW = dt.datetime(2020, 11, 10, 12, 0, tzinfo=dt.UTC)
 
 
 @override_settings(DUE_SOON_DAYS=10)
-def test_a_shorter_window_narrows_the_rule_the_filter_and_the_pages(client, make_commitment):
-    in_a_week = make_commitment("date", deadline_date=dt.date(2020, 11, 17), title="In a week")
-    in_three_weeks = make_commitment("date", deadline_date=dt.date(2020, 12, 1), title="In three weeks")
+def test_a_shorter_window_narrows_the_rule_the_filter_and_the_pages(client):
+    in_a_week = make_commitment(deadline=dt.date(2020, 11, 17), title="In a week")
+    in_three_weeks = make_commitment(deadline=dt.date(2020, 12, 1), title="In three weeks")
 
     with time_machine.travel(NOW, tick=False):
         assert list(Commitment.objects.due_soon(NOW)) == [in_a_week]

@@ -1,0 +1,94 @@
+"""The flagging job's number of queries does not grow with the number of commitments.
+
+Reads, updates and the transaction are a fixed set of statements. Inserts are bulk:
+one statement per table on PostgreSQL; SQLite (Django caps a statement at 999 bound
+parameters) splits a large insert into statements of about 80 rows, which the
+second test accounts for explicitly.
+"""
+
+import datetime as dt
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from alerts import flagging
+from alerts.models import DeadlineEvent
+from commitments.models import Commitment, Status
+from tests.factories import (
+    KALBAJAR_ENDS_AT,
+    add_deadline_change,
+    add_status,
+    make_agreement,
+    make_commitment,
+    make_monitor,
+    make_party,
+    make_provision,
+    make_subscriber,
+)
+
+pytestmark = pytest.mark.django_db
+
+DAY = dt.timedelta(days=1)
+# The follower index reads subscribers, categories and two follow tables; each opted-in
+# monitor (one here) costs three more: their permissions, twice, and their agreements.
+MAX_QUERIES = 21
+
+
+def build(size: int) -> None:
+    """`size` commitments for each state change, three recipients, one renewable term."""
+    agreement = make_agreement()
+    make_subscriber("everything@example.org")
+    make_subscriber("party@example.org", parties=[make_party()])
+    make_subscriber("elsewhere@example.org", agreements=[make_agreement("another-agreement")])
+    make_monitor(agreement=agreement)
+    make_commitment(
+        make_provision(agreement, "4"),
+        code="renewable",
+        deadline_kind=Commitment.DeadlineKind.RENEWABLE,
+        term_months=60,
+        notice_months=6,
+    )
+    for number in range(size):
+        make_commitment(code=f"overdue-{number}")  # goes overdue
+        make_commitment(code=f"soon-{number}", deadline=dt.date(2020, 12, 2))  # due within 7 days
+        make_commitment(code=f"fulfilled-{number}", deadline=dt.date(2020, 11, 20))
+        make_commitment(code=f"extended-{number}", deadline=dt.date(2020, 11, 20))
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT - 2 * DAY)  # opens the 20 Nov episodes
+    for commitment in Commitment.objects.filter(code__startswith="fulfilled-"):
+        add_status(commitment, Status.FULFILLED, dt.date(2020, 11, 23))
+    for commitment in Commitment.objects.filter(code__startswith="extended-"):
+        add_deadline_change(commitment, dt.date(2020, 12, 10), decided_on=dt.date(2020, 11, 23))
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_flagging_runs_at_most_a_fixed_number_of_queries(size, django_assert_max_num_queries):
+    build(size)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        result = flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
+    kinds = list(DeadlineEvent.objects.filter(detected_at=KALBAJAR_ENDS_AT).values_list("kind", flat=True))
+    assert sorted(set(kinds)) == ["due_soon", "extended", "fulfilled_late", "went_overdue"]
+    assert result.events == len(kinds) == 4 * size
+    assert result.deliveries == 4 * size * 3  # everything@, party@ and the monitor; not elsewhere@
+
+
+def queries_for(size: int) -> tuple[int, int]:
+    """Return (statements other than INSERT, INSERT statements) of one run over `size` of each."""
+    with transaction.atomic():
+        build(size)
+        with CaptureQueriesContext(connection) as captured:
+            flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
+        transaction.set_rollback(True)
+    inserts = sum(1 for query in captured.captured_queries if query["sql"].startswith("INSERT"))
+    return len(captured) - inserts, inserts
+
+
+def test_only_the_insert_batches_grow_with_fifty_times_the_commitments():
+    small_other, small_inserts = queries_for(1)
+    large_other, large_inserts = queries_for(50)
+    assert large_other == small_other
+    if connection.vendor == "sqlite":
+        # 200 events (12 columns) and 600 deliveries (12 columns) at 999 parameters a statement.
+        assert (small_inserts, large_inserts) == (2, 3 + 8)
+    else:
+        assert large_inserts == small_inserts == 2

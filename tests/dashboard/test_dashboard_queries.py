@@ -1,0 +1,55 @@
+"""Every public page runs a fixed number of queries, however much data there is.
+
+Each page is measured on the small statement-like data set and again after adding
+three agreements with 120 commitments, their assessments, claims and deadline changes;
+the same bound holds for both.
+"""
+
+import pytest
+from django.urls import reverse
+
+from commitments.models import Agreement, Commitment, Source
+from tests.factories import bulk_data, karabakh_like
+
+pytestmark = pytest.mark.django_db
+
+# The bound for each page (see the views for what each query fetches).
+# Each includes the one query of the data version that keys the page cache.
+MAX_QUERIES = {
+    "home": 13,
+    "commitment_list": 7,
+    "commitment_list_filtered": 7,
+    "commitment_detail": 11,
+    "agreement_detail": 8,
+    "source_list": 4,
+    "source_detail": 5,
+}
+
+
+def urls(data) -> dict[str, str]:
+    busiest = Commitment.objects.filter(provision__agreement__slug="bulk-0").order_by("pk").first() or data.prisoners
+    busiest_source = Source.objects.order_by("-pk").first()
+    return {
+        "home": reverse("dashboard:home"),
+        "commitment_list": reverse("dashboard:commitment_list"),
+        "commitment_list_filtered": reverse("dashboard:commitment_list")
+        + "?overdue=yes&disputed=no&party=party-1&q=bulk&sort=-deadline&page=1",
+        "commitment_detail": busiest.get_absolute_url(),
+        "agreement_detail": (Agreement.objects.filter(slug="bulk-0").first() or data.agreement).get_absolute_url(),
+        "source_list": reverse("dashboard:source_list"),
+        "source_detail": reverse("dashboard:source_detail", args=[busiest_source.pk]),
+    }
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+@pytest.mark.parametrize("page_name", MAX_QUERIES)
+def test_each_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, page_name, size):
+    data = karabakh_like()
+    if size == "large":
+        bulk_data(agreements=3, points=10, per_point=4)
+    url = urls(data)[page_name]
+
+    with django_assert_max_num_queries(MAX_QUERIES[page_name]):
+        response = client.get(url)
+
+    assert response.status_code == 200

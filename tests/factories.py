@@ -1,0 +1,371 @@
+"""Builders of test data: plain objects.create() with keyword arguments and defaults. No seed data is read.
+
+The defaults describe the 2020 trilateral statement, which counts in Moscow time: a commitment
+made with no arguments is Armenia's return of the Kalbajar district, due 25 Nov 2020, in point 6.
+Parties, agreements and provisions are looked up by their natural key (slug, or agreement and
+number) before one is created, so that every `make_commitment()` in a test shares one statement
+and one Armenia; everything else is always a new row.
+"""
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable
+from types import SimpleNamespace
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+
+from alerts.models import MonitorSubscription, Subscriber
+from commitments.models import (
+    Agreement,
+    AgreementText,
+    Claim,
+    Commitment,
+    DeadlineChange,
+    Evidence,
+    Party,
+    Provision,
+    Source,
+    Status,
+    StatusUpdate,
+)
+
+MOSCOW_ENTRY_INTO_FORCE = dt.datetime(2020, 11, 9, 21, 0, tzinfo=dt.UTC)  # 00:00 MSK, 10 Nov 2020
+# 25 Nov 2020, the default commitment's deadline, ends in Moscow time at 21:00 UTC.
+KALBAJAR_ENDS_AT = dt.datetime(2020, 11, 25, 21, 0, tzinfo=dt.UTC)
+
+_sequence = itertools.count(1)
+
+
+def make_party(
+    slug: str = "armenia", name: str = "Republic of Armenia", short_name: str = "", kind: str = Party.Kind.STATE
+) -> Party:
+    """Return the party with this slug, creating it with these fields if there is none."""
+    return Party.objects.get_or_create(slug=slug, defaults={"name": name, "short_name": short_name, "kind": kind})[0]
+
+
+def make_agreement(
+    slug: str = "statement-2020",
+    *,
+    signatories: Iterable[Party] = (),
+    time_zone: str = "Europe/Moscow",
+    **fields,
+) -> Agreement:
+    """Return the agreement with this slug, creating it with these fields (and signatories) if there is none."""
+    defaults = {
+        "title": "Trilateral statement of 10 Nov 2020",
+        "signed_on": dt.date(2020, 11, 9),
+        "entry_into_force": MOSCOW_ENTRY_INTO_FORCE,
+    }
+    agreement, created = Agreement.objects.get_or_create(
+        slug=slug, defaults={**defaults, "time_zone": time_zone, **fields}
+    )
+    if created:
+        agreement.signatories.set(signatories)
+    return agreement
+
+
+def make_provision(agreement: Agreement, number: str, text: str = "", **fields) -> Provision:
+    """Return the agreement's point with this number, creating it (ordered by its digits) if there is none."""
+    defaults = {"position": int("".join(filter(str.isdigit, number)) or 0), "text": text or f"Text of point {number}."}
+    return Provision.objects.get_or_create(agreement=agreement, number=number, defaults={**defaults, **fields})[0]
+
+
+def make_commitment(
+    provision: Provision | None = None,
+    *,
+    parties: Iterable[Party] | None = None,
+    title: str = "Return of the Kalbajar district",
+    code: str = "",
+    description: str = "",
+    deadline: dt.date | None = dt.date(2020, 11, 25),
+    deadline_kind: str | None = None,
+    category: str = Commitment.Category.TERRITORIAL_HANDOVER,
+    **fields,
+) -> Commitment:
+    """Return a new commitment in `provision` (default: point 6 of the statement), responsible Armenia
+    unless `parties` are given. The deadline kind is "date" if there is a `deadline`, else "none",
+    unless given; `deadline` is used only by the kind "date"."""
+    deadline_kind = deadline_kind or (Commitment.DeadlineKind.DATE if deadline else Commitment.DeadlineKind.NONE)
+    commitment = Commitment.objects.create(
+        provision=provision or make_provision(make_agreement(), "6"),
+        code=code or f"commitment-{next(_sequence)}",
+        title=title,
+        description=description or f"{title}, as the text requires.",
+        category=category,
+        deadline_kind=deadline_kind,
+        deadline_date=deadline if deadline_kind == Commitment.DeadlineKind.DATE else None,
+        **fields,
+    )
+    commitment.responsible_parties.set(parties if parties is not None else [make_party()])
+    return commitment
+
+
+def make_source(
+    publisher: str = "Azatutyun",
+    title: str = "Report on the ceasefire",
+    published_on: dt.date = dt.date(2020, 12, 7),
+    *,
+    kind: str = Source.Kind.NEWS_REPORT,
+    language: str = "en",
+    **fields,
+) -> Source:
+    return Source.objects.create(
+        publisher=publisher, title=title, published_on=published_on, kind=kind, language=language, **fields
+    )
+
+
+def add_status(
+    commitment: Commitment,
+    status: str,
+    as_of: dt.date,
+    source: Source | None = None,
+    quote: str = "Quoted passage.",
+    summary: str = "",
+    **fields,
+) -> StatusUpdate:
+    """Record an assessment with one quoted passage (from a new source unless one is given),
+    then refresh `commitment` so that its current status and fulfilment date show it."""
+    update = StatusUpdate.objects.create(
+        commitment=commitment, status=status, as_of=as_of, summary=summary or f"Assessed {status}.", **fields
+    )
+    Evidence.objects.create(status_update=update, source=source or make_source(), quote=quote)
+    commitment.refresh_from_db()
+    return update
+
+
+def add_claim(
+    commitment: Commitment,
+    party: Party,
+    speaker: str = "Spokesperson",
+    stated_on: dt.date = dt.date(2020, 12, 7),
+    position: str = Claim.Position.UNDER_WAY,
+    source: Source | None = None,
+    quote: str = "What was said.",
+    summary: str = "",
+    **fields,
+) -> Claim:
+    """Record what a party's speaker said about a commitment (from a new source unless one is given)."""
+    return Claim.objects.create(
+        commitment=commitment,
+        party=party,
+        speaker=speaker,
+        stated_on=stated_on,
+        position=position,
+        summary=summary or quote,
+        source=source or make_source(),
+        quote=quote,
+        **fields,
+    )
+
+
+def add_deadline_change(
+    commitment: Commitment,
+    new_deadline: dt.date,
+    decided_on: dt.date,
+    source: Source | None = None,
+    *,
+    agreed_by: Iterable[Party] = (),
+    reason: str = "Agreed extension.",
+    **fields,
+) -> DeadlineChange:
+    """Record a change of deadline (from a new source unless one is given), then refresh `commitment`."""
+    change = DeadlineChange.objects.create(
+        commitment=commitment,
+        new_deadline=new_deadline,
+        decided_on=decided_on,
+        reason=reason,
+        source=source or make_source(),
+        **fields,
+    )
+    change.agreed_by.set(agreed_by)
+    commitment.refresh_from_db()
+    return change
+
+
+def make_subscriber(
+    email: str = "reader@example.org",
+    *,
+    agreements: Iterable[Agreement] = (),
+    parties: Iterable[Party] = (),
+    categories: Iterable[str] = (),
+) -> Subscriber:
+    """Return a confirmed subscriber; one who chose nothing follows everything."""
+    subscriber = Subscriber.objects.create(
+        email=email, confirmed_at=dt.datetime(2020, 11, 1, tzinfo=dt.UTC), categories=list(categories)
+    )
+    subscriber.agreements.set(agreements)
+    subscriber.parties.set(parties)
+    return subscriber
+
+
+def make_monitor(username: str = "monitor", *, agreement: Agreement | None = None, **fields) -> AbstractBaseUser:
+    """Return a staff user at username@tracker.example, assigned to `agreement` (default: the
+    statement) and opted in to its alerts. Not in the Monitors group."""
+    fields = {"email": f"{username}@tracker.example", "is_staff": True, **fields}
+    user = get_user_model().objects.create_user(username=username, password="x", **fields)
+    agreement = agreement or make_agreement()
+    agreement.monitors.add(user)  # a monitor gets alerts only about agreements they may see
+    MonitorSubscription.objects.create(user=user, agreement=agreement)
+    return user
+
+
+def karabakh_like() -> SimpleNamespace:
+    """Return a small data set shaped like the 2020 statement: handovers met, one extended, one
+    overdue, and the 7 Dec 2020 prisoner-exchange contradiction between Lavrov and Ayvazian."""
+    azerbaijan = make_party("azerbaijan", "Republic of Azerbaijan", "Azerbaijan")
+    armenia = make_party("armenia", "Republic of Armenia", "Armenia")
+    russia = make_party("russia", "Russian Federation", "Russia")
+    agreement = make_agreement(
+        signatories=[azerbaijan, armenia, russia],
+        title="Statement on a complete ceasefire",
+        short_title="Ceasefire statement",
+    )
+    AgreementText.objects.create(
+        agreement=agreement,
+        label="Kremlin website, English",
+        publisher="Kremlin",
+        language="en",
+        url="http://en.kremlin.ru/events/president/news/64384",
+        is_quoted=True,
+    )
+    AgreementText.objects.create(
+        agreement=agreement,
+        label="Other published texts",
+        publisher="Various",
+        language="en",
+        notes="Some add the territories held in the Gazakh district to point 2.",
+    )
+    point2 = make_provision(
+        agreement,
+        "2",
+        "The Aghdam district shall be returned by 20 November 2020.",
+        text_variants="Some versions add the Gazakh district.",
+    )
+    point6 = make_provision(agreement, "6", "The Kalbajar district shall be returned by 15 November 2020.")
+    point8 = make_provision(agreement, "8", "An exchange of prisoners of war, hostages and bodies shall take place.")
+    aghdam = make_commitment(
+        point2,
+        parties=[armenia],
+        title="Return of the Aghdam district",
+        code="aghdam-handover",
+        deadline=dt.date(2020, 11, 20),
+    )
+    kalbajar = make_commitment(
+        point6,
+        parties=[armenia],
+        title="Return of the Kalbajar district",
+        code="kalbajar-handover",
+        deadline=dt.date(2020, 11, 15),
+    )
+    route = make_commitment(
+        point6,
+        parties=[azerbaijan, armenia],
+        title="Plan for a new route along the Lachin corridor",
+        code="route-plan",
+        category=Commitment.Category.TRANSPORT_ECONOMIC,
+        deadline_kind=Commitment.DeadlineKind.PERIOD,
+        period_months=36,
+    )
+    prisoners = make_commitment(
+        point8,
+        parties=[azerbaijan, armenia],
+        title="Exchange of prisoners and bodies",
+        code="prisoner-exchange",
+        category=Commitment.Category.PRISONERS_REMAINS,
+        deadline_kind=Commitment.DeadlineKind.NONE,
+    )
+    al_jazeera = make_source("Al Jazeera", "Azerbaijan takes control of Aghdam", dt.date(2020, 11, 20))
+    jamnews = make_source("JAMnews", "Kalbajar handover postponed to 25 November", dt.date(2020, 11, 15))
+    tass = make_source("TASS", "Lachin and Kalbajar handed over", dt.date(2020, 12, 1))
+    azatutyun = make_source(
+        "Azatutyun",
+        "Lavrov and Ayvazian on the prisoner exchange",
+        dt.date(2020, 12, 7),
+        url="https://www.azatutyun.am/a/30988000.html",
+    )
+    add_status(aghdam, Status.FULFILLED, dt.date(2020, 11, 20), al_jazeera, "Azerbaijani troops entered Aghdam.")
+    change = add_deadline_change(
+        kalbajar,
+        dt.date(2020, 11, 25),
+        decided_on=dt.date(2020, 11, 15),
+        source=jamnews,
+        requested_by=armenia,
+        agreed_by=[azerbaijan],
+        reason="Armenia asked for more time to evacuate civilians.",
+        quote="Azerbaijan agreed to extend the deadline for the withdrawal from Kalbajar to 25 November.",
+    )
+    add_status(kalbajar, Status.FULFILLED, dt.date(2020, 11, 25), tass, "Kalbajar was handed over on 25 November.")
+    add_status(prisoners, Status.MINIMAL, dt.date(2020, 12, 7), azatutyun, "Talks on the exchange continue.")
+    lavrov = add_claim(
+        prisoners,
+        russia,
+        "Sergei Lavrov, Russian foreign minister",
+        dt.date(2020, 12, 7),
+        Claim.Position.UNDER_WAY,
+        azatutyun,
+        "There is progress in the exchange of prisoners of war and bodies of the dead",
+    )
+    ayvazian = add_claim(
+        prisoners,
+        armenia,
+        "Ara Ayvazian, Armenian foreign minister",
+        dt.date(2020, 12, 7),
+        Claim.Position.NOT_STARTED,
+        azatutyun,
+        "The exchange of prisoners has not yet begun",
+        summary="The exchange has not yet begun.",
+    )
+    return SimpleNamespace(**locals())
+
+
+def bulk_data(agreements: int = 3, points: int = 10, per_point: int = 4) -> None:
+    """Create many agreements, commitments, assessments, claims and sources for query-count tests."""
+    parties = [make_party(f"party-{i}", f"Party {i}") for i in range(6)]
+    sources = [
+        make_source(f"Outlet {i}", f"Report {i}", dt.date(2020, 11, 10) + dt.timedelta(days=i)) for i in range(20)
+    ]
+    statuses = [Status.FULFILLED, Status.NOT_STARTED, Status.MINIMAL, Status.VIOLATED, Status.ENDED]
+    for a in range(agreements):
+        agreement = make_agreement(f"bulk-{a}", signatories=parties[:3], title=f"Bulk agreement {a}")
+        AgreementText.objects.create(
+            agreement=agreement, label="Official", publisher="Office", language="en", is_quoted=True
+        )
+        for p in range(points):
+            provision = make_provision(agreement, str(p + 1))
+            for c in range(per_point):
+                n = p * per_point + c
+                commitment = make_commitment(
+                    provision,
+                    parties=parties[n % 6 : n % 6 + 2],
+                    title=f"Bulk commitment {a}-{n}",
+                    category=Commitment.Category.OTHER,
+                    deadline=dt.date(2020, 11, 15) + dt.timedelta(days=n * 7),
+                )
+                source = sources[n % 20]
+                add_status(commitment, statuses[n % 5], dt.date(2020, 12, 1), source, f"Quote {n}.")
+                if n % 3 == 0:
+                    add_status(commitment, statuses[(n + 1) % 5], dt.date(2021, 1, 1), source, f"Later {n}.")
+                if n % 2 == 0:
+                    add_claim(
+                        commitment, parties[0], "Speaker A", dt.date(2020, 12, 7), Claim.Position.KEPT, source, "Kept."
+                    )
+                    add_claim(
+                        commitment,
+                        parties[1],
+                        "Speaker B",
+                        dt.date(2020, 12, 8),
+                        Claim.Position.BROKEN,
+                        source,
+                        "Broken.",
+                    )
+                if n % 5 == 0:
+                    add_deadline_change(
+                        commitment,
+                        commitment.deadline_in_force + dt.timedelta(days=5),
+                        decided_on=dt.date(2020, 11, 14),
+                        source=source,
+                        requested_by=parties[1],
+                        agreed_by=parties[:2],
+                        reason="More time.",
+                    )

@@ -77,13 +77,16 @@ def monitors_group(db):
     # on the project's own registry that would stop post_migrate making content types after a flush.
     group_migration = importlib.import_module("commitments.migrations.0002_monitors_group")
     alerts_migration = importlib.import_module("commitments.migrations.0005_alerts_monitor_permissions")
+    sources_migration = importlib.import_module("commitments.migrations.0012_monitors_snapshots_and_link_checks")
     group, created = Group.objects.get_or_create(name=group_migration.MONITORS)
     if created:
         codenames = [
             f"{action}_{model}" for model, actions in group_migration.PERMISSIONS.items() for action in actions
         ]
         group.permissions.set(
-            Permission.objects.filter(content_type__app_label="commitments", codename__in=codenames)
+            Permission.objects.filter(
+                content_type__app_label="commitments", codename__in=codenames + sources_migration.CODENAMES
+            )
             | Permission.objects.filter(content_type__app_label="alerts", codename__in=alerts_migration.CODENAMES)
         )
     return group

@@ -23,7 +23,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -75,6 +75,15 @@ class _RedirectHandler(urllib.request.HTTPRedirectHandler):
 
     def __init__(self, loopback_only: bool) -> None:
         self.loopback_only = loopback_only
+
+    def http_error_302(self, req, fp, code, msg, headers):
+        # Checked before urllib's own handling, which refuses other schemes with a bare HTTPError.
+        location = headers.get("location") or headers.get("uri")
+        if location:
+            refuse_unless_fetchable(urljoin(req.full_url, location), self.loopback_only)
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         refuse_unless_fetchable(newurl, self.loopback_only)

@@ -90,3 +90,27 @@ def monitors_group(db):
             | Permission.objects.filter(content_type__app_label="alerts", codename__in=alerts_migration.CODENAMES)
         )
     return group
+
+
+@pytest.fixture
+def snapshot_storage(settings, tmp_path):
+    """Keep stored copies of sources in a folder of this test's own; return the folder."""
+    folder = tmp_path / "source-snapshots"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "source_snapshots": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(folder)},
+        },
+    }
+    return folder
+
+
+@pytest.fixture
+def web_server():
+    """An HTTP server on loopback that the test tells what to answer (tests/live_servers.py)."""
+    from tests.live_servers import LoopbackWebServer
+
+    server = LoopbackWebServer().start()
+    yield server
+    server.stop()

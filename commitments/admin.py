@@ -230,6 +230,8 @@ class NewSnapshotFormSet(forms.BaseInlineFormSet):
                         recorded_by=self.recorded_by,
                     )
                 )
+        # What the admin's change message reads.
+        self.new_objects, self.changed_objects, self.deleted_objects = stored, [], []
         return stored
 
 

@@ -130,7 +130,9 @@ def test_the_page_shows_the_latest_check_of_each_link_and_the_whole_history(moni
     html = response.content.decode()
 
     assert "checked 2026-11-30: gone (HTTP 404)" in html
-    assert "Archived copy (https://web.archive.example/2020/https://tass.example/1): checked 2026-11-30: reachable" in html
+    assert (
+        "Archived copy (https://web.archive.example/2020/https://tass.example/1): checked 2026-11-30: reachable" in html
+    )
     history = next(i.formset for i in response.context["inline_admin_formsets"] if i.formset.model is SourceCheck)
     assert len(history.forms) == 3
     assert history.forms[0].instance.checked_at == utc(2026, 11, 30)

@@ -92,3 +92,14 @@ def test_pages_that_cite_a_source_link_its_archived_copy(client, source):
     html = client.get(commitment.get_absolute_url()).content.decode()
 
     assert f'href="{source.archive_url}"' in html
+
+
+def test_a_new_check_and_a_new_copy_show_at_once_on_a_cached_page(client, source, snapshot_storage):
+    page(client, source)  # now cached
+
+    add_link_check(source, Outcome.GONE, checked_at=utc(2026, 11, 30))
+    snapshot = make_snapshot(source, PAGE)
+    html = page(client, source)
+
+    assert "gone (HTTP 404)" in html
+    assert snapshot.sha256 in html

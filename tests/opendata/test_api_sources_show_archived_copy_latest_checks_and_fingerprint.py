@@ -14,7 +14,8 @@ PAGE = b"<!DOCTYPE html><html><body><p>Kalbajar handed over.</p></body></html>"
 
 def test_a_source_shows_its_archive_checks_and_fingerprint(client, snapshot_storage):
     source = make_source(
-        url="https://tass.example/kalbajar", archive_url="https://web.archive.example/2020/https://tass.example/kalbajar"
+        url="https://tass.example/kalbajar",
+        archive_url="https://web.archive.example/2020/https://tass.example/kalbajar",
     )
     snapshot = make_snapshot(source, PAGE, captured_at=utc(2026, 11, 29, 8, 0))
     add_link_check(source, SourceCheck.Outcome.REACHABLE, checked_at=utc(2026, 11, 23))

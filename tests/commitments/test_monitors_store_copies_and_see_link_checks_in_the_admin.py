@@ -164,3 +164,39 @@ def test_monitors_may_not_record_or_change_link_checks(monitor):
     assert not monitor.has_perm("commitments.add_sourcecheck")
     assert not monitor.has_perm("commitments.change_sourcesnapshot")
     assert not monitor.has_perm("commitments.delete_sourcesnapshot")
+
+
+def test_a_new_source_can_be_recorded_with_its_copy(monitor_client, snapshot_storage):
+    add_url = reverse("admin:commitments_source_add")
+    page = monitor_client.get(add_url)
+    data = upload_form(page, SimpleUploadedFile("report.pdf", b"%PDF-1.7\nreport"))
+    data.update(
+        publisher="OSCE",
+        title="Report",
+        published_on="2020-12-01",
+        published_on_precision="day",
+        language="en",
+        kind="ngo_igo_report",
+        url="https://osce.example/report",
+        archive_url="https://archive.example/osce-report",
+    )
+
+    response = monitor_client.post(add_url, data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    source = Source.objects.get(publisher="OSCE")
+    assert source.archive_url == "https://archive.example/osce-report"
+    assert source.latest_snapshot().content_type == "application/pdf"
+
+
+def test_an_archived_copy_that_is_not_a_web_address_is_refused(monitor_client, source):
+    page = monitor_client.get(change_url(source))
+    data = upload_form(page, "")
+    data["archive_url"] = "javascript:alert(1)"
+
+    response = monitor_client.post(change_url(source), data)
+
+    assert response.status_code == 200
+    assert "Enter a web address that starts with http:// or https://." in response.content.decode()
+    source.refresh_from_db()
+    assert source.archive_url == ""

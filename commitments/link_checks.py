@@ -138,9 +138,8 @@ def fetch(
 
 
 def _http_error(error: urllib.error.HTTPError) -> str:
-    if error.code < 400:  # urllib gives up on a redirect loop with the redirect's own status
-        return f"too many redirects (HTTP {error.code})"
-    return f"HTTP {error.code} {error.reason}".strip()
+    # Below 400: a redirect urllib gave up on (a loop, more than 10) or a 3xx it cannot follow.
+    return f"HTTP {error.code} {error.reason}".strip()[:500]
 
 
 def _network_error(reason) -> str:

@@ -191,3 +191,13 @@ def test_checks_are_history_each_run_adds_a_row(web_server):
     outcomes = list(source.link_checks.values_list("outcome", flat=True))
     assert outcomes == [SourceCheck.Outcome.GONE, SourceCheck.Outcome.REACHABLE]
     assert source.latest_check(SourceCheck.Link.URL).outcome == SourceCheck.Outcome.GONE
+
+
+def test_a_redirect_loop_is_gone_and_says_why(web_server):
+    web_server.redirect("/a", web_server.url("/b"))
+    source = make_source(url=web_server.redirect("/b", web_server.url("/a")))
+
+    check = checked(source)
+
+    assert check.outcome == SourceCheck.Outcome.GONE
+    assert "infinite loop" in check.error

@@ -15,7 +15,7 @@ RUN pip install -r requirements.txt
 COPY . .
 # Static files are collected at build time and served by WhiteNoise from the image.
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input \
-    && mkdir -p /app/var && chown tracker:tracker /app/var
+    && mkdir -p /app/var/media && chown -R tracker:tracker /app/var
 
 USER tracker
 EXPOSE 8000

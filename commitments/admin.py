@@ -12,13 +12,15 @@ grant add and view on those models and no change or delete.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
+from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -35,8 +37,11 @@ from .models import (
     Party,
     Provision,
     Source,
+    SourceCheck,
+    SourceSnapshot,
     StatusUpdate,
 )
+from .snapshots import fingerprint_file, store_snapshot
 
 
 class AuditedAdmin(SimpleHistoryAdmin):
@@ -93,16 +98,230 @@ class PartyAdmin(AuditedAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class LinkCheckFilter(admin.SimpleListFilter):
+    """What the latest link check found (SourceQuerySet's rules)."""
+
+    title = _("link check")
+    parameter_name = "link_check"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("gone_or_changed", _("Link gone or changed")),
+            (SourceCheck.Outcome.REACHABLE, _("Reachable")),
+            (SourceCheck.Outcome.REDIRECTED, _("Redirected")),
+            ("not_checked", _("Not checked")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "gone_or_changed":
+            return queryset.link_gone_or_changed()
+        if value in (SourceCheck.Outcome.REACHABLE, SourceCheck.Outcome.REDIRECTED):
+            return queryset.link_outcome(value)
+        if value == "not_checked":
+            return queryset.links_unchecked()
+        return queryset
+
+
+def describe_check(check: SourceCheck | None) -> str:
+    if check is None:
+        return str(_("not checked yet"))
+    return _("checked %(when)s: %(outcome)s") % {"when": f"{check.checked_at:%Y-%m-%d}", "outcome": check.describe()}
+
+
+def describe_snapshot(snapshot: SourceSnapshot) -> str:
+    return _("%(type)s, %(size)s, captured %(when)s UTC, SHA-256 %(sha256)s") % {
+        "type": snapshot.get_content_type_display(),
+        "size": filesizeformat(snapshot.size),
+        "when": f"{snapshot.captured_at:%Y-%m-%d %H:%M}",
+        "sha256": snapshot.sha256,
+    }
+
+
+class StoredSnapshotInline(admin.TabularInline):
+    """The stored copies of the source, newest first, each with its fingerprint and a download link. Read-only."""
+
+    model = SourceSnapshot
+    verbose_name = _("stored copy")
+    verbose_name_plural = _("stored copies (append-only)")
+    fields = ["captured_at", "content_type", "file_size", "sha256", "original_name", "download", "recorded_by"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
+
+    @admin.display(description=_("size"))
+    def file_size(self, snapshot: SourceSnapshot) -> str:
+        return f"{filesizeformat(snapshot.size)} ({snapshot.size} bytes)"
+
+    @admin.display(description=_("file"))
+    def download(self, snapshot: SourceSnapshot) -> str:
+        return format_html('<a href="{}">{}</a>', snapshot.get_download_url(), _("download"))
+
+
+class NewSnapshotForm(forms.ModelForm):
+    """Upload of a stored copy: an HTML page, a PDF or a plain-text file (commitments.snapshots)."""
+
+    upload = forms.FileField(
+        label=_("File"),
+        help_text=_("The page saved as HTML, a PDF, or plain text; at most %(limit)s.")
+        % {"limit": filesizeformat(settings.SOURCE_SNAPSHOT_MAX_BYTES)},
+    )
+    captured_at = forms.SplitDateTimeField(
+        label=_("Captured at"),
+        required=False,
+        widget=AdminSplitDateTime,
+        help_text=_("When the copy was taken; leave empty for now."),
+    )
+
+    class Meta:
+        model = SourceSnapshot
+        fields = ["captured_at"]
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("upload")
+        if not upload:
+            return cleaned
+        try:
+            fingerprint = fingerprint_file(upload, upload.name)
+        except ValidationError as error:
+            self.add_error("upload", error)
+            return cleaned
+        captured_at = cleaned.get("captured_at")
+        if captured_at and captured_at > timezone.now():
+            self.add_error("captured_at", _("A copy cannot be captured in the future."))
+        source_id = self.instance.source_id
+        existing = source_id and SourceSnapshot.objects.filter(source_id=source_id, sha256=fingerprint.sha256).first()
+        if existing:
+            self.add_error(
+                "upload",
+                _("This source already has this exact copy, captured %(when)s UTC.")
+                % {"when": f"{existing.captured_at:%Y-%m-%d %H:%M}"},
+            )
+        return cleaned
+
+
+class NewSnapshotFormSet(forms.BaseInlineFormSet):
+    recorded_by = None  # set by SourceAdmin.save_formset
+
+    def save(self, commit: bool = True) -> list[SourceSnapshot]:
+        now = timezone.now()
+        stored = []
+        for form in self.forms:
+            upload = form.cleaned_data.get("upload") if form.has_changed() else None
+            if upload:
+                stored.append(
+                    store_snapshot(
+                        self.instance,
+                        upload,
+                        name=upload.name,
+                        captured_at=form.cleaned_data.get("captured_at") or now,
+                        now=now,
+                        recorded_by=self.recorded_by,
+                    )
+                )
+        # What the admin's change message reads.
+        self.new_objects, self.changed_objects, self.deleted_objects = stored, [], []
+        return stored
+
+
+class NewSnapshotInline(admin.StackedInline):
+    """Stores a copy of the source (monitors with the permission to add stored copies)."""
+
+    model = SourceSnapshot
+    form = NewSnapshotForm
+    formset = NewSnapshotFormSet
+    verbose_name = _("new stored copy")
+    verbose_name_plural = _("store a copy of the source")
+    extra = 1
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class LinkCheckInline(admin.TabularInline):
+    """Every check of the source's links, newest first. Recorded by the link checker; read-only."""
+
+    model = SourceCheck
+    verbose_name = _("link check")
+    verbose_name_plural = _("link checks (history)")
+    fields = ["checked_at", "link", "url", "outcome", "result", "status_code", "content_sha256"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("what was found"))
+    def result(self, check: SourceCheck) -> str:
+        return check.describe()
+
+
 @admin.register(Source)
 class SourceAdmin(AuditedAdmin):
-    list_display = ["publisher", "title", "display_date", "kind", "language", "url"]
-    list_filter = ["kind", "language", "published_on_precision"]
-    search_fields = ["publisher", "title", "author", "url"]
+    list_display = ["publisher", "title", "display_date", "kind", "language", "url", "link_check"]
+    list_filter = [LinkCheckFilter, "kind", "language", "published_on_precision"]
+    search_fields = ["publisher", "title", "author", "url", "archive_url"]
     date_hierarchy = "published_on"
+    readonly_fields = ["latest_link_checks", "latest_stored_copy"]
+    inlines = [StoredSnapshotInline, NewSnapshotInline, LinkCheckInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_link_state()
 
     @admin.display(description=_("published"), ordering="published_on")
     def display_date(self, source: Source) -> str:
         return source.display_date()
+
+    @admin.display(description=_("link check"))
+    def link_check(self, source: Source) -> str:
+        if not source.url:
+            return "—"
+        return describe_check(source.latest_check(SourceCheck.Link.URL))
+
+    @admin.display(description=_("latest link checks"))
+    def latest_link_checks(self, source: Source) -> str:
+        lines = [
+            (link.label, source.link_address(link), describe_check(source.latest_check(link)))
+            for link in SourceCheck.Link
+            if source.pk and source.link_address(link)
+        ]
+        if not lines:
+            return str(_("No link to check."))
+        return format_html_join("", "<p>{} ({}): {}</p>", lines)
+
+    @admin.display(description=_("latest stored copy"))
+    def latest_stored_copy(self, source: Source) -> str:
+        snapshot = source.latest_snapshot() if source.pk else None
+        if snapshot is None:
+            return str(_("None stored."))
+        return format_html(
+            '{} · <a href="{}">{}</a>', describe_snapshot(snapshot), snapshot.get_download_url(), _("download")
+        )
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if isinstance(formset, NewSnapshotFormSet):
+            formset.recorded_by = request.user
+        super().save_formset(request, form, formset, change)
 
 
 # --- agreements and provisions ----------------------------------------------------

@@ -20,6 +20,8 @@ from .models import (
     Party,
     Provision,
     Source,
+    SourceCheck,
+    SourceSnapshot,
     StatusUpdate,
 )
 
@@ -27,6 +29,8 @@ from .models import (
 TRACKED_MODELS = [
     Party,
     Source,
+    SourceSnapshot,
+    SourceCheck,
     Agreement,
     AgreementText,
     Provision,

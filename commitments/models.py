@@ -102,6 +102,40 @@ class Party(models.Model):
         return self.short_name or self.name
 
 
+class SourceQuerySet(models.QuerySet):
+    def with_links(self) -> SourceQuerySet:
+        """Return the sources that have a web address or an archived copy to check."""
+        return self.exclude(url="", archive_url="")
+
+    def with_link_state(self) -> SourceQuerySet:
+        """Return these sources with their latest check of each link and their latest stored copy
+        prefetched (two queries whatever the number of sources; see Source.latest_check())."""
+        return self.prefetch_related(
+            Prefetch("link_checks", queryset=SourceCheck.objects.latest_per_link(), to_attr="latest_checks"),
+            Prefetch("snapshots", queryset=SourceSnapshot.objects.latest_per_source(), to_attr="latest_snapshots"),
+        )
+
+    def _with_latest_check(self, condition: Q) -> SourceQuerySet:
+        return self.filter(Exists(SourceCheck.objects.latest_per_link().filter(condition, source=OuterRef("pk"))))
+
+    def link_gone_or_changed(self) -> SourceQuerySet:
+        """Return sources whose latest check found the page gone or changed since its stored copy,
+        or the archived copy gone (the row form: Source.is_link_gone_or_changed())."""
+        return self._with_latest_check(
+            Q(link=SourceCheck.Link.URL, outcome__in=SourceCheck.TROUBLE)
+            | Q(link=SourceCheck.Link.ARCHIVE, outcome=SourceCheck.Outcome.GONE)
+        )
+
+    def link_outcome(self, outcome: str) -> SourceQuerySet:
+        """Return sources whose web address's latest check had this outcome."""
+        return self._with_latest_check(Q(link=SourceCheck.Link.URL, outcome=outcome))
+
+    def links_unchecked(self) -> SourceQuerySet:
+        """Return sources with a link of which no link was checked at its current address
+        (the row form: Source.is_link_unchecked())."""
+        return self.with_links().exclude(Exists(SourceCheck.objects.latest_per_link().filter(source=OuterRef("pk"))))
+
+
 class Source(models.Model):
     """A document that evidence quotes: an article, a statement, a report, the agreement text."""
 
@@ -133,10 +167,22 @@ class Source(models.Model):
         validators=[validate_web_url],
         help_text=_("Leave empty for a source known by outlet and date only; never invent one."),
     )
+    archive_url = models.CharField(
+        _("archived copy"),
+        max_length=1000,
+        blank=True,
+        validators=[validate_web_url],
+        help_text=_("The address of a copy kept by a web archive, such as the Wayback Machine; never invent one."),
+    )
     kind = models.CharField(max_length=32, choices=Kind.choices)
     notes = models.TextField(blank=True)
+    # When a link checker last took this source: the claim that keeps two runs off one
+    # source (a conditional update, see commitments/link_checks.py) and how the weekly job
+    # finds work. Written only by the checker; the outcomes are SourceCheck rows.
+    links_checked_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["links_checked_at"])
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "publisher"]
@@ -166,6 +212,224 @@ class Source(models.Model):
                 )
         if self.published_on_precision == self.DatePrecision.MONTH and self.published_on.day != 1:
             raise ValidationError({"published_on": _("For 'Month only', enter the first day of the month.")})
+        self.archive_url = self.archive_url.strip()
+
+    # --- stored copies and link checks -------------------------------------------
+
+    def latest_snapshot(self) -> SourceSnapshot | None:
+        """Return the most recent stored copy (by capture time), if any.
+
+        Uses the `latest_snapshots` that SourceQuerySet.with_link_state() prefetches, when present.
+        """
+        if hasattr(self, "latest_snapshots"):
+            return self.latest_snapshots[0] if self.latest_snapshots else None
+        return self.snapshots.order_by("-captured_at", "-id").first()
+
+    def latest_check(self, link: str) -> SourceCheck | None:
+        """Return the latest check of one of this source's links (SourceCheck.Link) at its current address.
+
+        A check of an address the source no longer has does not count. Uses the `latest_checks`
+        that SourceQuerySet.with_link_state() prefetches, when present (the same rule:
+        SourceCheckQuerySet.latest_per_link()).
+        """
+        address = self.link_address(link)
+        if not address:
+            return None
+        if hasattr(self, "latest_checks"):
+            return next((check for check in self.latest_checks if check.link == link and check.url == address), None)
+        return self.link_checks.filter(link=link, url=address).order_by("-checked_at", "-id").first()
+
+    @property
+    def latest_url_check(self) -> SourceCheck | None:
+        return self.latest_check(SourceCheck.Link.URL)
+
+    @property
+    def latest_archive_check(self) -> SourceCheck | None:
+        return self.latest_check(SourceCheck.Link.ARCHIVE)
+
+    def link_address(self, link: str) -> str:
+        """Return the address a link check of `link` fetches: the URL or the archived copy's URL."""
+        return self.archive_url if link == SourceCheck.Link.ARCHIVE else self.url
+
+    def is_link_gone_or_changed(self) -> bool:
+        """Return True if the latest check found the source's page gone or changed since its stored
+        copy, or its archived copy gone (the row form of SourceQuerySet.link_gone_or_changed())."""
+        url_check = self.latest_check(SourceCheck.Link.URL)
+        archive_check = self.latest_check(SourceCheck.Link.ARCHIVE)
+        return bool(
+            (url_check and url_check.outcome in SourceCheck.TROUBLE)
+            or (archive_check and archive_check.outcome == SourceCheck.Outcome.GONE)
+        )
+
+    def is_link_unchecked(self) -> bool:
+        """Return True if the source has a link and none of its links was checked at its current address."""
+        links = [link for link in SourceCheck.Link if self.link_address(link)]
+        return bool(links) and all(self.latest_check(link) is None for link in links)
+
+
+def may_download_snapshots(user) -> bool:
+    """Return True if `user` may download stored copies of sources: anyone when the setting
+    SOURCE_SNAPSHOTS_PUBLIC is on, otherwise monitors only (the publishers' copyright)."""
+    if settings.SOURCE_SNAPSHOTS_PUBLIC:
+        return True
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("commitments.view_sourcesnapshot")
+    )
+
+
+class SourceSnapshotQuerySet(models.QuerySet):
+    def latest_per_source(self) -> SourceSnapshotQuerySet:
+        """Return each source's most recent stored copy (by capture time, then as recorded)."""
+        newest = SourceSnapshot.objects.filter(source=OuterRef("source")).order_by("-captured_at", "-id")
+        return self.filter(pk=models.Subquery(newest.values("pk")[:1]))
+
+
+class SourceSnapshot(models.Model):
+    """A stored copy of a source as it was at one moment, with its fingerprint. Append-only:
+    a changed page gets a new snapshot and the old capture stays.
+
+    The file lives in the "source_snapshots" storage (settings.STORAGES); recorded through
+    commitments.snapshots.store_snapshot(), which checks its type and size first.
+    """
+
+    class ContentType(models.TextChoices):
+        HTML = "text/html", _("HTML")
+        PDF = "application/pdf", _("PDF")
+        TEXT = "text/plain", _("Plain text")
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="snapshots")
+    stored_as = models.CharField(max_length=500, editable=False, help_text=_("The file's name in the storage."))
+    original_name = models.CharField(max_length=255, blank=True, editable=False)
+    content_type = models.CharField(max_length=32, choices=ContentType.choices, editable=False)
+    size = models.PositiveBigIntegerField(editable=False, help_text=_("In bytes."))
+    sha256 = models.CharField("SHA-256", max_length=64, editable=False)
+    captured_at = models.DateTimeField(help_text=_("When the copy was taken."))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = SourceSnapshotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-captured_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["source", "sha256"], name="snapshot_content_unique_per_source")]
+        indexes = [models.Index(fields=["source", "-captured_at"], name="snapshot_source_captured")]
+
+    def __str__(self) -> str:
+        return f"{self.get_content_type_display()} copy, captured {self.captured_at:%Y-%m-%d %H:%M}"
+
+    def get_download_url(self) -> str:
+        return reverse("dashboard:source_snapshot_download", args=[self.source_id, self.pk])
+
+    def download_name(self) -> str:
+        """Return a file name for the download: source, capture date, a fingerprint prefix."""
+        extension = {self.ContentType.HTML: "html", self.ContentType.PDF: "pdf"}.get(self.content_type, "txt")
+        return f"source-{self.source_id}-{self.captured_at:%Y%m%d}-{self.sha256[:12]}.{extension}"
+
+
+class SourceCheckQuerySet(models.QuerySet):
+    def latest_per_link(self) -> SourceCheckQuerySet:
+        """Return, for each source and link, the latest check of the address the source has now.
+
+        One rule for the pages, the API, the admin and its filters (Source.latest_check() reads it
+        from a prefetch or applies it to one source).
+        """
+        current_address = models.Case(
+            models.When(link=SourceCheck.Link.ARCHIVE, then=models.F("source__archive_url")),
+            default=models.F("source__url"),
+        )
+        newest = SourceCheck.objects.filter(
+            source=OuterRef("source"), link=OuterRef("link"), url=OuterRef("url")
+        ).order_by("-checked_at", "-id")
+        return self.alias(current_address=current_address).filter(
+            url=models.F("current_address"), pk=models.Subquery(newest.values("pk")[:1])
+        )
+
+
+def link_check_outcome(
+    *,
+    requested_url: str,
+    final_url: str,
+    status_code: int | None,
+    error: str,
+    content_sha256: str,
+    snapshot_sha256: str,
+) -> str:
+    """Return what a fetch of a source's link found (SourceCheck.Outcome).
+
+    Gone when it failed (HTTP 4xx/5xx, no such host, timeout, a refused redirect); changed
+    when the content was read whole and differs from the stored copy's; redirected when it
+    ended at another address; otherwise reachable.
+    """
+    if error or status_code is None or status_code >= 400:
+        return SourceCheck.Outcome.GONE
+    if snapshot_sha256 and content_sha256 and content_sha256 != snapshot_sha256:
+        return SourceCheck.Outcome.CHANGED
+    if final_url and final_url != requested_url:
+        return SourceCheck.Outcome.REDIRECTED
+    return SourceCheck.Outcome.REACHABLE
+
+
+class SourceCheck(models.Model):
+    """One fetch of a source's web address or archived copy, and what it found. Recorded by the
+    link checker (commitments/link_checks.py); the history of checks is kept, the latest shown."""
+
+    class Link(models.TextChoices):
+        URL = "url", _("Web address")
+        ARCHIVE = "archive", _("Archived copy")
+
+    class Outcome(models.TextChoices):
+        REACHABLE = "reachable", _("Reachable")
+        REDIRECTED = "redirected", _("Redirected")
+        GONE = "gone", _("Gone")
+        CHANGED = "changed", _("Changed since the stored copy")
+
+    # Outcomes of a source's own address that a monitor should look at.
+    TROUBLE = frozenset({Outcome.GONE, Outcome.CHANGED})
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="link_checks")
+    link = models.CharField(max_length=8, choices=Link.choices)
+    url = models.CharField("URL", max_length=1000, help_text=_("The address fetched."))
+    checked_at = models.DateTimeField()
+    # The outcome is what the checker concluded from the facts below, at the time (it
+    # compared the content with the stored copy of that moment): a record, never updated.
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("The last HTTP status."))
+    final_url = models.CharField(
+        max_length=1000, blank=True, help_text=_("Where the redirects ended, or the refused address.")
+    )
+    error = models.CharField(max_length=500, blank=True)
+    content_sha256 = models.CharField(
+        "SHA-256 of the content", max_length=64, blank=True, help_text=_("Empty when the content was not read whole.")
+    )
+    compared_snapshot = models.ForeignKey(
+        SourceSnapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = SourceCheckQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+        indexes = [models.Index(fields=["source", "link", "-checked_at"], name="sourcecheck_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.get_link_display()} of source #{self.source_id}, {self.checked_at:%Y-%m-%d}: {self.outcome}"
+
+    def describe(self) -> str:
+        """Return the outcome in words, with where a redirect led or why the link is gone."""
+        if self.outcome == self.Outcome.REDIRECTED:
+            return _("redirected to %(url)s") % {"url": self.final_url}
+        if self.outcome == self.Outcome.GONE:
+            reason = f"HTTP {self.status_code}" if self.status_code and self.status_code >= 400 else self.error
+            return _("gone (%(reason)s)") % {"reason": reason} if reason else _("gone")
+        if self.outcome == self.Outcome.CHANGED:
+            return _("changed since the stored copy")
+        return _("reachable")
 
 
 class AgreementQuerySet(models.QuerySet):

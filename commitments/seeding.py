@@ -251,6 +251,7 @@ class _Loader:
             "published_on_precision",
             "language",
             "url",
+            "archive_url",
             "kind",
             "notes",
         }
@@ -276,6 +277,10 @@ class _Loader:
         lookup = {"url": url} if url else {name: values.pop(name) for name in ("publisher", "title", "published_on")}
         if url:
             values.pop("url")
+        # An archived copy is often added by a monitor after the seed was written: a file that
+        # does not name one leaves the recorded one alone.
+        if "archive_url" in entry.data:
+            values["archive_url"] = entry.text("archive_url")
         self.sources[key] = self.upsert(Source, lookup, values, where)
 
     def load_agreement(self, data: Any, where: str) -> Agreement:
@@ -776,6 +781,7 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
                     "published_on_precision": source.published_on_precision,
                     "language": source.language,
                     "url": source.url,
+                    **({"archive_url": source.archive_url} if source.archive_url else {}),
                     "kind": source.kind,
                     "notes": source.notes,
                 }

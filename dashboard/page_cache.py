@@ -34,6 +34,10 @@ def cache_public_page(view, parameters: frozenset[str] = frozenset()):
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or not set(request.GET) <= parameters:
             return view(request, *args, **kwargs)
+        # A signed-in monitor's page may show what the public does not (download links of
+        # stored copies): never cache it, never serve it the public's.
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            return view(request, *args, **kwargs)
         now = timezone.now()
         slot_start, slot_end = quarter_hour(now)
         key = (

@@ -21,4 +21,10 @@ urlpatterns = [
     path("agreements/<slug:slug>/", cache_public_page(views.AgreementDetailView.as_view()), name="agreement_detail"),
     path("sources/", cache_public_page(views.SourceListView.as_view()), name="source_list"),
     path("sources/<int:pk>/", cache_public_page(views.SourceDetailView.as_view()), name="source_detail"),
+    # Never cached: who may download is decided per request (SOURCE_SNAPSHOTS_PUBLIC).
+    path(
+        "sources/<int:source_pk>/copies/<int:pk>/",
+        views.source_snapshot_download,
+        name="source_snapshot_download",
+    ),
 ]

@@ -7,8 +7,11 @@ prefetch_related and grouped counts), whatever the amount of data; tests hold th
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
@@ -22,9 +25,12 @@ from commitments.models import (
     Evidence,
     Provision,
     Source,
+    SourceSnapshot,
     Status,
     StatusUpdate,
+    may_download_snapshots,
 )
+from commitments.snapshots import open_snapshot
 
 from .charts import deadline_timeline, status_bar
 from .filters import CommitmentListFilter
@@ -221,11 +227,15 @@ class AgreementDetailView(DetailView):
 class SourceListView(ListView):
     template_name = "dashboard/source_list.html"
     paginate_by = 50
-    queryset = Source.objects.annotate(
-        evidence_count=Count("evidence", distinct=True),
-        claim_count=Count("claims", distinct=True),
-        deadline_change_count=Count("deadline_changes", distinct=True),
-    ).order_by("-published_on", "publisher", "pk")
+    queryset = (
+        Source.objects.with_link_state()
+        .annotate(
+            evidence_count=Count("evidence", distinct=True),
+            claim_count=Count("claims", distinct=True),
+            deadline_change_count=Count("deadline_changes", distinct=True),
+        )
+        .order_by("-published_on", "publisher", "pk")
+    )
 
     def paginate_queryset(self, queryset, page_size):
         paginator = Paginator(queryset, page_size)
@@ -236,11 +246,18 @@ class SourceListView(ListView):
 class SourceDetailView(DetailView):
     model = Source
     template_name = "dashboard/source_detail.html"
+    queryset = Source.objects.with_link_state()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         source = self.object
         context.update(
+            link_check=source.latest_url_check,
+            archive_check=source.latest_archive_check,
+            snapshots=list(source.snapshots.all()),
+            # Pages of signed-in users are never cached (dashboard.page_cache), so a monitor's
+            # download links never reach the public.
+            may_download_snapshots=may_download_snapshots(self.request.user),
             evidence=source.evidence.select_related("status_update__commitment__provision__agreement").order_by(
                 "-status_update__as_of", "pk"
             ),
@@ -248,3 +265,22 @@ class SourceDetailView(DetailView):
             deadline_changes=source.deadline_changes.select_related("commitment").order_by("-decided_on", "pk"),
         )
         return context
+
+
+def source_snapshot_download(request, source_pk: int, pk: int):
+    """Send a stored copy of a source as a download, to those who may have it (monitors only,
+    unless SOURCE_SNAPSHOTS_PUBLIC): never a public media URL."""
+    snapshot = get_object_or_404(SourceSnapshot, pk=pk, source_id=source_pk)
+    if not may_download_snapshots(request.user):
+        raise PermissionDenied("Stored copies of sources can be downloaded by monitors only (publishers' copyright).")
+    try:
+        file = open_snapshot(snapshot)
+    except OSError:
+        raise Http404("The stored file is missing.") from None
+    response = FileResponse(
+        file, as_attachment=True, filename=snapshot.download_name(), content_type=snapshot.content_type
+    )
+    # A stored page is the publisher's, not ours: never run it as part of this site, never cache it in between.
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -77,13 +77,40 @@ def monitors_group(db):
     # on the project's own registry that would stop post_migrate making content types after a flush.
     group_migration = importlib.import_module("commitments.migrations.0002_monitors_group")
     alerts_migration = importlib.import_module("commitments.migrations.0005_alerts_monitor_permissions")
+    sources_migration = importlib.import_module("commitments.migrations.0012_monitors_snapshots_and_link_checks")
     group, created = Group.objects.get_or_create(name=group_migration.MONITORS)
     if created:
         codenames = [
             f"{action}_{model}" for model, actions in group_migration.PERMISSIONS.items() for action in actions
         ]
         group.permissions.set(
-            Permission.objects.filter(content_type__app_label="commitments", codename__in=codenames)
+            Permission.objects.filter(
+                content_type__app_label="commitments", codename__in=codenames + sources_migration.CODENAMES
+            )
             | Permission.objects.filter(content_type__app_label="alerts", codename__in=alerts_migration.CODENAMES)
         )
     return group
+
+
+@pytest.fixture
+def snapshot_storage(settings, tmp_path):
+    """Keep stored copies of sources in a folder of this test's own; return the folder."""
+    folder = tmp_path / "source-snapshots"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "source_snapshots": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(folder)},
+        },
+    }
+    return folder
+
+
+@pytest.fixture
+def web_server():
+    """An HTTP server on loopback that the test tells what to answer (tests/live_servers.py)."""
+    from tests.live_servers import LoopbackWebServer
+
+    server = LoopbackWebServer().start()
+    yield server
+    server.stop()

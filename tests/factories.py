@@ -8,6 +8,7 @@ and one Armenia; everything else is always a new row.
 """
 
 import datetime as dt
+import io
 import itertools
 from collections.abc import Iterable
 from types import SimpleNamespace
@@ -26,9 +27,12 @@ from commitments.models import (
     Party,
     Provision,
     Source,
+    SourceCheck,
+    SourceSnapshot,
     Status,
     StatusUpdate,
 )
+from commitments.snapshots import store_snapshot
 
 MOSCOW_ENTRY_INTO_FORCE = dt.datetime(2020, 11, 9, 21, 0, tzinfo=dt.UTC)  # 00:00 MSK, 10 Nov 2020
 # 25 Nov 2020, the default commitment's deadline, ends in Moscow time at 21:00 UTC.
@@ -113,6 +117,33 @@ def make_source(
     return Source.objects.create(
         publisher=publisher, title=title, published_on=published_on, kind=kind, language=language, **fields
     )
+
+
+def make_snapshot(
+    source: Source,
+    content: bytes = b"<!DOCTYPE html><html><body><p>The article.</p></body></html>",
+    name: str = "page.html",
+    captured_at: dt.datetime = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC),
+    **fields,
+) -> SourceSnapshot:
+    """Store `content` as a copy of `source` (through the snapshot storage: use the snapshot_storage fixture)."""
+    return store_snapshot(source, io.BytesIO(content), name=name, captured_at=captured_at, now=captured_at, **fields)
+
+
+def add_link_check(
+    source: Source,
+    outcome: str = SourceCheck.Outcome.REACHABLE,
+    checked_at: dt.datetime = dt.datetime(2026, 11, 30, 3, 30, tzinfo=dt.UTC),
+    link: str = SourceCheck.Link.URL,
+    **fields,
+) -> SourceCheck:
+    """Record a check of the source's link (its current address unless `url` is given)."""
+    fields = {"url": source.link_address(link), **fields}
+    if outcome == SourceCheck.Outcome.GONE:
+        fields.setdefault("status_code", 404)
+    else:
+        fields.setdefault("status_code", 200)
+    return SourceCheck.objects.create(source=source, link=link, outcome=outcome, checked_at=checked_at, **fields)
 
 
 def add_status(

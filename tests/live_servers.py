@@ -224,3 +224,63 @@ def worker_env(redis_url: str, smtp_port: int) -> dict[str, str]:
         **database_env(),
     )
     return env
+
+
+class LoopbackWebServer:
+    """An HTTP server on 127.0.0.1 in a thread, for the link check: each path answers with a
+    page, a redirect or an error, or holds the request without answering until the test ends
+    (a page that never comes in time). It records each request's path and headers."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, tuple[int, dict[str, str], bytes] | str] = {}
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        self.release = threading.Event()
+        self.httpd = None
+
+    def start(self) -> LoopbackWebServer:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                server.requests.append((self.path, dict(self.headers)))
+                route = server.routes.get(self.path, (404, {"Content-Type": "text/plain"}, b"Not found"))
+                if route == "hold":
+                    server.release.wait(WAIT)  # blocks this server thread; the client times out
+                    return
+                status, headers, body = route
+                self.send_response(status)
+                for name, value in {**headers, "Content-Length": str(len(body))}.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format, *args) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self.release.set()
+        if self.httpd:
+            self.httpd.shutdown()
+            self.httpd.server_close()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+
+    def page(self, path: str, body: bytes, content_type: str = "text/html; charset=utf-8", status: int = 200) -> str:
+        self.routes[path] = (status, {"Content-Type": content_type}, body)
+        return self.url(path)
+
+    def redirect(self, path: str, location: str, status: int = 301) -> str:
+        self.routes[path] = (status, {"Location": location}, b"")
+        return self.url(path)
+
+    def hold(self, path: str) -> str:
+        self.routes[path] = "hold"
+        return self.url(path)

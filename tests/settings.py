@@ -27,3 +27,13 @@ WHITENOISE_AUTOREFRESH = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     (BASE_DIR / "var").mkdir(exist_ok=True)  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}  # noqa: F405
+
+# --- Sources ----------------------------------------------------------------------
+# The link checker fetches loopback addresses only: no test can reach the internet.
+SOURCE_LINK_CHECK_LOOPBACK_ONLY = True
+# Stored copies of sources go to a folder of the test run's own (tests that store files
+# give each test a temporary folder: the snapshot_storage fixture).
+STORAGES["source_snapshots"] = {  # noqa: F405
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(BASE_DIR / "var" / "test-source-snapshots")},  # noqa: F405
+}

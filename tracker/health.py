@@ -3,11 +3,13 @@
 import redis
 from django.conf import settings
 from django.db import connection
+from django.db.models import Max
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from alerts.models import JobRun
+from commitments.models import SourceCheck
 
 
 def check_database() -> str:
@@ -46,6 +48,15 @@ def last_beat_run() -> dict:
     }
 
 
+def last_link_check() -> dict:
+    """Describe the link check's latest recorded check (weekly; stale after two weeks). Reported, not failed on."""
+    checked_at = SourceCheck.objects.aggregate(latest=Max("checked_at"))["latest"]
+    if checked_at is None:
+        return {"checked_at": None}
+    age = (timezone.now() - checked_at).total_seconds()
+    return {"checked_at": checked_at.isoformat(), "stale": age > 14 * 24 * 3600}
+
+
 @never_cache
 def healthz(request):
     """Answer 200 with each check's result, or 503 naming what failed."""
@@ -60,7 +71,16 @@ def healthz(request):
         beat = last_beat_run()
     except Exception as error:
         beat = {"error": f"{error.__class__.__name__}: {error}"}
+    try:
+        link_check = last_link_check()
+    except Exception as error:
+        link_check = {"error": f"{error.__class__.__name__}: {error}"}
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": results, "last_beat_run": beat},
+        {
+            "status": "ok" if healthy else "error",
+            "checks": results,
+            "last_beat_run": beat,
+            "last_link_check": link_check,
+        },
         status=200 if healthy else 503,
     )

@@ -5,12 +5,14 @@ variables with safe defaults (DEBUG off, SQLite file database, embedded Redis UR
 A bad value stops start-up with a message naming the variable.
 """
 
+import json
 import os
 import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -181,6 +183,43 @@ STORAGES = {
         )
     },
 }
+
+# Uploaded files. Nothing under it is served at a public URL: stored copies of sources
+# are downloaded through a view that checks who may (SOURCE_SNAPSHOTS_PUBLIC).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+
+# --- Sources: stored copies (snapshots) and link checks ----------------------------
+# Stored copies go through Django's storage API, under the alias "source_snapshots": a
+# local folder by default; any Django storage backend in production, named by
+# SOURCE_SNAPSHOTS_STORAGE (a dotted class path) with its options as JSON in
+# SOURCE_SNAPSHOTS_STORAGE_OPTIONS (e.g. an S3 bucket through django-storages).
+SOURCE_SNAPSHOTS_STORAGE = os.environ.get("SOURCE_SNAPSHOTS_STORAGE", "django.core.files.storage.FileSystemStorage")
+try:
+    _snapshot_storage_options = json.loads(os.environ.get("SOURCE_SNAPSHOTS_STORAGE_OPTIONS", "") or "null")
+except ValueError:
+    raise ImproperlyConfigured("SOURCE_SNAPSHOTS_STORAGE_OPTIONS must be a JSON object.") from None
+if _snapshot_storage_options is None:
+    _snapshot_storage_options = {"location": str(MEDIA_ROOT / "source-snapshots")}
+if not isinstance(_snapshot_storage_options, dict):
+    raise ImproperlyConfigured("SOURCE_SNAPSHOTS_STORAGE_OPTIONS must be a JSON object.")
+STORAGES["source_snapshots"] = {"BACKEND": SOURCE_SNAPSHOTS_STORAGE, "OPTIONS": _snapshot_storage_options}
+# The largest stored copy accepted, in bytes; a link check reads no more of a page than this.
+SOURCE_SNAPSHOT_MAX_BYTES = env_int("SOURCE_SNAPSHOT_MAX_BYTES", 20 * 1024 * 1024)
+# Who may download stored copies: monitors only (false, the default: publishers' copyright) or anyone.
+SOURCE_SNAPSHOTS_PUBLIC = env_bool("SOURCE_SNAPSHOTS_PUBLIC", False)
+# The link check (manage.py check_source_links, and weekly from beat): how it introduces
+# itself, how long it waits (seconds, per network operation and for reading a page), and
+# after how many days a source is checked again.
+SOURCE_LINK_CHECK_USER_AGENT = os.environ.get(
+    "SOURCE_LINK_CHECK_USER_AGENT", f"CeasefireTracker-LinkCheck/1.0 (+{SITE_URL}/sources/)"
+)
+SOURCE_LINK_CHECK_TIMEOUT = env_int("SOURCE_LINK_CHECK_TIMEOUT", 15)
+SOURCE_LINK_CHECK_OLDER_THAN_DAYS = env_int("SOURCE_LINK_CHECK_OLDER_THAN_DAYS", 6)
+# Sources per task run (each run stays well inside the task time limit, then queues the next).
+SOURCE_LINK_CHECK_BATCH_SIZE = env_int("SOURCE_LINK_CHECK_BATCH_SIZE", 5)
+# Only fetch loopback addresses (127.0.0.0/8, ::1, localhost): the test suite sets it, so no
+# test can reach the internet.
+SOURCE_LINK_CHECK_LOOPBACK_ONLY = env_bool("SOURCE_LINK_CHECK_LOOPBACK_ONLY", False)
 
 # The cache holds rendered public pages (dashboard/page_cache.py). Shared through
 # Redis when CACHE_URL is set (production: every web process sees every invalidation);
@@ -412,5 +451,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "alerts.tasks.send_alerts",
         "schedule": ALERTS_SEND_INTERVAL,
         "options": {"expires": ALERTS_SEND_INTERVAL},
+    },
+    # Weekly, Monday 03:30 UTC: every source's links (README, "Sources").
+    "check-source-links": {
+        "task": "commitments.tasks.check_source_links",
+        "schedule": crontab(minute=30, hour=3, day_of_week="monday"),
+        "options": {"expires": 24 * 3600},
     },
 }

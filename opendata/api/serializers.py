@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from commitments.models import (
@@ -18,6 +19,8 @@ from commitments.models import (
     Party,
     Provision,
     Source,
+    SourceCheck,
+    SourceSnapshot,
     StatusUpdate,
 )
 
@@ -39,8 +42,29 @@ class PartySerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "short_name", "kind"]
 
 
+class LinkCheckSerializer(serializers.ModelSerializer):
+    """The latest check of a link: what was found, when; where a redirect led."""
+
+    class Meta:
+        model = SourceCheck
+        fields = ["outcome", "checked_at", "status_code", "final_url"]
+
+
+class SnapshotFingerprintSerializer(serializers.ModelSerializer):
+    """A stored copy's fingerprint (the file itself is not public: SOURCE_SNAPSHOTS_PUBLIC)."""
+
+    class Meta:
+        model = SourceSnapshot
+        fields = ["sha256", "size", "content_type", "captured_at"]
+
+
 class SourceSerializer(serializers.ModelSerializer):
     page_url = serializers.SerializerMethodField()
+    link_check = serializers.SerializerMethodField(help_text="The latest check of `url`; null if never checked.")
+    archive_check = serializers.SerializerMethodField(
+        help_text="The latest check of `archive_url`; null if never checked."
+    )
+    snapshot = serializers.SerializerMethodField(help_text="The latest stored copy's fingerprint; null if none.")
 
     class Meta:
         model = Source
@@ -53,10 +77,29 @@ class SourceSerializer(serializers.ModelSerializer):
             "published_on_precision",
             "language",
             "url",
+            "archive_url",
+            "link_check",
+            "archive_check",
+            "snapshot",
             "kind",
             "notes",
             "page_url",
         ]
+
+    @extend_schema_field(LinkCheckSerializer(allow_null=True))
+    def get_link_check(self, source: Source) -> dict | None:
+        check = source.latest_url_check
+        return LinkCheckSerializer(check).data if check else None
+
+    @extend_schema_field(LinkCheckSerializer(allow_null=True))
+    def get_archive_check(self, source: Source) -> dict | None:
+        check = source.latest_archive_check
+        return LinkCheckSerializer(check).data if check else None
+
+    @extend_schema_field(SnapshotFingerprintSerializer(allow_null=True))
+    def get_snapshot(self, source: Source) -> dict | None:
+        snapshot = source.latest_snapshot()
+        return SnapshotFingerprintSerializer(snapshot).data if snapshot else None
 
     def get_page_url(self, source: Source) -> str:
         path = reverse("dashboard:source_detail", args=[source.pk])

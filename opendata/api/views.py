@@ -124,7 +124,7 @@ class ClaimViewSet(ReadOnlyViewSet):
 class SourceViewSet(ReadOnlyViewSet):
     """The documents that evidence, claims and deadline changes quote."""
 
-    queryset = Source.objects.order_by("-published_on", "publisher", "id")
+    queryset = Source.objects.with_link_state().order_by("-published_on", "publisher", "id")
     serializer_class = serializers.SourceSerializer
     filterset_class = SourceFilter
 

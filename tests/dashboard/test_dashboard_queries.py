@@ -21,8 +21,8 @@ MAX_QUERIES = {
     "commitment_list_filtered": 7,
     "commitment_detail": 11,
     "agreement_detail": 8,
-    "source_list": 4,
-    "source_detail": 5,
+    "source_list": 6,  # + the latest link checks and stored copies (two prefetches)
+    "source_detail": 8,  # + the latest link checks and stored copy (two prefetches), the stored copies
 }
 
 

@@ -18,7 +18,7 @@ MAX_QUERIES = {
     "api_commitment": 7,
     "api_status_updates": 4,
     "api_claims": 3,
-    "api_sources": 3,
+    "api_sources": 5,  # + the latest link checks and stored copies (two prefetches)
     "export_csv": 6,
     "export_csv_filtered": 6,
     "export_json": 6,

@@ -77,6 +77,7 @@ def monitors_group(db):
     # on the project's own registry that would stop post_migrate making content types after a flush.
     group_migration = importlib.import_module("commitments.migrations.0002_monitors_group")
     alerts_migration = importlib.import_module("commitments.migrations.0005_alerts_monitor_permissions")
+    requeue_migration = importlib.import_module("alerts.migrations.0004_requeue_and_webhook_permissions")
     group, created = Group.objects.get_or_create(name=group_migration.MONITORS)
     if created:
         codenames = [
@@ -84,6 +85,8 @@ def monitors_group(db):
         ]
         group.permissions.set(
             Permission.objects.filter(content_type__app_label="commitments", codename__in=codenames)
-            | Permission.objects.filter(content_type__app_label="alerts", codename__in=alerts_migration.CODENAMES)
+            | Permission.objects.filter(
+                content_type__app_label="alerts", codename__in=alerts_migration.CODENAMES + requeue_migration.CODENAMES
+            )
         )
     return group

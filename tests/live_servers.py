@@ -161,8 +161,9 @@ def database_env() -> dict[str, str]:
 class CeleryWorker:
     """`celery -A tracker worker --pool=solo` as a subprocess on this test run's database."""
 
-    def __init__(self, name: str, env: dict[str, str], log: Path) -> None:
+    def __init__(self, name: str, env: dict[str, str], log: Path, *, pool: str = "solo", concurrency: int = 2) -> None:
         self.name, self.env, self.log = name, env, log
+        self.pool, self.concurrency = pool, concurrency
         self.process: subprocess.Popen | None = None
         self._log_offset = 0
 
@@ -174,7 +175,8 @@ class CeleryWorker:
             "-A",
             "tracker",
             "worker",
-            "--pool=solo",
+            f"--pool={self.pool}",
+            f"--concurrency={self.concurrency}",
             "--loglevel=INFO",
             "--without-heartbeat",
             "--without-gossip",

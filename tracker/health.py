@@ -3,11 +3,12 @@
 import redis
 from django.conf import settings
 from django.db import connection
+from django.db.models import Count
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from alerts.models import JobRun
+from alerts.models import AlertDelivery, JobRun
 
 
 def check_database() -> str:
@@ -46,6 +47,23 @@ def last_beat_run() -> dict:
     }
 
 
+def alert_outbox() -> dict:
+    """Count alerts that gave up (they wait for `manage.py requeue_alerts`) and those waiting to be sent.
+
+    Reported, not failed on: a give-up is the operator's to handle, not a reason to stop serving.
+    """
+    counts = dict(
+        AlertDelivery.objects.filter(status__in=[AlertDelivery.Status.FAILED, AlertDelivery.Status.PENDING])
+        .values_list("status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {
+        "gave_up": counts.get(AlertDelivery.Status.FAILED, 0),
+        "waiting": counts.get(AlertDelivery.Status.PENDING, 0),
+    }
+
+
 @never_cache
 def healthz(request):
     """Answer 200 with each check's result, or 503 naming what failed."""
@@ -60,7 +78,11 @@ def healthz(request):
         beat = last_beat_run()
     except Exception as error:
         beat = {"error": f"{error.__class__.__name__}: {error}"}
+    try:
+        outbox = alert_outbox()
+    except Exception as error:
+        outbox = {"error": f"{error.__class__.__name__}: {error}"}
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": results, "last_beat_run": beat},
+        {"status": "ok" if healthy else "error", "checks": results, "last_beat_run": beat, "alerts": outbox},
         status=200 if healthy else 503,
     )

@@ -168,3 +168,17 @@ def create_confirmed_subscriber(email: str, now: dt.datetime) -> Subscriber:
     """Return a confirmed subscriber following everything (for the dev runner's demo)."""
     subscriber, _ = Subscriber.objects.get_or_create(email=email.strip().lower(), defaults={"confirmed_at": now})
     return subscriber
+
+
+def create_demo_endpoint(email: str, url: str, now: dt.datetime) -> WebhookEndpoint:
+    """Return an active endpoint owned by `email` at `url`, following everything (the dev runner's
+    demo). Not checked against the URL rules: the demo receiver is on loopback, and the sender
+    checks again before each request (ALERTS_WEBHOOK_ALLOW_LOOPBACK must be on)."""
+    endpoint, _ = WebhookEndpoint.objects.get_or_create(
+        url=url,
+        owner_email=email,
+        defaults={"secret": webhooks.new_secret(), "created_at": now, "description": "Demo receiver (rundev)"},
+    )
+    if not endpoint.is_active:
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(is_active=True, consecutive_failures=0)
+    return endpoint

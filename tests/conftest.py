@@ -90,3 +90,13 @@ def monitors_group(db):
             )
         )
     return group
+
+
+def pytest_terminal_summary(terminalreporter):
+    """List the fault drills' numbers (tests/alerts: deliveries, lost, duplicated) at the end of the run."""
+    from tests.alerts.conftest import DRILL_RESULTS
+
+    if DRILL_RESULTS:
+        terminalreporter.section("fault drills: deliveries per recipient and endpoint")
+        for line in DRILL_RESULTS:
+            terminalreporter.write_line(line)

@@ -88,16 +88,13 @@ class DeadlineEvent(models.Model):
         """Return the agreed deadline change that set the deadline this event is about, if any.
 
         For "deadline changed" that is the change to the new deadline; for the others the change
-        that made `deadline` the deadline in force. Only changes recorded by the time the event
-        was detected count, so a later change never rewrites why an alert was sent.
+        that made `deadline` the deadline in force (the latest one to that date).
         """
         deadline = self.new_deadline if self.kind == self.Kind.EXTENDED else self.deadline
         if deadline is None or self.kind == self.Kind.NOTICE_DUE_SOON:
             return None
         return (
-            DeadlineChange.objects.filter(
-                commitment_id=self.commitment_id, new_deadline=deadline, recorded_at__lte=self.detected_at
-            )
+            DeadlineChange.objects.filter(commitment_id=self.commitment_id, new_deadline=deadline)
             .select_related("requested_by", "source")
             .prefetch_related("agreed_by")
             .order_by("-decided_on", "-id")
@@ -106,7 +103,8 @@ class DeadlineEvent(models.Model):
 
     def was_caused_by_deadline_change(self, change: DeadlineChange | None) -> bool:
         """Return True if `change` (this event's deadline_change()) is why the event happened: a
-        changed deadline, or a deadline already past or near when the change was recorded."""
+        changed deadline, or a deadline already past (or inside the reminder window) when the
+        change was recorded, so that recording it is what made the event."""
         if change is None:
             return False
         if self.kind == self.Kind.EXTENDED:

@@ -270,7 +270,7 @@ class WebhookReceiver:
     keeps what it accepted; it can fail, time out, or hold requests on purpose.
 
     `register(path, secret)` gives an endpoint path its secret. `script` says what the Nth
-    attempt of one webhook-id gets: "500" (an error), "timeout" (no answer until released), or
+    attempt of one webhook-id gets: "500" (an error), "410" (Gone), "timeout" (no answer until released), or
     "ok" (2xx, recorded); past the script's end, "ok". `hold_request_number` holds that request
     (counted over all requests) until `release` is set, then answers 503, unrecorded.
     """
@@ -327,8 +327,8 @@ class WebhookReceiver:
                     receiver.release.wait(WAIT)
                     return self.answer(503)  # never processed: the sender died waiting
                 action = receiver.script[attempt - 1] if attempt <= len(receiver.script) else "ok"
-                if action == "500":
-                    return self.answer(500)
+                if action in ("500", "410"):
+                    return self.answer(int(action))
                 if action == "timeout":
                     receiver.release.wait(WAIT)  # the sender gives up first (ALERTS_WEBHOOK_TIMEOUT)
                     return self.answer(504)

@@ -70,7 +70,7 @@ def alert_context(event: DeadlineEvent) -> dict:
         "deadline_in_force": in_force,
         "deadline_in_force_text": format_day(in_force) if in_force else "",
         "previous_deadline": format_day(event.deadline) if event.kind == Kind.EXTENDED else "",
-        "original_deadline": format_day(original) if original and original != in_force else "",
+        "original_deadline": (format_day(original) if original and original not in (in_force, event.deadline) else ""),
         "new_deadline": format_day(event.new_deadline) if event.new_deadline else "",
         "deadline_change": change,
         "caused_by_change": event.was_caused_by_deadline_change(change),

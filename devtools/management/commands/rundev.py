@@ -113,6 +113,10 @@ def answers(url: str) -> bool:
         return False
 
 
+def stop_on_signal(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def split_addrport(addrport: str) -> tuple[str, int]:
     host, _, port = addrport.rpartition(":")
     return (host.strip("[]") or "127.0.0.1"), int(port)
@@ -168,6 +172,8 @@ class Command(BaseCommand):
         supervisor = Supervisor(parts, lambda line: self.stdout.write(self.style.WARNING(line)))
         host, port = split_addrport(addrport)
         probe = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/healthz"
+        # `kill` (SIGTERM) stops everything too, as Ctrl-C does.
+        signal.signal(signal.SIGTERM, stop_on_signal)
         supervisor.start()
         started, announced, warned = time.monotonic(), False, False
         try:

@@ -26,6 +26,8 @@ setup: $(VENV)/.installed
 run: export DEBUG ?= true
 # Flag every minute while trying it out (production default: every 5 minutes).
 run: export ALERTS_FLAG_INTERVAL ?= 60
+# The demo subscriber's webhook endpoint is the receiver rundev starts on loopback.
+run: export ALERTS_WEBHOOK_ALLOW_LOOPBACK ?= true
 run: setup
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_agreement $(SEEDS)

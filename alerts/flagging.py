@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from commitments.models import CLOSED_STATUSES, Agreement, Commitment, Status, end_of_day
 
-from .models import AlertDelivery, DeadlineEvent, MonitorSubscription, Subscriber
+from .models import AlertDelivery, DeadlineEvent, MonitorSubscription, Subscriber, WebhookEndpoint
 
 Kind = DeadlineEvent.Kind
 
@@ -194,18 +194,25 @@ def _notice_reminders(now: dt.datetime, offsets: list[int]) -> list[DeadlineEven
 
 
 class FollowerIndex:
-    """Who follows each commitment, found by lookup instead of asking every subscriber about
+    """Who follows each commitment, found by lookup instead of asking every follower about
     every event. The same rule as Subscriber.follows (a test proves they agree), read from
-    plain rows: building model instances for tens of thousands of subscribers is the slow part."""
+    plain rows: building model instances for tens of thousands of subscribers is the slow part.
 
-    def __init__(self, subscribers: QuerySet[Subscriber]) -> None:
-        self.emails: dict[int, str] = dict(subscribers.values_list("pk", "email"))
+    Followers are subscribers or webhook endpoints: both have agreements, parties and
+    categories, and none chosen means everything. `label` is what `of()` returns beside each
+    id (the subscriber's email).
+    """
+
+    def __init__(self, followers: QuerySet, label: str = "email") -> None:
+        self.emails: dict[int, str] = dict(followers.values_list("pk", label))
+        if not self.emails:  # .none(): nothing to read
+            self.by_agreement = self.by_party = self.by_category = {}
+            self.everything = set()
+            return
         # Most follow no category: decode the JSON of those who do only.
-        categories = dict(subscribers.exclude(categories=[]).values_list("pk", "categories"))
-        self.by_agreement = self._group(
-            Subscriber.agreements.through.objects.values_list("subscriber_id", "agreement_id")
-        )
-        self.by_party = self._group(Subscriber.parties.through.objects.values_list("subscriber_id", "party_id"))
+        categories = dict(followers.exclude(categories=[]).values_list("pk", "categories"))
+        self.by_agreement = self._group(followers.model, "agreements")
+        self.by_party = self._group(followers.model, "parties")
         self.by_category: dict[str, set[int]] = {}
         for pk, followed in categories.items():
             for category in followed or []:
@@ -213,15 +220,19 @@ class FollowerIndex:
         chose_something = set().union(*self.by_agreement.values(), *self.by_party.values(), *self.by_category.values())
         self.everything = set(self.emails) - chose_something
 
-    def _group(self, pairs) -> dict[int, set[int]]:
+    def _group(self, model, name: str) -> dict[int, set[int]]:
+        relation = model._meta.get_field(name)
+        pairs = relation.remote_field.through.objects.values_list(
+            relation.m2m_column_name(), relation.m2m_reverse_name()
+        )
         groups: dict[int, set[int]] = {}
-        for subscriber_id, target_id in pairs:
-            if subscriber_id in self.emails:
-                groups.setdefault(target_id, set()).add(subscriber_id)
+        for follower_id, target_id in pairs:
+            if follower_id in self.emails:
+                groups.setdefault(target_id, set()).add(follower_id)
         return groups
 
     def of(self, commitment: Commitment) -> list[tuple[int, str]]:
-        """Return (subscriber id, email) of those who follow `commitment`, by id."""
+        """Return (follower id, label) of those who follow `commitment`, by id."""
         found = set(self.everything)
         found |= self.by_agreement.get(commitment.provision.agreement_id, set())
         found |= self.by_category.get(commitment.category, set())
@@ -248,8 +259,35 @@ def monitors_following() -> dict[int, list]:
     return following
 
 
+def endpoints_following() -> tuple[FollowerIndex, dict[int, set[int] | None]]:
+    """Return the active webhook endpoints as a FollowerIndex, and for each endpoint a monitor
+    registered, the agreements that monitor may see (None: a public endpoint, no limit): a
+    monitor's endpoint gets only what the monitor could see in the admin."""
+    endpoints = (
+        WebhookEndpoint.objects.filter(is_active=True)
+        .exclude(monitor__isnull=False, monitor__is_active=False)
+        .exclude(monitor__isnull=False, monitor__is_staff=False)
+    )
+    active = list(endpoints.select_related("monitor"))
+    if not active:  # one query when nobody registered an endpoint
+        return FollowerIndex(WebhookEndpoint.objects.none(), label="url"), {}
+    index = FollowerIndex(endpoints, label="url")
+    visible: dict[int, set[int] | None] = {}
+    by_monitor: dict[int, set[int]] = {}
+    for endpoint in active:
+        if endpoint.monitor_id is None:
+            visible[endpoint.pk] = None
+            continue
+        if endpoint.monitor_id not in by_monitor:
+            by_monitor[endpoint.monitor_id] = set(
+                Agreement.objects.visible_to(endpoint.monitor).values_list("pk", flat=True)
+            )
+        visible[endpoint.pk] = by_monitor[endpoint.monitor_id]
+    return index, visible
+
+
 def _queue_alerts(now: dt.datetime, notify: bool) -> FlagResult:
-    """Write one outbox row per recipient for each event not yet queued; mark them queued."""
+    """Write one outbox row per recipient and channel for each event not yet queued; mark them queued."""
     events = list(
         DeadlineEvent.objects.filter(alerts_queued=False)
         .select_related("commitment__provision")
@@ -261,16 +299,29 @@ def _queue_alerts(now: dt.datetime, notify: bool) -> FlagResult:
     if notify:
         followers = FollowerIndex(Subscriber.objects.all())
         monitors_by_agreement = monitors_following()
+        endpoints, visible_to_owner = endpoints_following()
         for event in events:
             commitment = event.commitment
+            agreement_id = commitment.provision.agreement_id
             recipients: dict[str, dict] = {}
-            for user in monitors_by_agreement.get(commitment.provision.agreement_id, []):
+            for user in monitors_by_agreement.get(agreement_id, []):
                 recipients.setdefault(user.email.lower(), {"monitor": user})
             for subscriber_id, email in followers.of(commitment):
                 recipients.setdefault(email.lower(), {"subscriber_id": subscriber_id})
             deliveries += [
                 AlertDelivery(event=event, to_email=email, created_at=now, next_attempt_at=now, **recipient)
                 for email, recipient in recipients.items()
+            ]
+            deliveries += [
+                AlertDelivery(
+                    event=event,
+                    channel=AlertDelivery.Channel.WEBHOOK,
+                    endpoint_id=endpoint_id,
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+                for endpoint_id, _url in endpoints.of(commitment)
+                if visible_to_owner[endpoint_id] is None or agreement_id in visible_to_owner[endpoint_id]
             ]
     AlertDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
     DeadlineEvent.objects.filter(pk__in=[event.pk for event in events], alerts_queued=False).update(alerts_queued=True)

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from commitments.models import Agreement, Commitment, Party
+from commitments.models import Agreement, Commitment, DeadlineChange, Party
 
 
 class DeadlineEvent(models.Model):
@@ -84,6 +84,37 @@ class DeadlineEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.commitment}: {self.get_kind_display()} ({self.deadline})"
 
+    def deadline_change(self) -> DeadlineChange | None:
+        """Return the agreed deadline change that set the deadline this event is about, if any.
+
+        For "deadline changed" that is the change to the new deadline; for the others the change
+        that made `deadline` the deadline in force (the latest one to that date).
+        """
+        deadline = self.new_deadline if self.kind == self.Kind.EXTENDED else self.deadline
+        if deadline is None or self.kind == self.Kind.NOTICE_DUE_SOON:
+            return None
+        return (
+            DeadlineChange.objects.filter(commitment_id=self.commitment_id, new_deadline=deadline)
+            .select_related("requested_by", "source")
+            .prefetch_related("agreed_by")
+            .order_by("-decided_on", "-id")
+            .first()
+        )
+
+    def was_caused_by_deadline_change(self, change: DeadlineChange | None) -> bool:
+        """Return True if `change` (this event's deadline_change()) is why the event happened: a
+        changed deadline, or a deadline already past (or inside the reminder window) when the
+        change was recorded, so that recording it is what made the event."""
+        if change is None:
+            return False
+        if self.kind == self.Kind.EXTENDED:
+            return True
+        if self.kind == self.Kind.WENT_OVERDUE:
+            return change.recorded_at >= self.deadline_ends_at
+        if self.kind == self.Kind.DUE_SOON:
+            return change.recorded_at >= self.deadline_ends_at - dt.timedelta(days=self.offset_days)
+        return False
+
     def was_fulfilled_late(self) -> bool:
         """Return True if this closing event found the commitment fulfilled after its deadline
         (Commitment.is_fulfilled_late() when it was flagged; days_late holds by how much)."""
@@ -140,6 +171,66 @@ class MonitorSubscription(models.Model):
         return f"{self.user} → {self.agreement}"
 
 
+class WebhookEndpoint(models.Model):
+    """A URL that receives every followed alert as a signed JSON POST (Standard Webhooks).
+
+    Registered by a monitor in the admin (owner: the monitor) or by a member of the public on
+    /alerts/webhooks/ with the same email double opt-in as subscriptions (owner: that address).
+    The follow choices mean what a subscriber's mean: none chosen is everything.
+    """
+
+    url = models.URLField(max_length=2000, help_text=_("https only; it must resolve to a public address."))
+    description = models.CharField(max_length=200, blank=True)
+    # The signing key, "whsec_" + base64. Shown once, when the endpoint is registered.
+    secret = models.CharField(max_length=100, editable=False)
+    monitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="webhook_endpoints",
+        help_text=_("The monitor who registered it; alerts follow what that monitor may see."),
+    )
+    owner_email = models.EmailField(blank=True, help_text=_("Who hears when it is disabled (public endpoints)."))
+    agreements = models.ManyToManyField(Agreement, blank=True, related_name="webhook_endpoints")
+    parties = models.ManyToManyField(Party, blank=True, related_name="webhook_endpoints")
+    categories = models.JSONField(default=list, blank=True, help_text=_("Commitment categories followed."))
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    is_active = models.BooleanField(
+        default=True, help_text=_("Disabled endpoints get nothing; re-enable, then requeue what gave up.")
+    )
+    disabled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    disabled_reason = models.TextField(blank=True, editable=False)
+    # Failed attempts in a row; a success resets it. At ALERTS_WEBHOOK_DISABLE_AFTER it is disabled.
+    consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
+    last_success_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Public registration: a hash of the confirmation link, so pressing it twice registers once.
+    registration_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["url", "id"]
+
+    def __str__(self) -> str:
+        return self.description or self.url
+
+    def owner_address(self) -> str:
+        """Return the address that hears about this endpoint (disabled, registered)."""
+        return self.monitor.email if self.monitor_id else self.owner_email
+
+
+class OptOut(models.Model):
+    """An address's owner stopped alerts at this moment: confirmation links sent before it are refused.
+
+    Holds a keyed hash of the address, not the address. Kept as long as confirmation links live.
+    """
+
+    email_key = models.CharField(max_length=64, db_index=True)
+    opted_out_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Opt-out at {self.opted_out_at:%Y-%m-%d %H:%M}"
+
+
 class AlertDeliveryQuerySet(models.QuerySet):
     def ready_to_send(self, now: dt.datetime, claim_timeout: dt.timedelta) -> AlertDeliveryQuerySet:
         """Return deliveries a sender may claim at `now`: pending and due, or claimed by a
@@ -149,9 +240,35 @@ class AlertDeliveryQuerySet(models.QuerySet):
             | Q(status=AlertDelivery.Status.SENDING, claimed_at__lte=now - claim_timeout)
         )
 
+    def gave_up(self) -> AlertDeliveryQuerySet:
+        """Return the deliveries the sender gave up on (they wait for a requeue)."""
+        return self.filter(status=AlertDelivery.Status.FAILED)
+
+    def requeue(self, now: dt.datetime) -> int:
+        """Put given-up deliveries back in the outbox, due at `now`, with a fresh retry budget.
+        Return how many. A conditional update: requeuing twice, or a row that was sent meanwhile,
+        sends nothing twice."""
+        return self.gave_up().update(
+            status=AlertDelivery.Status.PENDING,
+            next_attempt_at=now,
+            attempts=0,
+            claim_token="",
+            requeued_at=now,
+        )
+
 
 class AlertDelivery(models.Model):
-    """One email about one deadline event to one recipient: the outbox row."""
+    """One alert about one deadline event to one recipient, by email or webhook: the outbox row.
+
+    States (docs/alerts.md draws them): pending -> sending -> sent; sending -> pending (failed,
+    retried later) or gave up (attempts spent, a permanent refusal, or its endpoint disabled);
+    gave up -> pending (requeued); pending -> cancelled (recipient unsubscribed or deleted).
+    A sending row whose sender died is taken over after ALERTS_CLAIM_TIMEOUT.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        WEBHOOK = "webhook", _("Webhook")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -161,7 +278,16 @@ class AlertDelivery(models.Model):
         CANCELLED = "cancelled", _("Cancelled: recipient unsubscribed")
 
     event = models.ForeignKey(DeadlineEvent, on_delete=models.CASCADE, related_name="deliveries")
-    to_email = models.EmailField(help_text=_("Lower-case; one delivery per address per event."))
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.EMAIL)
+    to_email = models.EmailField(blank=True, help_text=_("Email: lower-case; one delivery per address per event."))
+    endpoint = models.ForeignKey(
+        WebhookEndpoint,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deliveries",
+        help_text=_("Webhook: one delivery per endpoint per event."),
+    )
     subscriber = models.ForeignKey(
         Subscriber, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
     )
@@ -176,6 +302,8 @@ class AlertDelivery(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     claim_token = models.CharField(max_length=64, blank=True, help_text=_("Which sender run holds the claim."))
     sent_at = models.DateTimeField(null=True, blank=True)
+    gave_up_at = models.DateTimeField(null=True, blank=True)
+    requeued_at = models.DateTimeField(null=True, blank=True, help_text=_("When it was last put back after a give-up."))
     last_error = models.TextField(blank=True)
 
     objects = AlertDeliveryQuerySet.as_manager()
@@ -183,11 +311,34 @@ class AlertDelivery(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "alert deliveries"
-        constraints = [models.UniqueConstraint(fields=["event", "to_email"], name="alert_delivery_once_per_address")]
+        permissions = [("requeue_alertdelivery", "Can requeue given-up alert deliveries")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "to_email"], condition=Q(channel="email"), name="alert_delivery_once_per_address"
+            ),
+            models.UniqueConstraint(
+                fields=["event", "endpoint"], condition=Q(channel="webhook"), name="alert_delivery_once_per_endpoint"
+            ),
+        ]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="alert_delivery_status_next")]
 
     def __str__(self) -> str:
-        return f"{self.event} → {self.to_email} ({self.get_status_display()})"
+        return f"{self.event} → {self.recipient()} ({self.get_status_display()})"
+
+    def recipient(self) -> str:
+        """Return who gets it: the address, or the endpoint's URL."""
+        if self.channel == self.Channel.WEBHOOK:
+            return self.endpoint.url if self.endpoint_id else "(endpoint deleted)"
+        return self.to_email
+
+    def message_id(self, domain: str) -> str:
+        """Return the Message-ID of this delivery's email: the same for every attempt, so a
+        receiving system can drop a resent copy."""
+        return f"<alert-{self.event_id}-{self.pk}@{domain}>"
+
+    def webhook_id(self) -> str:
+        """Return the webhook-id of this delivery: the same for every attempt (receivers dedupe on it)."""
+        return f"msg_alert_{self.event_id}_{self.pk}"
 
 
 class SubscribeRequest(models.Model):

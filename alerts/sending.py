@@ -1,4 +1,16 @@
-"""Sending: claim due outbox rows and send them, recording each result as soon as it is known."""
+"""Sending: claim due outbox rows, compose, send, and record each result as soon as it is known.
+
+Each channel goes through the same four steps, so they can be read (and later run in
+parallel) one at a time:
+
+1. claim_batch(): a conditional update marks up to a batch of due rows as ours (the lock);
+2. compose: the email (emails.py) or the signed JSON document (webhooks.py);
+3. send: over one SMTP connection for the batch, or one HTTP POST per webhook;
+4. record: sent, retry later, or gave up (attempts spent, a permanent refusal, or the
+   endpoint disabled), each row as soon as its result is known.
+
+A given-up row is never a dead end: `requeue_alerts` or the admin action puts it back.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +18,47 @@ import datetime as dt
 import logging
 import smtplib
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db.models import F
+from django.db.models import F, QuerySet
 
-from .emails import alert_context, build_alert_message
-from .models import AlertDelivery
+from . import webhooks
+from .emails import alert_context, build_alert_message, build_endpoint_disabled_message, unsubscribe_url
+from .models import AlertDelivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
+# One JSON line per give-up (LOGGING sends this logger to the JSON handler whatever LOG_FORMAT says).
+gave_up_logger = logging.getLogger("alerts.gave_up")
+
+Channel = AlertDelivery.Channel
+Status = AlertDelivery.Status
 
 
 @dataclass
 class SendResult:
+    found: int = 0  # due rows seen; a sender keeps going while it finds some
     claimed: int = 0
     sent: int = 0
     failed: int = 0
+    gave_up: int = 0
     cancelled: int = 0
+
+    def add(self, other: SendResult) -> None:
+        for name in ("found", "claimed", "sent", "failed", "gave_up", "cancelled"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class Batch:
+    """Rows claimed by one sender run: `mine` matches exactly the rows it still holds."""
+
+    token: str
+    deliveries: list[AlertDelivery] = field(default_factory=list)
+    mine: QuerySet | None = None
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -35,40 +68,70 @@ def retry_delay(attempts: int) -> dt.timedelta:
 
 
 def send_pending_alerts(
-    now: dt.datetime, *, batch_size: int | None = None, connection: BaseEmailBackend | None = None
+    now: dt.datetime,
+    *,
+    batch_size: int | None = None,
+    connection: BaseEmailBackend | None = None,
+    signed_at: dt.datetime | None = None,
+    channels: tuple[str, ...] = (Channel.EMAIL, Channel.WEBHOOK),
 ) -> SendResult:
-    """Claim up to `batch_size` due outbox rows and send them over one mail connection.
+    """Claim and send one batch of due rows of each channel, as of `now`; return the counts.
 
-    A conditional update is the lock: a row another sender claimed in the meantime no
-    longer matches, so two senders never send the same row. Each message's result is
-    recorded as soon as it is known, so a sender killed mid-batch leaves at most the
-    message in flight unrecorded; its claim expires after ALERTS_CLAIM_TIMEOUT and the
-    row is sent again.
+    `now` is the claim time, so the caller reads the clock for each batch (a drain that passed
+    its start time to every batch would claim rows that already look expired). Webhooks are
+    signed at `signed_at` (default `now`): a replay with an old `now` still signs with the
+    current time, which receivers require.
     """
-    batch_size = batch_size or settings.ALERTS_BATCH_SIZE
+    result = SendResult()
+    for channel in channels:
+        batch, found = claim_batch(now, channel, batch_size or settings.ALERTS_BATCH_SIZE)
+        result.found += found
+        result.claimed += len(batch.deliveries)
+        if not batch.deliveries:
+            continue
+        if channel == Channel.EMAIL:
+            result.add(send_email_batch(batch, now, connection=connection))
+        else:
+            result.add(send_webhook_batch(batch, now, signed_at=signed_at or now))
+    return result
+
+
+def claim_batch(now: dt.datetime, channel: str, batch_size: int) -> tuple[Batch, int]:
+    """Claim up to `batch_size` due rows of `channel`; return the batch and how many were due.
+
+    A conditional update is the lock: a row another sender claimed in the meantime no longer
+    matches, so two senders never hold the same row. Losing some or all of the rows to another
+    sender is not an empty outbox: the caller goes on while rows were due.
+    """
     claim_timeout = dt.timedelta(seconds=settings.ALERTS_CLAIM_TIMEOUT)
-    ready = AlertDelivery.objects.ready_to_send(now, claim_timeout)
+    ready = AlertDelivery.objects.ready_to_send(now, claim_timeout).filter(channel=channel)
     pks = list(ready.order_by("next_attempt_at", "id").values_list("pk", flat=True)[:batch_size])
+    batch = Batch(token=uuid.uuid4().hex)
     if not pks:
-        return SendResult()
-    token = uuid.uuid4().hex
+        return batch, 0
     ready.filter(pk__in=pks).update(
-        status=AlertDelivery.Status.SENDING, claimed_at=now, claim_token=token, attempts=F("attempts") + 1
+        status=Status.SENDING, claimed_at=now, claim_token=batch.token, attempts=F("attempts") + 1
     )
-    claimed = list(
-        AlertDelivery.objects.filter(claim_token=token, status=AlertDelivery.Status.SENDING)
-        .select_related("event__commitment__provision__agreement", "subscriber", "monitor")
+    batch.mine = AlertDelivery.objects.filter(claim_token=batch.token, status=Status.SENDING)
+    batch.deliveries = list(
+        batch.mine.select_related("event__commitment__provision__agreement", "subscriber", "monitor", "endpoint")
+        .prefetch_related("event__commitment__responsible_parties")
         .order_by("id")
     )
-    result = SendResult(claimed=len(claimed))
-    if not claimed:
-        return result
-    mine = AlertDelivery.objects.filter(claim_token=token, status=AlertDelivery.Status.SENDING)
+    return batch, len(pks)
 
+
+def send_email_batch(batch: Batch, now: dt.datetime, *, connection: BaseEmailBackend | None = None) -> SendResult:
+    """Send a claimed batch of emails over one mail connection, recording each result at once.
+
+    A sender killed mid-batch leaves at most the message in flight unrecorded; its claim
+    expires after ALERTS_CLAIM_TIMEOUT and the row is sent again (with the same Message-ID).
+    """
+    result = SendResult()
     to_send = []
-    for delivery in claimed:
+    for delivery in batch.deliveries:
         if delivery.subscriber_id is None and delivery.monitor_id is None:
-            mine.filter(pk=delivery.pk).update(status=AlertDelivery.Status.CANCELLED)
+            batch.mine.filter(pk=delivery.pk).update(status=Status.CANCELLED)
             result.cancelled += 1
         else:
             to_send.append(delivery)
@@ -81,8 +144,7 @@ def send_pending_alerts(
     except Exception as exc:  # refused, timed out, TLS or login failed: every message waits
         logger.warning("Could not connect to the mail server: %s", exc)
         for delivery in to_send:
-            _record_failure(mine, delivery, exc, now)
-        result.failed += len(to_send)
+            _record_failure(batch, delivery, exc, now, result)
         return result
     contexts: dict[int, dict] = {}
     try:
@@ -96,17 +158,77 @@ def send_pending_alerts(
                 raise  # stop the batch; the message in flight is retried when its claim expires
             except Exception as exc:  # recorded on the row; the rest of the batch goes on
                 logger.warning("Alert delivery %s to %s failed: %s", delivery.pk, delivery.to_email, exc)
-                _record_failure(mine, delivery, exc, now)
-                result.failed += 1
+                _record_failure(batch, delivery, exc, now, result)
             else:
-                mine.filter(pk=delivery.pk).update(status=AlertDelivery.Status.SENT, sent_at=now, last_error="")
-                result.sent += 1
+                if not _record_sent(batch, delivery, now, result):
+                    break
     finally:
         try:
             connection.close()
         except Exception:  # the messages are recorded; a failed QUIT changes nothing
             logger.debug("Closing the mail connection failed", exc_info=True)
     return result
+
+
+def send_webhook_batch(batch: Batch, now: dt.datetime, *, signed_at: dt.datetime) -> SendResult:
+    """POST each claimed webhook delivery to its endpoint, recording each result at once.
+
+    A 2xx answer is delivered. Anything else (an error status, a timeout, a refused connection,
+    a URL that now resolves to a private address) is retried with backoff; 410 Gone disables the
+    endpoint at once. An endpoint that fails ALERTS_WEBHOOK_DISABLE_AFTER times in a row is
+    disabled: its waiting rows give up and its owner gets a notice.
+    """
+    result = SendResult()
+    contexts: dict[int, dict] = {}
+    disabled: set[int] = set()
+    for delivery in batch.deliveries:
+        endpoint = delivery.endpoint
+        if endpoint is None:  # deleted (unsubscribed): nobody to send to
+            batch.mine.filter(pk=delivery.pk).update(status=Status.CANCELLED)
+            result.cancelled += 1
+            continue
+        if not endpoint.is_active or endpoint.pk in disabled:
+            _give_up(batch.mine.filter(pk=delivery.pk), now, "The endpoint is disabled.", result)
+            continue
+        try:
+            if delivery.event_id not in contexts:
+                contexts[delivery.event_id] = alert_context(delivery.event)
+            context = {**contexts[delivery.event_id], "unsubscribe_url": unsubscribe_url(delivery)}
+            body = webhooks.encode(webhooks.payload(delivery, context))
+            headers = webhooks.signed_request(delivery, body, signed_at)
+            answer = webhooks.post(endpoint.url, body, headers, timeout=settings.ALERTS_WEBHOOK_TIMEOUT)
+        except SoftTimeLimitExceeded:
+            raise
+        except Exception as exc:  # unreachable, timed out, refused URL: retried
+            logger.warning("Webhook delivery %s to %s failed: %s", delivery.pk, endpoint.url, exc)
+            error = f"{type(exc).__name__}: {exc}"
+            gone = False
+        else:
+            if answer.ok():
+                WebhookEndpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=0, last_success_at=now)
+                if not _record_sent(batch, delivery, now, result):
+                    break
+                continue
+            error = f"HTTP {answer.status} {answer.reason}"
+            gone = answer.gone()
+            logger.warning("Webhook delivery %s to %s failed: %s", delivery.pk, endpoint.url, error)
+        _record_failure(batch, delivery, RuntimeError(error), now, result)
+        if _count_endpoint_failure(endpoint, now, error, gone=gone, result=result):
+            disabled.add(endpoint.pk)
+    return result
+
+
+def _record_sent(batch: Batch, delivery: AlertDelivery, now: dt.datetime, result: SendResult) -> bool:
+    """Mark a delivery sent; return False if this sender no longer holds its claim.
+
+    That happens only if the batch outlived ALERTS_CLAIM_TIMEOUT and another sender took the
+    rows over: stop here, so at most this one message went out twice.
+    """
+    if batch.mine.filter(pk=delivery.pk).update(status=Status.SENT, sent_at=now, last_error="") == 1:
+        result.sent += 1
+        return True
+    logger.warning("Alert delivery %s was taken over by another sender; this batch stops here.", delivery.pk)
+    return False
 
 
 def _is_permanent(exc: Exception) -> bool:
@@ -116,14 +238,63 @@ def _is_permanent(exc: Exception) -> bool:
     return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
 
 
-def _record_failure(mine, delivery: AlertDelivery, exc: Exception, now: dt.datetime) -> None:
+def _record_failure(batch: Batch, delivery: AlertDelivery, exc: Exception, now: dt.datetime, result: SendResult):
     error = f"{type(exc).__name__}: {exc}"[:2000]
+    row = batch.mine.filter(pk=delivery.pk)
     if _is_permanent(exc) or delivery.attempts >= settings.ALERTS_MAX_ATTEMPTS:
-        mine.filter(pk=delivery.pk).update(status=AlertDelivery.Status.FAILED, last_error=error)
+        _give_up(row, now, error, result)
     else:
-        mine.filter(pk=delivery.pk).update(
-            status=AlertDelivery.Status.PENDING,
-            next_attempt_at=now + retry_delay(delivery.attempts),
-            last_error=error,
-            claim_token="",
+        row.update(status=Status.PENDING, next_attempt_at=now + retry_delay(delivery.attempts), last_error=error)
+        result.failed += 1
+
+
+def _give_up(rows: QuerySet, now: dt.datetime, error: str, result: SendResult | None = None) -> int:
+    """Mark `rows` given up with `error`, logging one JSON line for each; return how many."""
+    given_up = list(rows.values("pk", "event_id", "channel", "to_email", "endpoint_id", "attempts"))
+    count = rows.update(status=Status.FAILED, gave_up_at=now, last_error=error[:2000])
+    for row in given_up[:count]:
+        gave_up_logger.warning(
+            "gave up alert delivery %s",
+            row["pk"],
+            extra={
+                "event": "alert_gave_up",
+                "delivery_id": row["pk"],
+                "deadline_event_id": row["event_id"],
+                "channel": row["channel"],
+                "recipient": row["to_email"] or f"endpoint {row['endpoint_id']}",
+                "attempts": row["attempts"],
+                "error": error[:500],
+                "gave_up_at": now.isoformat(),
+            },
         )
+    if result is not None:
+        result.gave_up += count
+    return count
+
+
+def _count_endpoint_failure(
+    endpoint: WebhookEndpoint, now: dt.datetime, error: str, *, gone: bool, result: SendResult
+) -> bool:
+    """Count a failed attempt against `endpoint`; disable it at the threshold (or on 410 Gone).
+    Return True if this call disabled it."""
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=F("consecutive_failures") + 1)
+    failures = WebhookEndpoint.objects.values_list("consecutive_failures", flat=True).get(pk=endpoint.pk)
+    if not gone and failures < settings.ALERTS_WEBHOOK_DISABLE_AFTER:
+        return False
+    reason = f"Disabled after {failures} failed attempts in a row; the last: {error}"
+    if gone:
+        reason = f"Disabled because the receiver answered {error}"
+    # A conditional update, so two senders disable it (and tell its owner) once.
+    if not WebhookEndpoint.objects.filter(pk=endpoint.pk, is_active=True).update(
+        is_active=False, disabled_at=now, disabled_reason=reason
+    ):
+        return True
+    logger.warning("Webhook endpoint %s (%s) disabled: %s", endpoint.pk, endpoint.url, reason)
+    # Rows in other senders' hands find it disabled when they come back to the outbox.
+    waiting = AlertDelivery.objects.filter(endpoint=endpoint, status=Status.PENDING)
+    _give_up(waiting, now, "The endpoint was disabled: " + reason, result)
+    try:
+        build_endpoint_disabled_message(endpoint, failures, error).send()
+    except Exception:  # the endpoint stays disabled and says why in the admin
+        logger.exception("Could not tell the owner of webhook endpoint %s that it was disabled", endpoint.pk)
+    return True

@@ -10,13 +10,16 @@ queued while no worker listened is dropped; the next run does the same work).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from celery import shared_task
-from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
 from . import flagging, jobs, sending
+
+logger = logging.getLogger(__name__)
 
 RETRY = {
     # The database may be briefly locked or failing over; the work is safe to repeat.
@@ -33,6 +36,15 @@ def _now(now: str | None) -> dt.datetime:
     return dt.datetime.fromisoformat(now) if now else timezone.now()
 
 
+def _queue_send_alerts(now: str | None, why: str) -> None:
+    """Queue a sender run. If Redis is down, say so and go on: the work done so far is recorded,
+    the rows wait in the outbox, and beat's next send_alerts run picks them up."""
+    try:
+        send_alerts.delay_on_commit(now=now)
+    except BrokerError as error:
+        logger.warning("Could not queue send_alerts (%s): %s. Beat's next run sends what waits.", why, error)
+
+
 @shared_task(**RETRY)
 def flag_deadline_events(now: str | None = None) -> int:
     """Record deadline events and queue their alerts; start the sender if there is mail."""
@@ -42,16 +54,19 @@ def flag_deadline_events(now: str | None = None) -> int:
         "flag_deadline_events", started_at, timezone.now(), flagged=result.events, queued=result.deliveries
     )
     if result.deliveries:
-        send_alerts.delay_on_commit(now=now)
+        _queue_send_alerts(now, "new alerts were queued")
     return result.events
 
 
 @shared_task(**RETRY)
 def send_alerts(now: str | None = None) -> int:
-    """Send one batch of due alerts; queue another run while a full batch came back."""
+    """Send one batch of due alerts of each channel; queue another run while rows were due."""
     started_at = timezone.now()
-    result = sending.send_pending_alerts(_now(now))
-    jobs.record_job_run("send_alerts", started_at, timezone.now(), sent=result.sent, failed=result.failed)
-    if result.claimed >= settings.ALERTS_BATCH_SIZE:
-        send_alerts.delay_on_commit(now=now)
+    result = sending.send_pending_alerts(_now(now), signed_at=started_at)
+    jobs.record_job_run(
+        "send_alerts", started_at, timezone.now(), sent=result.sent, failed=result.failed, gave_up=result.gave_up
+    )
+    if result.found:
+        # Rows were due: more may wait, including rows another sender claimed first.
+        _queue_send_alerts(now, "more alerts may be due")
     return result.sent

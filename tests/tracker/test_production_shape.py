@@ -60,3 +60,13 @@ def test_the_compose_stack_runs_exactly_one_beat_and_the_services_it_needs(tmp_p
     assert {"db", "redis", "migrate", "web", "worker", "beat", "mailpit"} <= set(services)
     assert "deploy" not in services["beat"]  # no replicas: one beat
     assert "noeviction" in services["redis"]["command"] and "--appendonly" in services["redis"]["command"]
+
+
+def test_every_long_running_service_is_restarted_when_it_exits():
+    import yaml
+
+    services = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())["services"]
+
+    restart = {name: service.get("restart") for name, service in services.items()}
+    assert restart.pop("migrate") == "on-failure"  # a one-shot job: again only if it failed
+    assert set(restart.values()) == {"unless-stopped"}, restart

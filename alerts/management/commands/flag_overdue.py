@@ -4,7 +4,6 @@ send their alerts: the beat task's work, for those who run cron instead."""
 import argparse
 import datetime as dt
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -32,22 +31,28 @@ class Command(BaseCommand):
 
     def handle(self, *args, now=None, no_alerts=False, no_send=False, **options):
         started_at = timezone.now()
-        now = now or started_at
-        flagged = flagging.flag_deadline_events(now, notify=not no_alerts)
+        flagged = flagging.flag_deadline_events(now or started_at, notify=not no_alerts)
         jobs.record_job_run(
             "flag_deadline_events", started_at, timezone.now(), flagged=flagged.events, queued=flagged.deliveries
         )
         self.stdout.write(f"Recorded {flagged.events} deadline events, queued {flagged.deliveries} alerts.")
         if not no_send:
+            # A replay (--now) sends as of that time; otherwise each batch reads the clock.
             sent = drain_outbox(now)
             self.stdout.write(f"Sent {sent} alerts.")
 
 
-def drain_outbox(now: dt.datetime) -> int:
-    """Send batches until one comes back short; return how many were sent."""
+def drain_outbox(now: dt.datetime | None = None) -> int:
+    """Send batches while rows are due; return how many were sent.
+
+    Each batch is claimed at the time it starts (the clock is read per batch; `now` only for
+    replays): a drain that claimed every batch at its start time would claim rows that already
+    look expired to other senders, which then send them again. The drain goes on while it finds
+    due rows, even those another sender claimed first, so losing a race is not an empty outbox.
+    """
     sent = 0
     while True:
-        result = sending.send_pending_alerts(now)
+        result = sending.send_pending_alerts(now or timezone.now(), signed_at=timezone.now())
         sent += result.sent
-        if result.claimed < settings.ALERTS_BATCH_SIZE:
+        if not result.found:
             return sent

@@ -1,17 +1,23 @@
 # The two commands: `make run` (set up and run the app with the seed loaded) and
-# `make test` (the whole test suite). Everything installs into .venv/.
+# `make test` (the whole test suite). Everything installs into .venv/: `make run` only what
+# the app runs on (requirements.txt); `make test` and `make lint` add the test and lint tools
+# (requirements-dev.txt, and npm's axe-core and Nu Html Checker for the tests).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SEEDS := $(wildcard seeds/*.yaml)
 
-.PHONY: run test lint setup bench
+.PHONY: run test lint setup setup-dev bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt $(BIN)/python
+$(VENV)/.installed: requirements.txt $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
@@ -22,6 +28,8 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 setup: $(VENV)/.installed
+
+setup-dev: $(VENV)/.installed-dev node_modules/.installed
 
 run: export DEBUG ?= true
 # Flag every minute while trying it out (production default: every 5 minutes).
@@ -36,17 +44,18 @@ run: setup
 	$(BIN)/python manage.py flag_overdue --no-alerts
 	$(BIN)/python manage.py create_demo_monitor
 	$(BIN)/python manage.py create_demo_subscriber demo@example.org
+	@echo "Development server (DEBUG=true). In production (DEBUG=false), run 'python manage.py collectstatic --no-input' first: see README, Production."
 	$(BIN)/python manage.py rundev
 
-test: setup node_modules/.installed
+test: setup-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
 	$(BIN)/python -m pytest
 
-lint: setup
+lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
 # Benchmarks on SQLite and PostgreSQL (README, "Benchmarks"); takes about 20 minutes.
-bench: setup
+bench: $(VENV)/.installed-dev
 	bin/bench $(ARGS)

@@ -11,6 +11,7 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db.models import F, Q
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -141,8 +142,15 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
 
 
+def agreement_filter(field_name: str) -> django_filters.ModelChoiceFilter:
+    """An agreement by its slug; one that does not exist is refused, as on the commitment list."""
+    return django_filters.ModelChoiceFilter(
+        label=_("Agreement"), field_name=field_name, to_field_name="slug", queryset=Agreement.objects.all()
+    )
+
+
 class ProvisionFilter(django_filters.FilterSet):
-    agreement = django_filters.CharFilter(label=_("Agreement"), field_name="agreement__slug")
+    agreement = agreement_filter("agreement")
 
     class Meta:
         model = Provision
@@ -150,7 +158,7 @@ class ProvisionFilter(django_filters.FilterSet):
 
 
 class StatusUpdateFilter(django_filters.FilterSet):
-    agreement = django_filters.CharFilter(label=_("Agreement"), field_name="commitment__provision__agreement__slug")
+    agreement = agreement_filter("commitment__provision__agreement")
     commitment = IdFilter(label=_("Commitment"), field_name="commitment_id")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
 
@@ -160,9 +168,11 @@ class StatusUpdateFilter(django_filters.FilterSet):
 
 
 class ClaimFilter(django_filters.FilterSet):
-    agreement = django_filters.CharFilter(label=_("Agreement"), field_name="commitment__provision__agreement__slug")
+    agreement = agreement_filter("commitment__provision__agreement")
     commitment = IdFilter(label=_("Commitment"), field_name="commitment_id")
-    party = django_filters.CharFilter(label=_("Party"), field_name="party__slug")
+    party = django_filters.ModelChoiceFilter(
+        label=_("Party"), field_name="party", to_field_name="slug", queryset=Party.objects.all()
+    )
     position = django_filters.ChoiceFilter(label=_("Position"), choices=Claim.Position.choices)
 
     class Meta:
@@ -170,9 +180,18 @@ class ClaimFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
+LANGUAGE_CODE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z"
+
+
 class SourceFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Source.Kind.choices)
-    language = django_filters.CharFilter(label=_("Language"))
+    # A language code as stored (en, ru, hy, az-Latn); not stripped, so " en" is refused, not read as "en".
+    language = django_filters.CharFilter(
+        label=_("Language"),
+        strip=False,
+        max_length=16,
+        validators=[RegexValidator(LANGUAGE_CODE, _("Enter a language code such as en or ru."))],
+    )
 
     class Meta:
         model = Source

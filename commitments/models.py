@@ -1174,17 +1174,26 @@ class DataVersion(models.Model):
     """
 
     version = models.PositiveBigIntegerField(default=0)
+    # When the version last moved: the `updated` date of a feed with no entries.
+    changed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"data version {self.version}"
 
     @classmethod
     def bump(cls, **kwargs) -> None:
-        """Increase the version (a signal receiver)."""
-        if not cls.objects.filter(pk=1).update(version=models.F("version") + 1):
+        """Increase the version (a signal receiver). It stamps the time of the write it is part
+        of, as `recorded_at` defaults do."""
+        moved = {"version": models.F("version") + 1, "changed_at": timezone.now()}
+        if not cls.objects.filter(pk=1).update(**moved):
             cls.objects.get_or_create(pk=1)  # a flushed test database has no row
-            cls.objects.filter(pk=1).update(version=models.F("version") + 1)
+            cls.objects.filter(pk=1).update(**moved)
 
     @classmethod
     def current(cls) -> int:
         return cls.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+    @classmethod
+    def last_change(cls) -> dt.datetime | None:
+        """Return when anything the public sees was last written (None before the first write)."""
+        return cls.objects.filter(pk=1).values_list("changed_at", flat=True).first()

@@ -10,6 +10,7 @@ one whose recorded content differs from the file is an error, not an edit.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import yaml
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.text import slugify
 
 from .models import (
     Agreement,
@@ -620,11 +622,55 @@ def _omit_empty(values: dict) -> dict:
     return {name: value for name, value in values.items() if value not in (None, "", [])}
 
 
+def _parties_cited_nowhere() -> models.QuerySet:
+    """Return the parties no agreement, commitment, deadline change or claim refers to."""
+    return Party.objects.filter(
+        agreements_signed=None,
+        commitments=None,
+        deadline_changes_requested=None,
+        deadline_changes_agreed=None,
+        claims=None,
+    ).distinct()
+
+
+def _sources_cited_nowhere() -> models.QuerySet:
+    """Return the sources no evidence, claim or deadline change cites."""
+    return Source.objects.filter(evidence=None, claims=None, deadline_changes=None).distinct()
+
+
+def _source_order(source: Source) -> tuple:
+    """Sources in the order of their content (what identifies them on loading), not of database ids."""
+    return (source.published_on, source.publisher, source.title, source.url)
+
+
+def _source_keys(sources: Iterable[Source]) -> dict[int, str]:
+    """Return a key for each source made of its publisher and date, as seed files name them
+    ("tass-2020-12-01", "tass-2020-11" for a month); the same sources get the same keys in any
+    database. Sources that would share a key are numbered in content order ("-2", "-3")."""
+    keys: dict[int, str] = {}
+    used: set[str] = set()
+    for source in sorted(sources, key=_source_order):
+        date = {
+            Source.DatePrecision.YEAR: f"{source.published_on:%Y}",
+            Source.DatePrecision.MONTH: f"{source.published_on:%Y-%m}",
+        }.get(source.published_on_precision, source.published_on.isoformat())
+        base = f"{slugify(source.publisher, allow_unicode=True) or 'source'}-{date}"
+        key, number = base, 1
+        while key in used:
+            number += 1
+            key = f"{base}-{number}"
+        used.add(key)
+        keys[source.pk] = key
+    return keys
+
+
 def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
     """Return `agreement` and everything recorded about it as a seed document (format 1).
 
-    Loading the result into an empty database with load_agreement rebuilds it. User
-    accounts are not included: who recorded an entry is written as a username and
+    Loading the result into an empty database with load_agreement rebuilds it, and exporting
+    it again there gives the same document, byte for byte: sources are keyed and ordered by
+    their content, not by database ids, and the parties and sources that nothing cites yet
+    come along. User accounts are not included: who recorded an entry is written as a username and
     restored where an account with that name exists; with_recorders=False leaves it out
     (the public download: monitors' usernames are half of an admin login, and in a
     conflict a monitor's identity can be a safety risk).
@@ -648,8 +694,10 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
         )
         .order_by("provision__position", "id")
     )
-    parties: dict[int, Party] = {party.pk: party for party in agreement.signatories.all()}
-    sources: dict[int, Source] = {}
+    # What no agreement cites (listed in a seed but not yet used) travels with every agreement,
+    # so that exporting and loading into an empty database loses nothing.
+    parties: dict[int, Party] = {party.pk: party for party in [*agreement.signatories.all(), *_parties_cited_nowhere()]}
+    sources: dict[int, Source] = {source.pk: source for source in _sources_cited_nowhere()}
     for commitment in commitments:
         parties.update((party.pk, party) for party in commitment.responsible_parties.all())
         for change in commitment.deadline_changes.all():
@@ -663,8 +711,10 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
             parties[claim.party.pk] = claim.party
             sources[claim.source.pk] = claim.source
 
+    source_keys = _source_keys(sources.values())
+
     def source_key(source: Source) -> str:
-        return f"source-{source.pk}"
+        return source_keys[source.pk]
 
     def commitment_entry(commitment: Commitment) -> dict:
         deadline = _omit_empty(
@@ -786,7 +836,7 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
                     "notes": source.notes,
                 }
             )
-            for source in sorted(sources.values(), key=lambda source: source.pk)
+            for source in sorted(sources.values(), key=_source_order)
         ],
         "agreement": _omit_empty(
             {

@@ -12,11 +12,26 @@ from dataclasses import dataclass, field
 from commitments.models import Commitment
 
 BAR_WIDTH = 100  # the status bar's viewBox width: segment widths are percentages
-TIMELINE_WIDTH = 800
-TIMELINE_LABEL_WIDTH = 250
-TIMELINE_RIGHT_MARGIN = 20
-TIMELINE_ROW_HEIGHT = 28
-TIMELINE_TOP = 30
+
+
+@dataclass(frozen=True)
+class TimelineLayout:
+    """Where a drawing of the timeline puts things, in viewBox units."""
+
+    width: int
+    plot_left: int  # where the time axis starts (wide: after the row labels)
+    right_margin: int
+    top: int  # the first row's bar
+    row_height: int
+    label_dy: int  # the row label's baseline, from its bar
+    bottom: int  # below the last row's bar
+    ticks: int
+
+
+# Desktop: labels to the left of the bars. Phone: each label above its bar, the axis across
+# the whole width, so the chart stays legible at 390 px instead of being hidden.
+WIDE = TimelineLayout(width=800, plot_left=250, right_margin=20, top=30, row_height=28, label_dy=4, bottom=38, ticks=5)
+PHONE = TimelineLayout(width=360, plot_left=8, right_margin=12, top=46, row_height=44, label_dy=-13, bottom=16, ticks=3)
 
 
 @dataclass
@@ -45,6 +60,7 @@ def status_bar(counts: list[tuple[str, str, int]]) -> list[BarSegment]:
 class TimelineRow:
     commitment: Commitment
     y: int
+    label_y: int
     original: dt.date | None
     original_x: float | None
     deadline: dt.date
@@ -59,12 +75,16 @@ class TimelineRow:
 
 @dataclass
 class Timeline:
+    """One drawing of the timeline (`layout`); a wide one carries its phone drawing in `phone`."""
+
     rows: list[TimelineRow]
     height: int
     start: dt.date
     end: dt.date
+    layout: TimelineLayout = WIDE
     ticks: list[tuple[dt.date, float]] = field(default_factory=list)
     today_x: float | None = None
+    phone: Timeline | None = None
 
 
 def deadline_timeline(commitments: list[Commitment], now: dt.datetime) -> Timeline | None:
@@ -89,28 +109,40 @@ def deadline_timeline(commitments: list[Commitment], now: dt.datetime) -> Timeli
     if any_open_overdue and (latest_today - end).days <= 2 * max((end - start).days, 30):
         end = latest_today
     span = max((end - start).days, 1)
-    plot_left = TIMELINE_LABEL_WIDTH
-    plot_width = TIMELINE_WIDTH - TIMELINE_LABEL_WIDTH - TIMELINE_RIGHT_MARGIN
+    facts = [
+        (c, c.original_deadline(), met.get(c.pk), c.is_overdue(now), c.is_fulfilled_late(), today[c.pk]) for c in dated
+    ]
+    today_on_chart = latest_today if start <= latest_today <= end else None
+    wide = draw_timeline(facts, start, span, today_on_chart, WIDE)
+    wide.phone = draw_timeline(facts, start, span, today_on_chart, PHONE)
+    return wide
+
+
+def draw_timeline(
+    facts: list[tuple], start: dt.date, span: int, today_on_chart: dt.date | None, layout: TimelineLayout
+) -> Timeline:
+    """Return the timeline's geometry in `layout` for (commitment, original deadline, met on,
+    is overdue, is late, today in its zone) of each row."""
+    plot_width = layout.width - layout.plot_left - layout.right_margin
 
     def x_of(day: dt.date) -> float:
-        return round(plot_left + plot_width * min(max((day - start).days, 0), span) / span, 2)
+        return round(layout.plot_left + plot_width * min(max((day - start).days, 0), span) / span, 2)
 
     rows = []
-    for index, c in enumerate(dated):
-        original = c.original_deadline()
-        met_on = met.get(c.pk)
-        is_overdue = c.is_overdue(now)
+    for index, (c, original, met_on, is_overdue, is_late, today) in enumerate(facts):
         deadline_x = x_of(c.deadline_in_force)
         if met_on:
             line_end_x = x_of(met_on)
         elif is_overdue:
-            line_end_x = x_of(today[c.pk])
+            line_end_x = x_of(today)
         else:
             line_end_x = deadline_x
+        y = layout.top + index * layout.row_height
         rows.append(
             TimelineRow(
                 commitment=c,
-                y=TIMELINE_TOP + index * TIMELINE_ROW_HEIGHT,
+                y=y,
+                label_y=y + layout.label_dy,
                 original=original if original != c.deadline_in_force else None,
                 original_x=x_of(original) if original and original != c.deadline_in_force else None,
                 deadline=c.deadline_in_force,
@@ -119,17 +151,17 @@ def deadline_timeline(commitments: list[Commitment], now: dt.datetime) -> Timeli
                 met_x=x_of(met_on) if met_on else None,
                 line_end_x=line_end_x,
                 is_overdue=is_overdue,
-                is_late=c.is_fulfilled_late(),
+                is_late=is_late,
             )
         )
-    ticks = [(start + dt.timedelta(days=round(span * i / 4)), 0.0) for i in range(5)]
-    ticks = [(day, x_of(day)) for day, _ in ticks]
-    today_on_chart = latest_today if start <= latest_today <= end else None
+    steps = layout.ticks - 1
+    ticks = [(day, x_of(day)) for day in (start + dt.timedelta(days=round(span * i / steps)) for i in range(steps + 1))]
     return Timeline(
         rows=rows,
-        height=TIMELINE_TOP + len(rows) * TIMELINE_ROW_HEIGHT + 10,
+        height=layout.top + (len(rows) - 1) * layout.row_height + layout.bottom,
         start=start,
-        end=end,
+        end=start + dt.timedelta(days=span),
+        layout=layout,
         ticks=ticks,
         today_x=x_of(today_on_chart) if today_on_chart else None,
     )

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -36,12 +34,15 @@ from .exports import filter_commitments, invalid_filters_response
 from .http import conditional
 
 ONE_DAY = dt.timedelta(days=1)
+# The right-hand side of every UID: the application's name, not the site's host.
+UID_DOMAIN = "ceasefire-tracker"
 REFRESH_INTERVAL = dt.timedelta(hours=6)  # how often subscribed apps should fetch again (also X-PUBLISHED-TTL)
 
 
-def uid(name: str) -> str:
-    """Return a UID that stays the same for the life of the event (not tied to the page's address)."""
-    return f"{name}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}"
+def uid(commitment: Commitment, kind: str) -> str:
+    """Return the event's UID from natural keys (agreement slug, commitment code, kind of date),
+    so it stays the same when the data is reloaded into another database or the site moves."""
+    return f"{commitment.agreement.slug}/{commitment.code}/{kind}@{UID_DOMAIN}"
 
 
 def terms(commitment: Commitment, today: dt.date) -> Iterator[tuple[int, dt.date, dt.date | None]]:
@@ -58,9 +59,9 @@ def terms(commitment: Commitment, today: dt.date) -> Iterator[tuple[int, dt.date
         day, number = expiry + ONE_DAY, number + 1
 
 
-def all_day_event(name: str, day: dt.date, summary: str, description: str, url: str, stamp: dt.datetime) -> Event:
+def all_day_event(uid: str, day: dt.date, summary: str, description: str, url: str, stamp: dt.datetime) -> Event:
     event = Event()
-    event.add("uid", uid(name))
+    event.add("uid", uid)
     event.add("dtstamp", stamp.astimezone(dt.UTC))
     event.add("dtstart", day)
     event.add("dtend", day + ONE_DAY)
@@ -100,7 +101,7 @@ def commitment_events(commitment: Commitment, request: HttpRequest, today: dt.da
             )
         lines.append(url)
         event = all_day_event(
-            f"commitment-{commitment.pk}-deadline",
+            uid(commitment, "deadline"),
             commitment.deadline_in_force,
             _("Deadline: %(title)s") % {"title": commitment.title},
             "\n".join(lines),
@@ -116,7 +117,7 @@ def commitment_events(commitment: Commitment, request: HttpRequest, today: dt.da
         for number, expiry, notice in terms(commitment, today):
             if notice and not (closed_on and notice > closed_on):
                 event = all_day_event(
-                    f"commitment-{commitment.pk}-term-{number}-notice",
+                    uid(commitment, f"term-{number}-notice"),
                     notice,
                     _("Last day to give notice: %(title)s") % {"title": commitment.title},
                     "\n".join(
@@ -135,7 +136,7 @@ def commitment_events(commitment: Commitment, request: HttpRequest, today: dt.da
             if closed_on and expiry > closed_on:
                 return
             event = all_day_event(
-                f"commitment-{commitment.pk}-term-{number}-expiry",
+                uid(commitment, f"term-{number}-expiry"),
                 expiry,
                 _("Term %(number)d ends: %(title)s") % {"number": number, "title": commitment.title},
                 "\n".join([about, _("Renewed automatically unless a party gave notice in time."), url]),

@@ -274,7 +274,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "opendata.api.pagination.Pagination",
     "PAGE_SIZE": API_PAGE_SIZE,
     "NUM_PROXIES": API_NUM_PROXIES,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "opendata.api.schema.ApiSchema",
+    # Every error in one JSON shape: {"detail": …, "errors": {parameter: [why, …]}}.
+    "EXCEPTION_HANDLER": "opendata.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Ceasefire Tracker API",
@@ -307,6 +309,8 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
 SECURE_REFERRER_POLICY = "same-origin"
+# A form sent without its CSRF token gets the site's 403 page (tracker/errors.py).
+CSRF_FAILURE_VIEW = "tracker.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy: no inline scripts or styles anywhere, public pages or admin.

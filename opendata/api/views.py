@@ -3,12 +3,16 @@ FilterSets as the dashboard, paginated, rate limited, with an ETag on every answ
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Exists, IntegerField, OuterRef, Prefetch
+from django.http import Http404
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, quote_etag
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
 
 from commitments.filters import ClaimFilter, CommitmentFilter, ProvisionFilter, SourceFilter, StatusUpdateFilter
 from commitments.models import Agreement, Claim, Commitment, Evidence, Provision, Source, StatusUpdate
@@ -16,6 +20,7 @@ from commitments.models import Agreement, Claim, Commitment, Evidence, Provision
 from ..http import current_etag
 from . import serializers
 from .pagination import Pagination
+from .schema import MAX_ID
 
 
 class FilterBackend(DjangoFilterBackend):
@@ -40,10 +45,52 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         self.etag = quote_etag(current_etag(request, self.now if self.time_dependent else None))
 
     def list(self, request, *args, **kwargs):
-        return get_conditional_response(request, etag=self.etag) or super().list(request, *args, **kwargs)
+        # Every parameter is checked before the ETag, so that invalid input is a 400, never a 304.
+        self.check_query_parameters(request)
+        queryset = self.filter_queryset(self.get_queryset())  # a 400 for an invalid filter value
+        self.paginator.clean_parameters(request)
+        if not_modified := get_conditional_response(request, etag=self.etag):
+            return not_modified
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def check_query_parameters(self, request) -> None:
+        """Refuse (400) a documented query parameter given twice, empty or holding a NUL character.
+        The pages' filter forms send empty values for "any"; the API says so by leaving a parameter out."""
+        filterset_class = getattr(self, "filterset_class", None)
+        names = [*(filterset_class.base_filters if filterset_class else ()), *self.paginator.fields()]
+        errors = {}
+        for name in names:
+            values = request.query_params.getlist(name)
+            if len(values) > 1:
+                errors[name] = [_("Give this parameter once.")]
+            elif values == [""]:
+                errors[name] = [_("Give a value, or leave the parameter out.")]
+            elif values and "\x00" in values[0]:
+                errors[name] = [_("Null characters are not allowed.")]
+        if errors:
+            raise ValidationError(errors)
 
     def retrieve(self, request, *args, **kwargs):
-        return get_conditional_response(request, etag=self.etag) or super().retrieve(request, *args, **kwargs)
+        lookup = self.lookup_filter()
+        # Only a record that exists has a version to match (If-None-Match: * included).
+        if "If-None-Match" in request.headers and self.get_queryset().filter(**lookup).exists():
+            if not_modified := get_conditional_response(request, etag=self.etag):
+                return not_modified
+        return super().retrieve(request, *args, **kwargs)
+
+    def lookup_filter(self) -> dict:
+        """Return the filter the address names, or raise a 404 for a value no record can have
+        (the database would fail on an id beyond its 64-bit range)."""
+        meta = self.get_queryset().model._meta
+        field = meta.pk if self.lookup_field == "pk" else meta.get_field(self.lookup_field)
+        try:
+            value = field.to_python(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        except DjangoValidationError:
+            raise Http404 from None
+        if isinstance(field, IntegerField) and not 1 <= value <= MAX_ID:
+            raise Http404
+        return {self.lookup_field: value}
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

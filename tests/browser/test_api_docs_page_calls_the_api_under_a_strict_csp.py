@@ -1,13 +1,13 @@
 """The API documentation page (Swagger UI, served from the sidecar package) renders under a
-strict Content-Security-Policy, and a reader can call the API from it; screenshot in
-test-artifacts/screenshots/api-docs.png."""
+strict Content-Security-Policy, a reader can call the API from it, and axe finds nothing on
+the form and the answer it shows either; screenshot in test-artifacts/screenshots/api-docs.png."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import axe_violations, screenshot
 from tests.factories import karabakh_like
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -31,4 +31,5 @@ def test_a_reader_lists_the_overdue_commitments_from_the_docs_page(live_server, 
     expect(body).to_contain_text('"code": "route-plan"')
     expect(operation.locator(".live-responses-table tbody .response-col_status").first).to_have_text(re.compile("200"))
     screenshot(page, "api-docs")
+    assert axe_violations(page) == []
     assert page.csp_violations == []

@@ -1,5 +1,7 @@
-"""axe-core finds no violation on any public page, at desktop and phone widths, with a strict
-Content-Security-Policy in force; the stylesheet loads; screenshots go to test-artifacts/screenshots/."""
+"""axe-core finds no violation on any public page (the API docs, the alerts page and the error
+pages included), at desktop and phone widths, with a strict Content-Security-Policy in force;
+the stylesheet loads; no request of any page fails (the favicon included); screenshots go to
+test-artifacts/screenshots/."""
 
 import pytest
 
@@ -9,20 +11,24 @@ from tests.factories import karabakh_like
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+HEADER_BACKGROUND = "rgb(27, 31, 36)"  # the site's ink, from its stylesheet
 
 
-def public_pages(data) -> dict[str, str]:
+def public_pages(data) -> dict[str, tuple[str, int]]:
     return {
-        "home": "/",
-        "commitment-list": "/commitments/",
-        "commitment-list-filtered": "/commitments/?overdue=no&sort=-deadline",
-        "commitment-list-invalid": "/commitments/?status=nonsense&deadline_to=not-a-date",
-        "commitment-disputed": data.prisoners.get_absolute_url(),
-        "commitment-extended": data.kalbajar.get_absolute_url(),
-        "commitment-overdue": data.route.get_absolute_url(),
-        "agreement": data.agreement.get_absolute_url(),
-        "source-list": "/sources/",
-        "source": f"/sources/{data.azatutyun.pk}/",
+        "home": ("/", 200),
+        "commitment-list": ("/commitments/", 200),
+        "commitment-list-filtered": ("/commitments/?overdue=no&sort=-deadline", 200),
+        "commitment-list-invalid": ("/commitments/?status=nonsense&deadline_to=not-a-date", 200),
+        "commitment-disputed": (data.prisoners.get_absolute_url(), 200),
+        "commitment-extended": (data.kalbajar.get_absolute_url(), 200),
+        "commitment-overdue": (data.route.get_absolute_url(), 200),
+        "agreement": (data.agreement.get_absolute_url(), 200),
+        "source-list": ("/sources/", 200),
+        "source": (f"/sources/{data.azatutyun.pk}/", 200),
+        "alerts-subscribe": ("/alerts/subscribe/", 200),
+        "api-docs": ("/api/docs/", 200),
+        "error-404": ("/no-such-page/", 404),
     }
 
 
@@ -31,13 +37,20 @@ def test_every_public_page_has_no_axe_violations(live_server, csp_page, viewport
     data = karabakh_like()
     page = csp_page
     page.set_viewport_size(VIEWPORTS[viewport])
+    failed_requests = []
+    page.on("response", lambda response: response.status >= 400 and failed_requests.append(response.url))
     found = {}
-    for name, path in public_pages(data).items():
+    for name, (path, status) in public_pages(data).items():
         response = page.goto(live_server.url + path)
-        assert response.status == 200, path
+        assert response.status == status, path
+        if name == "api-docs":
+            page.locator(".swagger-ui .opblock").first.wait_for()  # Swagger UI has drawn the operations
+            header = ".api-docs-header"
+        else:
+            header = ".site-header"
         # The stylesheet loaded: the header takes its colours from it.
-        assert page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor") == (
-            "rgb(27, 31, 36)"
+        assert page.evaluate(f"getComputedStyle(document.querySelector('{header}')).backgroundColor") == (
+            HEADER_BACKGROUND
         ), f"CSS did not load on {path}"
         screenshot(page, f"{name}-{viewport}")
         violations = axe_violations(page)
@@ -45,3 +58,4 @@ def test_every_public_page_has_no_axe_violations(live_server, csp_page, viewport
             found[path] = violations
     assert found == {}
     assert page.csp_violations == []
+    assert failed_requests == [live_server.url + "/no-such-page/"]  # only the page that is meant to be a 404

@@ -95,7 +95,7 @@ def test_an_exported_agreement_rebuilds_itself_in_an_empty_database(karabakh_wit
     rebuilt = Agreement.objects.get(slug="karabakh-2020")
     assert canonical(export_agreement(rebuilt)) == canonical(before)
     assert [model.objects.count() for model in (StatusUpdate, Evidence, Claim)] == counts
-    # The parties and sources it refers to come along; unreferenced ones belong to no agreement.
+    # The parties and sources it refers to come along, and those nothing refers to yet.
     assert Party.objects.count() == len(before["parties"]) and Source.objects.count() == len(before["sources"])
     prisoners = rebuilt.provisions.get(number="8").commitments.get()
     assert prisoners.current_status == "intermediate"
@@ -106,6 +106,27 @@ def test_an_exported_agreement_rebuilds_itself_in_an_empty_database(karabakh_wit
     )
     assert prisoners.status_updates.get(summary="Wrong.").recorded_by.username == "monitor"
     assert rebuilt.monitors.count() == 0  # accounts and assignments are not part of the format
+
+
+def test_export_then_load_into_an_emptied_database_then_export_gives_the_same_bytes(
+    karabakh_with_corrections, tmp_path
+):
+    first = dump_seed(export_agreement(karabakh_with_corrections))
+    path = tmp_path / "export.yaml"
+    path.write_text(first, encoding="utf-8")
+    source_ids = set(Source.objects.values_list("pk", flat=True))
+
+    empty_the_database()  # the accounts stay, as on a server restored from a backup
+    load_agreement_file(path)
+    second = dump_seed(export_agreement(Agreement.objects.get(slug="karabakh-2020")))
+
+    assert set(Source.objects.values_list("pk", flat=True)).isdisjoint(source_ids)  # new database ids
+    assert second == first
+    # Listed in the seed, cited by nothing yet, and still there.
+    document = yaml.safe_load(first)
+    assert {"turkey", "russian-peacekeeping-contingent"} <= {party["slug"] for party in document["parties"]}
+    assert "Euronews" in {source["publisher"] for source in document["sources"]}
+    assert len(document["parties"]) == 10 and len(document["sources"]) == 18
 
 
 def test_the_export_keeps_non_latin_text_readable(karabakh_with_corrections):

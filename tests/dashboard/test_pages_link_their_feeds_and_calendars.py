@@ -40,7 +40,7 @@ ATOM, ICS = "application/atom+xml", "text/calendar"
 
 def test_every_page_links_the_site_feed_and_calendar(client):
     data = karabakh_like()
-    for url in ["/", "/commitments/", "/sources/", f"/sources/{data.tass.pk}/"]:
+    for url in ["/", "/commitments/", "/sources/", f"/sources/{data.tass.pk}/", "/api/docs/", "/alerts/subscribe/"]:
         assert alternates(client, url) >= {(ATOM, "/feed.atom"), (ICS, "/commitments/deadlines.ics")}, url
 
 

@@ -41,7 +41,7 @@ def test_an_invalid_filter_is_a_400_naming_it(client):
     response = client.get("/api/commitments/?status=nonsense&deadline_to=31.02.2020")
 
     assert response.status_code == 400
-    assert set(response.json()) == {"status", "deadline_to"}
+    assert set(response.json()["errors"]) == {"status", "deadline_to"}
 
 
 @time_machine.travel(dt.datetime(2024, 1, 1, 12, tzinfo=dt.UTC), tick=False)

@@ -38,18 +38,20 @@ def test_each_dated_deadline_is_an_all_day_event_on_its_date(client):
 
     found = events(client, f"/agreements/{data.agreement.slug}/deadlines.ics")
 
-    aghdam = found[f"commitment-{data.aghdam.pk}-deadline@127.0.0.1"]
+    aghdam = found[f"{data.aghdam.agreement.slug}/{data.aghdam.code}/deadline@ceasefire-tracker"]
     assert (aghdam["start"], aghdam["end"]) == (dt.date(2020, 11, 20), dt.date(2020, 11, 21))
     assert type(aghdam["start"]) is dt.date  # all day, not a time
     assert aghdam["summary"] == "Deadline: Return of the Aghdam district"
-    route = found[f"commitment-{data.route.pk}-deadline@127.0.0.1"]
+    route = found[f"{data.route.agreement.slug}/{data.route.code}/deadline@ceasefire-tracker"]
     assert route["start"] == dt.date(2023, 11, 10)  # 36 months from entry into force, 10 Nov 2020 in Moscow
-    assert not any(uid.startswith(f"commitment-{data.prisoners.pk}-") for uid in found)  # no deadline
+    assert not any(
+        uid.startswith(f"{data.prisoners.agreement.slug}/{data.prisoners.code}/") for uid in found
+    )  # no deadline
 
 
 def test_a_changed_deadline_keeps_its_uid_and_raises_its_sequence(client):
     data = karabakh_like()
-    uid = f"commitment-{data.kalbajar.pk}-deadline@127.0.0.1"
+    uid = f"{data.kalbajar.agreement.slug}/{data.kalbajar.code}/deadline@ceasefire-tracker"
     before = events(client, f"/agreements/{data.agreement.slug}/deadlines.ics")[uid]
 
     DeadlineChange.objects.create(
@@ -83,15 +85,17 @@ def test_a_renewable_mandate_brings_its_notice_deadlines_and_term_ends(client):
 
     # Entered into force on 10 Nov 2020: terms end 10 Nov 2025, 10 Nov 2030 (the one running on
     # 1 Jan 2026) and, if renewed again, 10 Nov 2035.
-    assert {uid: e["start"] for uid, e in found.items() if uid.startswith(f"commitment-{mandate.pk}-")} == {
-        f"commitment-{mandate.pk}-term-1-notice@127.0.0.1": dt.date(2025, 5, 10),
-        f"commitment-{mandate.pk}-term-1-expiry@127.0.0.1": dt.date(2025, 11, 10),
-        f"commitment-{mandate.pk}-term-2-notice@127.0.0.1": dt.date(2030, 5, 10),
-        f"commitment-{mandate.pk}-term-2-expiry@127.0.0.1": dt.date(2030, 11, 10),
-        f"commitment-{mandate.pk}-term-3-notice@127.0.0.1": dt.date(2035, 5, 10),
-        f"commitment-{mandate.pk}-term-3-expiry@127.0.0.1": dt.date(2035, 11, 10),
+    assert {
+        uid: e["start"] for uid, e in found.items() if uid.startswith(f"{mandate.agreement.slug}/{mandate.code}/")
+    } == {
+        f"{mandate.agreement.slug}/{mandate.code}/term-1-notice@ceasefire-tracker": dt.date(2025, 5, 10),
+        f"{mandate.agreement.slug}/{mandate.code}/term-1-expiry@ceasefire-tracker": dt.date(2025, 11, 10),
+        f"{mandate.agreement.slug}/{mandate.code}/term-2-notice@ceasefire-tracker": dt.date(2030, 5, 10),
+        f"{mandate.agreement.slug}/{mandate.code}/term-2-expiry@ceasefire-tracker": dt.date(2030, 11, 10),
+        f"{mandate.agreement.slug}/{mandate.code}/term-3-notice@ceasefire-tracker": dt.date(2035, 5, 10),
+        f"{mandate.agreement.slug}/{mandate.code}/term-3-expiry@ceasefire-tracker": dt.date(2035, 11, 10),
     }
-    assert found[f"commitment-{mandate.pk}-term-2-notice@127.0.0.1"]["summary"] == (
+    assert found[f"{mandate.agreement.slug}/{mandate.code}/term-2-notice@ceasefire-tracker"]["summary"] == (
         "Last day to give notice: Peacekeeping mandate"
     )
 
@@ -112,10 +116,12 @@ def test_a_mandate_that_ended_early_has_no_notice_deadlines_or_term_ends_after_i
     found = events(client, f"/agreements/{data.agreement.slug}/deadlines.ics")
 
     # Terms end each 10 November; the second one's notice deadline (10 May 2022) came before the end.
-    assert {uid: e["start"] for uid, e in found.items() if uid.startswith(f"commitment-{mandate.pk}-")} == {
-        f"commitment-{mandate.pk}-term-1-notice@127.0.0.1": dt.date(2021, 5, 10),
-        f"commitment-{mandate.pk}-term-1-expiry@127.0.0.1": dt.date(2021, 11, 10),
-        f"commitment-{mandate.pk}-term-2-notice@127.0.0.1": dt.date(2022, 5, 10),
+    assert {
+        uid: e["start"] for uid, e in found.items() if uid.startswith(f"{mandate.agreement.slug}/{mandate.code}/")
+    } == {
+        f"{mandate.agreement.slug}/{mandate.code}/term-1-notice@ceasefire-tracker": dt.date(2021, 5, 10),
+        f"{mandate.agreement.slug}/{mandate.code}/term-1-expiry@ceasefire-tracker": dt.date(2021, 11, 10),
+        f"{mandate.agreement.slug}/{mandate.code}/term-2-notice@ceasefire-tracker": dt.date(2022, 5, 10),
     }
 
 
@@ -124,7 +130,7 @@ def test_the_filtered_calendar_has_the_filtered_lists_deadlines(client):
 
     found = events(client, "/commitments/deadlines.ics?overdue=yes")
 
-    assert list(found) == [f"commitment-{data.route.pk}-deadline@127.0.0.1"]
+    assert list(found) == [f"{data.route.agreement.slug}/{data.route.code}/deadline@ceasefire-tracker"]
 
 
 def test_the_calendar_is_the_same_between_requests(client):

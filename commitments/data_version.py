@@ -20,12 +20,14 @@ from .models import (
     Party,
     Provision,
     Source,
+    Speaker,
     StatusUpdate,
 )
 
 # Writes of these models move the data version (signals connected in apps.py).
 TRACKED_MODELS = [
     Party,
+    Speaker,
     Source,
     Agreement,
     AgreementText,

@@ -55,6 +55,10 @@ class TimelineRow:
     line_end_x: float
     is_overdue: bool
     is_late: bool
+    # Met after the original deadline but by the extended one (Commitment.met_extended_deadline).
+    met_extended: bool = False
+    days_extended: int | None = None
+    met_precision: str = ""
 
 
 @dataclass
@@ -120,6 +124,9 @@ def deadline_timeline(commitments: list[Commitment], now: dt.datetime) -> Timeli
                 line_end_x=line_end_x,
                 is_overdue=is_overdue,
                 is_late=c.is_fulfilled_late(),
+                met_extended=c.met_extended_deadline(),
+                days_extended=c.original_extended(),
+                met_precision=c.fulfilled_precision,
             )
         )
     ticks = [(start + dt.timedelta(days=round(span * i / 4)), 0.0) for i in range(5)]

@@ -77,11 +77,12 @@ def monitors_group(db):
     # on the project's own registry that would stop post_migrate making content types after a flush.
     group_migration = importlib.import_module("commitments.migrations.0002_monitors_group")
     alerts_migration = importlib.import_module("commitments.migrations.0005_alerts_monitor_permissions")
+    speakers_migration = importlib.import_module("commitments.migrations.0016_monitors_speakers")
     group, created = Group.objects.get_or_create(name=group_migration.MONITORS)
     if created:
         codenames = [
             f"{action}_{model}" for model, actions in group_migration.PERMISSIONS.items() for action in actions
-        ]
+        ] + speakers_migration.CODENAMES
         group.permissions.set(
             Permission.objects.filter(content_type__app_label="commitments", codename__in=codenames)
             | Permission.objects.filter(content_type__app_label="alerts", codename__in=alerts_migration.CODENAMES)

@@ -24,7 +24,7 @@ MAX_QUERIES = {
     "export_json": 6,
     "calendar_filtered": 6,
     "calendar_agreement": 7,
-    "agreement_export_json": 18,  # export_agreement (seeding.py) prefetches everything it writes
+    "agreement_export_json": 21,  # export_agreement (seeding.py) prefetches everything it writes, speakers too
     "feed": 4,
     "feed_agreement": 5,
     "feed_commitment": 5,

@@ -191,6 +191,7 @@ class CommitmentDetailView(DetailView):
             term_expiry=commitment.term_expiry(today),
             notice_deadline=commitment.notice_deadline(today),
             ended_on=commitment.ended_on(),
+            ended_precision=current.as_of_precision if current else "",
             status_updates=status_updates,
             corrected_ids={update.corrects_id for update in status_updates if update.corrects_id},
             current_update_id=current.pk if current else None,

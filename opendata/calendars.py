@@ -91,6 +91,7 @@ def commitment_events(commitment: Commitment, request: HttpRequest, today: dt.da
     # A renewable mandate: each term from the first to the one after the current, or up to
     # the one in which it ended (Commitment.terms). Dates it never reached stay in the
     # calendar, cancelled, so subscribed apps drop them rather than keep a stale event.
+    ended = format_date(commitment.ended_on(), getattr(commitment, "current_as_of_precision", None) or "day")
     for term in commitment.terms(today, ahead=1):
         if term.notice_by:
             lines = [
@@ -99,9 +100,7 @@ def commitment_events(commitment: Commitment, request: HttpRequest, today: dt.da
                 % {"number": term.number, "expiry": format_date(term.expires_on)},
             ]
             if not term.notice_reached:
-                lines.append(
-                    _("Never reached: the commitment ended early on %(ended)s.") % {"ended": format_date(term.ended_on)}
-                )
+                lines.append(_("Never reached: the commitment ended early (%(ended)s).") % {"ended": ended})
             yield term_event(
                 f"commitment-{commitment.pk}-term-{term.number}-notice",
                 term.notice_by,
@@ -113,9 +112,7 @@ def commitment_events(commitment: Commitment, request: HttpRequest, today: dt.da
             )
         lines = [about, _("Renewed automatically unless a party gave notice in time.")]
         if not term.expiry_reached:
-            lines.append(
-                _("Never reached: the commitment ended early on %(ended)s.") % {"ended": format_date(term.ended_on)}
-            )
+            lines.append(_("Never reached: the commitment ended early (%(ended)s).") % {"ended": ended})
         yield term_event(
             f"commitment-{commitment.pk}-term-{term.number}-expiry",
             term.expires_on,

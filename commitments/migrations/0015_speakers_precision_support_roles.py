@@ -274,6 +274,11 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='commitments.speaker'),
         ),
         migrations.RunPython(speakers_from_text, speakers_to_text),
+        # A default first, so that migrating back can add the text column to rows that exist.
+        migrations.AlterField(model_name='claim', name='speaker', field=models.CharField(default='', max_length=200)),
+        migrations.AlterField(
+            model_name='historicalclaim', name='speaker', field=models.CharField(default='', max_length=200)
+        ),
         migrations.RemoveField(model_name='claim', name='speaker'),
         migrations.RemoveField(model_name='historicalclaim', name='speaker'),
         migrations.RenameField(model_name='claim', old_name='speaker_person', new_name='speaker'),

@@ -421,6 +421,11 @@ class DeadlineChangeInline(AgreementScopedMixin, AppendOnlyMixin, admin.StackedI
 
 
 class ClaimForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "speech_kind" in self.fields:  # whose words: said, for every new claim
+            self.fields["speech_kind"].required = True
+
     def clean(self):
         cleaned = super().clean()
         require_correction_reason(self)
@@ -611,8 +616,16 @@ class CommitmentAdmin(AgreementScopedMixin, AuditedAdmin):
         super().save_formset(request, form, formset, change)
 
 
+class EvidenceForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "speech_kind" in self.fields:  # whose words: said, for every new piece of evidence
+            self.fields["speech_kind"].required = True
+
+
 class EvidenceInline(AgreementScopedMixin, admin.StackedInline):
     model = Evidence
+    form = EvidenceForm
     extra = 1
     min_num = 1
     autocomplete_fields = ["source", "speaker"]

@@ -1,105 +1,13 @@
 """Who is speaking, dates no more precise than their sources, publishers' affiliations,
-supervising bodies, correction reasons (issue 11).
-
-Existing data moves forward: each claim's free-text speaker ("Name, office") becomes a
-Speaker of the claim's party, in the claims and in their history; evidence and claims
-recorded before the tracker asked whose words they are keep an empty speech kind ("not
-stated"); status updates and claims take the date precision of their sources (an update
-dated from month-only sources only is dated to the month); and each commitment's stored
-current status is recomputed by the rule that an update without evidence does not count.
+supervising bodies, correction reasons (issue 11): the new columns. The existing data moves
+forward in 0017 and Claim.speaker becomes a Speaker in 0018 (on PostgreSQL, rows cannot be
+updated in the migration that adds their indexes and constraints).
 """
-
-import datetime as dt
-from zoneinfo import ZoneInfo
 
 import django.db.models.deletion
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
-
-
-def _split(text):
-    name, _comma, role = (text or "").strip().partition(", ")
-    return name.strip(), role.strip()
-
-
-def speakers_from_text(apps, schema_editor):
-    Party = apps.get_model("commitments", "Party")
-    Speaker = apps.get_model("commitments", "Speaker")
-    Claim = apps.get_model("commitments", "Claim")
-    HistoricalClaim = apps.get_model("commitments", "HistoricalClaim")
-    parties = set(Party.objects.values_list("pk", flat=True))
-    found = {}
-
-    def speaker_id(text, party_id):
-        key = (*_split(text), party_id)
-        if key not in found:
-            found[key] = Speaker.objects.get_or_create(name=key[0], role=key[1], party_id=party_id)[0].pk
-        return found[key]
-
-    for claim in Claim.objects.all():
-        claim.speaker_person_id = speaker_id(claim.speaker, claim.party_id)
-        claim.save(update_fields=["speaker_person"])
-    # History rows of a party since deleted keep no speaker (the party's claims are gone too).
-    for row in HistoricalClaim.objects.filter(party_id__in=parties):
-        row.speaker_person_id = speaker_id(row.speaker, row.party_id)
-        row.save(update_fields=["speaker_person"])
-
-
-def speakers_to_text(apps, schema_editor):
-    Speaker = apps.get_model("commitments", "Speaker")
-    Claim = apps.get_model("commitments", "Claim")
-    HistoricalClaim = apps.get_model("commitments", "HistoricalClaim")
-    texts = {
-        speaker.pk: f"{speaker.name}, {speaker.role}" if speaker.role else speaker.name
-        for speaker in Speaker.objects.all()
-    }
-    for model in (Claim, HistoricalClaim):
-        for row in model.objects.exclude(speaker_person__isnull=True):
-            row.speaker = texts.get(row.speaker_person_id, "")
-            row.save(update_fields=["speaker"])
-
-
-RANK = {"day": 0, "month": 1, "year": 2}
-
-
-def derive_precision_and_refresh_status(apps, schema_editor):
-    StatusUpdate = apps.get_model("commitments", "StatusUpdate")
-    Claim = apps.get_model("commitments", "Claim")
-    Commitment = apps.get_model("commitments", "Commitment")
-    # An update is dated as precisely as its most precise source; a claim as its source.
-    for update in StatusUpdate.objects.prefetch_related("evidence__source"):
-        precisions = [item.source.published_on_precision for item in update.evidence.all()]
-        finest = min(precisions, key=RANK.__getitem__, default="day")
-        if finest != update.as_of_precision:
-            StatusUpdate.objects.filter(pk=update.pk).update(as_of_precision=finest)
-    for claim in Claim.objects.select_related("source").exclude(source__published_on_precision="day"):
-        Claim.objects.filter(pk=claim.pk).update(stated_on_precision=claim.source.published_on_precision)
-
-    # The stored status, as Commitment.refresh_status() now computes it: updates corrected by
-    # another, or without evidence, do not count.
-    for commitment in Commitment.objects.select_related("provision__agreement"):
-        updates = list(StatusUpdate.objects.filter(commitment=commitment).prefetch_related("evidence"))
-        corrected = {update.corrects_id for update in updates if update.corrects_id}
-        standing = [u for u in updates if u.pk not in corrected and u.evidence.all()]
-        current = max(standing, key=lambda u: (u.as_of, u.recorded_at, u.pk), default=None)
-        status = current.status if current else "not_assessed"
-        first_fulfilled = None
-        if status == "fulfilled":
-            first_fulfilled = min(
-                (u for u in standing if u.status == "fulfilled"), key=lambda u: (u.as_of, u.recorded_at)
-            )
-        fulfilled_at = None
-        if first_fulfilled:
-            tz = ZoneInfo(commitment.provision.agreement.time_zone)
-            fulfilled_at = dt.datetime.combine(first_fulfilled.as_of + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-        Commitment.objects.filter(pk=commitment.pk).update(
-            current_status=status,
-            status_as_of=current.as_of if current else None,
-            fulfilled_at=fulfilled_at,
-            fulfilled_precision=first_fulfilled.as_of_precision if first_fulfilled else "",
-        )
-
 
 
 class Migration(migrations.Migration):
@@ -273,26 +181,11 @@ class Migration(migrations.Migration):
             name='speaker_person',
             field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='commitments.speaker'),
         ),
-        migrations.RunPython(speakers_from_text, speakers_to_text),
-        # A default first, so that migrating back can add the text column to rows that exist.
-        migrations.AlterField(model_name='claim', name='speaker', field=models.CharField(default='', max_length=200)),
-        migrations.AlterField(
-            model_name='historicalclaim', name='speaker', field=models.CharField(default='', max_length=200)
-        ),
-        migrations.RemoveField(model_name='claim', name='speaker'),
-        migrations.RemoveField(model_name='historicalclaim', name='speaker'),
-        migrations.RenameField(model_name='claim', old_name='speaker_person', new_name='speaker'),
-        migrations.RenameField(model_name='historicalclaim', old_name='speaker_person', new_name='speaker'),
-        migrations.AlterField(
-            model_name='claim',
-            name='speaker',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='commitments.speaker'),
-        ),
         migrations.AddConstraint(
             model_name='speaker',
             constraint=models.UniqueConstraint(fields=('name', 'role', 'party'), name='speaker_unique'),
         ),
-            migrations.AlterField(
+        migrations.AlterField(
             model_name='claim',
             name='speech_kind',
             field=models.CharField(blank=True, choices=[('direct', "A speaker's own words, quoted directly"), ('reported', "A speaker's words as the source reports them (paraphrase)")], default='direct', help_text="The speaker's own words, or the source's report of them.", max_length=8, verbose_name='whose words'),
@@ -312,5 +205,4 @@ class Migration(migrations.Migration):
             name='speech_kind',
             field=models.CharField(blank=True, choices=[('source', "The source's own words (a reporter, a document)"), ('direct', "A speaker's own words, quoted directly"), ('reported', "A speaker's words as the source reports them (paraphrase)")], default='source', help_text="The source's own words, a speaker's words quoted directly, or the source's report of them.", max_length=8, verbose_name='whose words'),
         ),
-        migrations.RunPython(derive_precision_and_refresh_status, migrations.RunPython.noop),
     ]

@@ -39,7 +39,9 @@ from .models import (
     Speaker,
     SpeechKind,
     StatusUpdate,
+    finest_precision,
     format_date,
+    is_finer,
 )
 
 
@@ -285,6 +287,10 @@ def passage(item: Evidence) -> str:
     return text
 
 
+def precision_error(finest: str) -> str:
+    return _("Its sources date it no more precisely than '%(precision)s'.") % {"precision": DatePrecision(finest).label}
+
+
 def require_correction_reason(form: forms.ModelForm) -> None:
     """A correction says why (the public corrections log shows it)."""
     data = form.cleaned_data
@@ -358,6 +364,10 @@ class NewStatusUpdateForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         require_correction_reason(self)
+        self.instance.as_of_precision = cleaned.get("precision") or None  # None: the source's (record())
+        source, precision = cleaned.get("evidence_source"), cleaned.get("precision")
+        if source and precision and is_finer(precision, source.published_on_precision):
+            self.add_error("precision", precision_error(source.published_on_precision))
         if cleaned.get("evidence_source") and cleaned.get("evidence_quote"):
             self.evidence = Evidence(
                 source=cleaned["evidence_source"],
@@ -375,7 +385,6 @@ class NewStatusUpdateForm(forms.ModelForm):
 
     def save(self, commit: bool = True) -> StatusUpdate:
         update = super().save(commit=False)
-        update.as_of_precision = self.cleaned_data.get("precision") or None
         if commit:
             update.record([self.evidence])  # the update and its evidence, together or not at all
         return update
@@ -623,9 +632,27 @@ class EvidenceForm(forms.ModelForm):
             self.fields["speech_kind"].required = True
 
 
+class EvidenceFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        # A new update's date precision (set by StatusUpdateForm.save) against its sources'.
+        precision = getattr(self.instance, "as_of_precision", None)
+        if self.instance.pk is not None or not precision:
+            return
+        sources = [
+            form.cleaned_data["source"]
+            for form in self.forms
+            if form.cleaned_data.get("source") and not form.cleaned_data.get("DELETE")
+        ]
+        finest = finest_precision(source.published_on_precision for source in sources)
+        if sources and is_finer(precision, finest):
+            raise ValidationError(precision_error(finest))
+
+
 class EvidenceInline(AgreementScopedMixin, admin.StackedInline):
     model = Evidence
     form = EvidenceForm
+    formset = EvidenceFormSet
     extra = 1
     min_num = 1
     autocomplete_fields = ["source", "speaker"]
@@ -659,7 +686,15 @@ class StatusUpdateForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         require_correction_reason(self)
+        # None: as precise as the sources (StatusUpdate.record); the evidence formset checks a choice.
+        self.instance.as_of_precision = cleaned.get("precision") or None
         return cleaned
+
+    def save(self, commit: bool = True) -> StatusUpdate:
+        update = super().save(commit=False)
+        if commit:
+            raise ValueError("A status update is saved with its evidence: StatusUpdateAdmin.save_related().")
+        return update
 
 
 @admin.register(StatusUpdate)
@@ -705,7 +740,6 @@ class StatusUpdateAdmin(AgreementScopedMixin, AppendOnlyMixin, AuditedAdmin):
         if change:
             return  # nothing of the update itself is editable; only new evidence is saved
         record_user(request, [obj])
-        obj.as_of_precision = form.cleaned_data.get("precision") or None
         # Saved in save_related(), together with its evidence (StatusUpdate.record).
 
     def save_related(self, request, form, formsets, change) -> None:

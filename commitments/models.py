@@ -1208,14 +1208,20 @@ class StatusUpdate(models.Model):
         """Return how well the evidence supports this assessment (StatusUpdateQuerySet.with_support in SQL)."""
         return support_of(item.source for item in self.evidence.all())
 
+    def predates_signing(self) -> bool:
+        """Return True if the assessment is dated before its agreement was signed, at its precision
+        (September 2023 does not predate 9 Sep 2023)."""
+        signed_on = self.commitment.agreement.signed_on
+        precision = self.as_of_precision or DatePrecision.DAY
+        return truncate_date(self.as_of, precision) < truncate_date(signed_on, precision)
+
     def clean(self) -> None:
         if self.as_of and self.commitment_id:
             agreement = self.commitment.agreement
             if self.as_of > agreement.local_today(timezone.now()):
                 raise ValidationError({"as_of": _("An assessment cannot be dated in the future.")})
-            if truncate_date(self.as_of, self.as_of_precision or DatePrecision.DAY) < truncate_date(
-                agreement.signed_on, self.as_of_precision or DatePrecision.DAY
-            ):
+            # Without a precision yet (taken from the sources by record()), record() checks this.
+            if self.as_of_precision and self.predates_signing():
                 raise ValidationError({"as_of": _("An assessment cannot predate the agreement's signing.")})
         if self.corrects_id and self.commitment_id and self.corrects.commitment_id != self.commitment_id:
             raise ValidationError({"corrects": _("A correction must be about the same commitment.")})
@@ -1245,6 +1251,8 @@ class StatusUpdate(models.Model):
                     % {"precision": DatePrecision(finest).label}
                 }
             )
+        if self.predates_signing():
+            raise ValidationError({"as_of": _("An assessment cannot predate the agreement's signing.")})
         self._evidence = evidence
         self.save()
         return self

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from commitments.models import Evidence, Status, StatusUpdate
 from commitments.seeding import SeedError, load_agreement_file
-from tests.factories import add_status, make_commitment
+from tests.factories import add_status, make_commitment, make_source
 
 ADD_URL = reverse("admin:commitments_statusupdate_add")
 
@@ -152,3 +152,18 @@ def test_the_seed_loader_refuses_a_status_update_without_evidence_and_loads_noth
         load_agreement_file(path)
 
     assert not StatusUpdate.objects.exists()
+
+
+def test_the_admin_refuses_a_date_more_precise_than_the_sources_with_the_form_again(monitor_client, kalbajar):
+    month_only = make_source("PanARMENIAN Network", "Lavrov", dt.date(2020, 11, 1), published_on_precision="month")
+    data = forged_post(kalbajar, source=month_only.pk, quote="Still there.", speech_kind="source")
+
+    response = monitor_client.post(ADD_URL, {**data, "as_of": "2020-11-01", "precision": "day"})
+
+    assert response.status_code == 200
+    assert "no more precisely than" in str(response.context["inline_admin_formsets"][0].formset.non_form_errors())
+    assert not StatusUpdate.objects.filter(status="fulfilled").exists()
+
+    response = monitor_client.post(ADD_URL, {**data, "as_of": "2020-11-01"})  # as precise as the source
+    assert response.status_code == 302
+    assert StatusUpdate.objects.get(status="fulfilled").as_of_precision == "month"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from icalendar import Calendar
 
 from commitments.models import Claim, Commitment, Evidence, Source, SpeechKind, StatusUpdate, Support
 from commitments.seeding import load_agreement_file
@@ -127,3 +128,18 @@ def test_kalbajar_met_the_extended_deadline_ten_days_after_the_original():
     assert kalbajar.met_extended_deadline()
     assert kalbajar.original_extended() == 10
     assert kalbajar.fulfilled_on() == dt.date(2020, 11, 25)
+
+
+def test_the_deadlines_calendar_holds_the_mandates_first_term_never_reached(client):
+    mandate = commitment("peacekeeping-mandate")
+    calendar = Calendar.from_ical(client.get("/agreements/karabakh-2020/deadlines.ics").content)
+    events = {
+        str(event["UID"]).split("@")[0]: (event["DTSTART"].dt, str(event["STATUS"]))
+        for event in calendar.walk("VEVENT")
+        if str(event["UID"]).startswith(f"commitment-{mandate.pk}-")
+    }
+
+    assert events == {
+        f"commitment-{mandate.pk}-term-1-notice": (dt.date(2025, 5, 10), "CANCELLED"),
+        f"commitment-{mandate.pk}-term-1-expiry": (dt.date(2025, 11, 10), "CANCELLED"),
+    }

@@ -13,7 +13,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from commitments.models import Agreement, Commitment, Party
+from commitments.models import Agreement, Commitment, DatePrecision, Party, format_date
 
 from . import tokens
 from .models import AlertDelivery, DeadlineEvent
@@ -21,8 +21,11 @@ from .models import AlertDelivery, DeadlineEvent
 Kind = DeadlineEvent.Kind
 
 
-def format_day(day: dt.date) -> str:
-    """Return a date as the tracker prints it in alerts: 25 Nov 2020."""
+def format_day(day: dt.date, precision: str = DatePrecision.DAY) -> str:
+    """Return a date as the tracker prints it in alerts: 25 Nov 2020; a date known only to the
+    month or year as the pages print it (September 2023), never more precisely."""
+    if precision and precision != DatePrecision.DAY:
+        return format_date(day, precision)
     return f"{day.day} {day:%b %Y}"
 
 
@@ -80,7 +83,7 @@ def alert_context(event: DeadlineEvent) -> dict:
         "change_agreed_by": list(change.agreed_by.all()) if change else [],
         "latest": latest,
         "latest_sources": [evidence.source for evidence in latest.evidence.all()] if latest else [],
-        "latest_as_of": format_day(latest.as_of) if latest else "",
+        "latest_as_of": format_day(latest.as_of, latest.as_of_precision) if latest else "",
         "commitment_url": settings.SITE_URL + commitment.get_absolute_url(),
     }
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
-from commitments.models import CLOSED_STATUSES, Agreement, Commitment, Status, end_of_day
+from commitments.models import Agreement, Commitment, Status, end_of_day
 
 from .models import AlertDelivery, DeadlineEvent, MonitorSubscription, Subscriber, WebhookEndpoint
 
@@ -155,12 +155,12 @@ def _due_soon_reminders(now: dt.datetime, offsets: list[int]) -> list[DeadlineEv
 
 def _notice_reminders(now: dt.datetime, offsets: list[int]) -> list[DeadlineEvent]:
     """Return reminders that the notice deadline of a renewable term (such as the
-    peacekeepers' five-year mandate) is near. Its deadline is computed, not stored."""
+    peacekeepers' five-year mandate) is near. Its deadline is computed, not stored, by the
+    model's rule (Commitment.notice_deadline): none once an assessment says the mandate ended."""
     if not offsets:
         return []
     renewable = (
         Commitment.objects.filter(deadline_kind=Commitment.DeadlineKind.RENEWABLE)
-        .exclude(current_status__in=CLOSED_STATUSES)
         .select_related("provision__agreement")
         .order_by()
     )

@@ -32,6 +32,7 @@ from .models import (
     AgreementText,
     Claim,
     Commitment,
+    DatePrecision,
     DeadlineChange,
     Evidence,
     Party,
@@ -39,7 +40,12 @@ from .models import (
     Source,
     SourceCheck,
     SourceSnapshot,
+    Speaker,
+    SpeechKind,
     StatusUpdate,
+    finest_precision,
+    format_date,
+    is_finer,
 )
 from .snapshots import fingerprint_file, store_snapshot
 
@@ -276,12 +282,29 @@ class LinkCheckInline(admin.TabularInline):
         return check.describe()
 
 
+@admin.register(Speaker)
+class SpeakerAdmin(AuditedAdmin):
+    list_display = ["name", "role", "party"]
+    list_filter = [("party", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["party"]
+    search_fields = ["name", "role", "party__name", "party__short_name"]
+    autocomplete_fields = ["party"]
+
+
 @admin.register(Source)
 class SourceAdmin(AuditedAdmin):
-    list_display = ["publisher", "title", "display_date", "kind", "language", "url", "link_check"]
-    list_filter = [LinkCheckFilter, "kind", "language", "published_on_precision"]
+    list_display = ["publisher", "title", "display_date", "kind", "language", "affiliated_party", "url", "link_check"]
+    list_filter = [
+        LinkCheckFilter,
+        "kind",
+        "language",
+        "published_on_precision",
+        ("affiliated_party", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["affiliated_party"]
     search_fields = ["publisher", "title", "author", "url", "archive_url"]
     date_hierarchy = "published_on"
+    autocomplete_fields = ["affiliated_party"]
     readonly_fields = ["latest_link_checks", "latest_stored_copy"]
     inlines = [StoredSnapshotInline, NewSnapshotInline, LinkCheckInline]
 
@@ -405,6 +428,21 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ContestedFilter(admin.SimpleListFilter):
+    title = _("contested")
+    parameter_name = "contested"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("A claim contradicts the current assessment")), ("no", _("Not contested"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(is_contested=True)
+        if self.value() == "no":
+            return queryset.filter(is_contested=False)
+        return queryset
+
+
 class DisputedFilter(admin.SimpleListFilter):
     title = _("disputed")
     parameter_name = "disputed"
@@ -427,7 +465,7 @@ class StatusHistoryInline(AgreementScopedMixin, admin.TabularInline):
     fk_name = "commitment"
     verbose_name = _("recorded status update")
     verbose_name_plural = _("status history (append-only)")
-    fields = ["as_of", "status", "summary", "evidence_list", "corrects", "recorded_by", "recorded_at"]
+    fields = ["as_of_display", "status", "summary", "evidence_list", "corrects", "recorded_by", "recorded_at"]
     readonly_fields = fields
     extra = 0
     max_num = 0
@@ -444,24 +482,56 @@ class StatusHistoryInline(AgreementScopedMixin, admin.TabularInline):
             super()
             .get_queryset(request)
             .select_related("recorded_by", "corrects")
-            .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("source")))
+            .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("source", "speaker")))
         )
 
     @admin.display(description=_("evidence"))
     def evidence_list(self, update: StatusUpdate) -> str:
         return format_html_join(
-            "",
-            "<p>{}<br><small>{}</small></p>",
-            (
-                (f"“{item.quote}”" if item.is_verbatim else _("Reported: %(text)s") % {"text": item.quote}, item.source)
-                for item in update.evidence.all()
-            ),
+            "", "<p>{}<br><small>{}</small></p>", ((passage(item), item.source) for item in update.evidence.all())
         )
+
+    @admin.display(description=_("as of"))
+    def as_of_display(self, update: StatusUpdate) -> str:
+        return update.display_as_of()
+
+
+def passage(item: Evidence) -> str:
+    """Return evidence as the monitors read it: whose words, then the text."""
+    text = f"“{item.quote}”" if item.is_verbatim else _("(summary) %(text)s") % {"text": item.quote}
+    if item.speech_kind == SpeechKind.DIRECT and item.speaker:
+        return _("%(speaker)s said: %(text)s") % {"speaker": item.speaker, "text": text}
+    if item.speech_kind == SpeechKind.REPORTED and item.speaker:
+        return _("%(publisher)s reported, of %(speaker)s: %(text)s") % {
+            "publisher": item.source.publisher,
+            "speaker": item.speaker,
+            "text": text,
+        }
+    if item.speech_kind == SpeechKind.SOURCE:
+        return _("%(publisher)s reported: %(text)s") % {"publisher": item.source.publisher, "text": text}
+    return text
+
+
+def precision_error(finest: str) -> str:
+    return _("Its sources date it no more precisely than '%(precision)s'.") % {"precision": DatePrecision(finest).label}
+
+
+def require_correction_reason(form: forms.ModelForm) -> None:
+    """A correction says why (the public corrections log shows it)."""
+    data = form.cleaned_data
+    if data.get("corrects") and not (data.get("correction_reason") or "").strip():
+        form.add_error("correction_reason", _("Say what was wrong with the entry this one corrects."))
 
 
 class NewStatusUpdateForm(forms.ModelForm):
     """A status update together with its first piece of evidence, which it cannot go without."""
 
+    precision = forms.ChoiceField(
+        label=_("Date precision"),
+        required=False,
+        choices=[("", _("As precise as the source"))] + list(DatePrecision.choices),
+        help_text=_("A source that gives only the month dates the assessment to the month."),
+    )
     evidence_source = forms.ModelChoiceField(
         label=_("Source"),
         queryset=Source.objects.all(),
@@ -478,24 +548,37 @@ class NewStatusUpdateForm(forms.ModelForm):
         initial=True,
         help_text=_("Untick when summarising a report whose wording the tracker does not hold."),
     )
+    evidence_speech_kind = forms.ChoiceField(
+        label=_("Whose words"), choices=SpeechKind.choices, initial=SpeechKind.SOURCE
+    )
+    evidence_speaker = forms.ModelChoiceField(
+        label=_("Speaker"),
+        queryset=Speaker.objects.all(),
+        required=False,
+        help_text=_("Who is speaking, when the passage is a speaker's words."),
+    )
 
     class Meta:
         model = StatusUpdate
-        fields = ["status", "as_of", "summary", "corrects"]
+        fields = ["status", "as_of", "summary", "corrects", "correction_reason"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        source_field = Evidence._meta.get_field("source")
-        form_field = self.fields["evidence_source"]
-        form_field.widget = RelatedFieldWidgetWrapper(
-            AutocompleteSelect(source_field, admin.site, choices=form_field.choices),
-            source_field.remote_field,
-            admin.site,
-            can_add_related=True,
-            can_change_related=False,
-            can_delete_related=False,
-            can_view_related=False,
-        )
+        for name, model, field_name in (
+            ("evidence_source", Evidence, "source"),
+            ("evidence_speaker", Evidence, "speaker"),
+        ):
+            model_field = model._meta.get_field(field_name)
+            form_field = self.fields[name]
+            form_field.widget = RelatedFieldWidgetWrapper(
+                AutocompleteSelect(model_field, admin.site, choices=form_field.choices),
+                model_field.remote_field,
+                admin.site,
+                can_add_related=True,
+                can_change_related=False,
+                can_delete_related=False,
+                can_view_related=False,
+            )
 
     def clean_evidence_quote(self) -> str:
         quote = self.cleaned_data["evidence_quote"].strip()
@@ -503,15 +586,32 @@ class NewStatusUpdateForm(forms.ModelForm):
             raise forms.ValidationError(_("Quote the passage of the source that supports the assessment."))
         return quote
 
-    def save(self, commit: bool = True) -> StatusUpdate:
-        update = super().save(commit=commit)
-        if commit:
-            Evidence.objects.create(
-                status_update=update,
-                source=self.cleaned_data["evidence_source"],
-                quote=self.cleaned_data["evidence_quote"],
-                is_verbatim=self.cleaned_data["evidence_is_verbatim"],
+    def clean(self):
+        cleaned = super().clean()
+        require_correction_reason(self)
+        self.instance.as_of_precision = cleaned.get("precision") or None  # None: the source's (record())
+        source, precision = cleaned.get("evidence_source"), cleaned.get("precision")
+        if source and precision and is_finer(precision, source.published_on_precision):
+            self.add_error("precision", precision_error(source.published_on_precision))
+        if cleaned.get("evidence_source") and cleaned.get("evidence_quote"):
+            self.evidence = Evidence(
+                source=cleaned["evidence_source"],
+                quote=cleaned["evidence_quote"],
+                is_verbatim=cleaned["evidence_is_verbatim"],
+                speech_kind=cleaned.get("evidence_speech_kind") or SpeechKind.SOURCE,
+                speaker=cleaned.get("evidence_speaker"),
             )
+            try:
+                self.evidence.clean()
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    self.add_error(f"evidence_{field}", messages)
+        return cleaned
+
+    def save(self, commit: bool = True) -> StatusUpdate:
+        update = super().save(commit=False)
+        if commit:
+            update.record([self.evidence])  # the update and its evidence, together or not at all
         return update
 
 
@@ -554,28 +654,49 @@ class DeadlineChangeInline(AgreementScopedMixin, AppendOnlyMixin, admin.StackedI
     autocomplete_fields = ["requested_by", "agreed_by", "source"]
 
 
+class ClaimForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "speech_kind" in self.fields:  # whose words: said, for every new claim
+            self.fields["speech_kind"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        require_correction_reason(self)
+        return cleaned
+
+
+CLAIM_FIELDS = [
+    "party",
+    "speaker",
+    "speech_kind",
+    "stated_on",
+    "stated_on_precision",
+    "position",
+    "summary",
+    "source",
+    "quote",
+    "corrects",
+    "correction_reason",
+    "recorded_by",
+    "recorded_at",
+]
+
+
 class ClaimInline(AgreementScopedMixin, AppendOnlyMixin, admin.StackedInline):
     model = Claim
+    form = ClaimForm
     fk_name = "commitment"
     verbose_name_plural = _("claims by the parties (append-only)")
     extra = 0
-    fields = [
-        "party",
-        "speaker",
-        "stated_on",
-        "position",
-        "summary",
-        "source",
-        "quote",
-        "corrects",
-        "recorded_by",
-        "recorded_at",
-    ]
+    fields = CLAIM_FIELDS
     readonly_fields = ["recorded_by", "recorded_at"]
-    autocomplete_fields = ["party", "source", "corrects"]
+    autocomplete_fields = ["party", "speaker", "source", "corrects"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("party", "source", "recorded_by", "corrects")
+        return (
+            super().get_queryset(request).select_related("party", "speaker__party", "source", "recorded_by", "corrects")
+        )
 
 
 @admin.register(Commitment)
@@ -589,6 +710,7 @@ class CommitmentAdmin(AgreementScopedMixin, AuditedAdmin):
         "current_status",
         "overdue",
         "disputed",
+        "contested",
     ]
     list_filter = [
         "provision__agreement",
@@ -597,14 +719,28 @@ class CommitmentAdmin(AgreementScopedMixin, AuditedAdmin):
         "current_status",
         OverdueFilter,
         DisputedFilter,
+        ContestedFilter,
         "deadline_kind",
     ]
     list_select_related = ["provision__agreement"]
     search_fields = ["title", "description", "code", "provision__text", "provision__agreement__title"]
-    autocomplete_fields = ["provision", "responsible_parties"]
+    autocomplete_fields = ["provision", "responsible_parties", "supervising_bodies"]
     readonly_fields = ["deadline_summary", "current_status", "derived_states"]
     fieldsets = [
-        (None, {"fields": ["provision", "code", "title", "description", "responsible_parties", "category"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "provision",
+                    "code",
+                    "title",
+                    "description",
+                    "responsible_parties",
+                    "supervising_bodies",
+                    "category",
+                ]
+            },
+        ),
         (
             _("Deadline"),
             {
@@ -624,7 +760,9 @@ class CommitmentAdmin(AgreementScopedMixin, AuditedAdmin):
     inlines = [StatusHistoryInline, NewStatusUpdateInline, DeadlineChangeInline, ClaimInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_is_disputed().prefetch_related("responsible_parties")
+        return (
+            super().get_queryset(request).with_is_disputed().with_is_contested().prefetch_related("responsible_parties")
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # The original deadline is a fact of the text; once recorded it changes only
@@ -651,16 +789,27 @@ class CommitmentAdmin(AgreementScopedMixin, AuditedAdmin):
     def disputed(self, commitment: Commitment) -> str:
         return _("Disputed") if commitment.is_disputed else "—"
 
+    @admin.display(description=_("contested"), ordering="is_contested")
+    def contested(self, commitment: Commitment) -> str:
+        return _("Contested") if commitment.is_contested else "—"
+
     @admin.display(description=_("deadline"))
     def deadline_summary(self, commitment: Commitment) -> str:
         if commitment.pk is None:
             return "—"
         today = commitment.agreement.local_today(timezone.now())
         if commitment.deadline_kind == Commitment.DeadlineKind.RENEWABLE:
+            term = commitment.current_term(today)
+            if term is None:
+                ended = commitment.ended_on()
+                return format_html(
+                    _("No current term: it ended on {}."), format_date(ended) if ended else _("an unknown date")
+                )
             return format_html(
-                _("Current term expires {}; notice to end it is due by {}."),
-                commitment.term_expiry(today),
-                commitment.notice_deadline(today),
+                _("Current term (number {}) expires {}; notice to end it is due by {}."),
+                term.number,
+                format_date(term.expires_on),
+                format_date(term.notice_by),
             )
         if commitment.deadline_in_force is None:
             return commitment.get_deadline_kind_display()
@@ -690,6 +839,8 @@ class CommitmentAdmin(AgreementScopedMixin, AuditedAdmin):
             states.append(_("due soon"))
         if commitment.is_disputed:
             states.append(_("disputed: the parties' claims conflict"))
+        if commitment.is_contested:
+            states.append(_("contested: a party's claim contradicts the current assessment"))
         return "; ".join(str(state) for state in states) or _("none")
 
     def save_formset(self, request, form, formset, change) -> None:
@@ -699,19 +850,76 @@ class CommitmentAdmin(AgreementScopedMixin, AuditedAdmin):
         super().save_formset(request, form, formset, change)
 
 
+class EvidenceForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "speech_kind" in self.fields:  # whose words: said, for every new piece of evidence
+            self.fields["speech_kind"].required = True
+
+
+class EvidenceFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        # A new update's date precision (set by StatusUpdateForm.save) against its sources'.
+        precision = getattr(self.instance, "as_of_precision", None)
+        if self.instance.pk is not None or not precision:
+            return
+        sources = [
+            form.cleaned_data["source"]
+            for form in self.forms
+            if form.cleaned_data.get("source") and not form.cleaned_data.get("DELETE")
+        ]
+        finest = finest_precision(source.published_on_precision for source in sources)
+        if sources and is_finer(precision, finest):
+            raise ValidationError(precision_error(finest))
+
+
 class EvidenceInline(AgreementScopedMixin, admin.StackedInline):
     model = Evidence
+    form = EvidenceForm
+    formset = EvidenceFormSet
     extra = 1
     min_num = 1
-    validate_min = True
-    autocomplete_fields = ["source"]
-    fields = ["source", "quote", "is_verbatim"]
+    autocomplete_fields = ["source", "speaker"]
+    fields = ["source", "quote", "is_verbatim", "speech_kind", "speaker"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Django's admin passes min_num to the formset but not validate_min, so without this a
+        # forged POST with evidence-TOTAL_FORMS=0 passes the form (StatusUpdate.record refuses it
+        # anyway, below the forms).
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class StatusUpdateForm(forms.ModelForm):
+    precision = forms.ChoiceField(
+        label=_("Date precision"),
+        required=False,
+        choices=[("", _("As precise as the sources"))] + list(DatePrecision.choices),
+        help_text=_("Sources that give only the month date the assessment to the month."),
+    )
+
+    class Meta:
+        model = StatusUpdate
+        fields = ["commitment", "status", "as_of", "summary", "corrects", "correction_reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        require_correction_reason(self)
+        # None: as precise as the sources (StatusUpdate.record); the evidence formset checks a choice.
+        self.instance.as_of_precision = cleaned.get("precision") or None
+        return cleaned
+
+    def save(self, commit: bool = True) -> StatusUpdate:
+        update = super().save(commit=False)
+        if commit:
+            raise ValueError("A status update is saved with its evidence: StatusUpdateAdmin.save_related().")
+        return update
 
 
 @admin.register(StatusUpdate)
@@ -729,25 +937,53 @@ class StatusUpdateAdmin(AgreementScopedMixin, AppendOnlyMixin, AuditedAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return obj is not None and request.user.has_perm("commitments.add_evidence")
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = StatusUpdateForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return self.readonly_fields
-        return ["commitment", "status", "as_of", "summary", "corrects", *self.readonly_fields]
+        return [
+            "commitment",
+            "status",
+            "as_of",
+            "as_of_precision",
+            "summary",
+            "corrects",
+            "correction_reason",
+            *self.readonly_fields,
+        ]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["commitment", "status", "as_of", "precision", "summary", "corrects", "correction_reason"]
+        return super().get_fields(request, obj)
 
     def save_model(self, request, obj, form, change) -> None:
         if change:
             return  # nothing of the update itself is editable; only new evidence is saved
         record_user(request, [obj])
-        super().save_model(request, obj, form, change)
+        # Saved in save_related(), together with its evidence (StatusUpdate.record).
+
+    def save_related(self, request, form, formsets, change) -> None:
+        if change:
+            return super().save_related(request, form, formsets, change)
+        evidence = []
+        for formset in formsets:
+            evidence += formset.save(commit=False)
+        form.instance.record(evidence)  # the update and its evidence, together or not at all
 
 
 @admin.register(Claim)
 class ClaimAdmin(AgreementScopedMixin, AppendOnlyMixin, AuditedAdmin):
+    form = ClaimForm
     list_display = ["speaker", "party", "position", "stated_on", "commitment"]
     list_filter = ["position", "party", "commitment__provision__agreement"]
-    list_select_related = ["party", "commitment"]
-    search_fields = ["speaker", "summary", "quote", "commitment__title"]
-    autocomplete_fields = ["commitment", "party", "source", "corrects"]
+    list_select_related = ["party", "speaker", "commitment"]
+    search_fields = ["speaker__name", "speaker__role", "summary", "quote", "commitment__title"]
+    autocomplete_fields = ["commitment", "party", "speaker", "source", "corrects"]
     readonly_fields = ["recorded_by", "recorded_at"]
 
     def save_model(self, request, obj, form, change) -> None:

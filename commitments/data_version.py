@@ -22,12 +22,14 @@ from .models import (
     Source,
     SourceCheck,
     SourceSnapshot,
+    Speaker,
     StatusUpdate,
 )
 
 # Writes of these models move the data version (signals connected in apps.py).
 TRACKED_MODELS = [
     Party,
+    Speaker,
     Source,
     SourceSnapshot,
     SourceCheck,

@@ -17,7 +17,18 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Agreement, Claim, Commitment, CommitmentQuerySet, Party, Provision, Source, Status, StatusUpdate
+from .models import (
+    Agreement,
+    Claim,
+    Commitment,
+    CommitmentQuerySet,
+    Party,
+    Provision,
+    Source,
+    Status,
+    StatusUpdate,
+    Support,
+)
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -75,6 +86,18 @@ class CommitmentFilter(django_filters.FilterSet):
     disputed = django_filters.ChoiceFilter(
         label=_("Disputed by the parties"), choices=YES_NO, method="filter_disputed", empty_label=_("Either")
     )
+    contested = django_filters.ChoiceFilter(
+        label=_("Contested: a claim contradicts the assessment"),
+        choices=YES_NO,
+        method="filter_contested",
+        empty_label=_("Either"),
+    )
+    support = django_filters.ChoiceFilter(
+        label=_("Support of the current assessment"),
+        choices=[(level.value, level.label) for level in Support if level != Support.NONE],
+        method="filter_support",
+        empty_label=_("Any support"),
+    )
     deadline_from = django_filters.DateFilter(
         label=_("Deadline from"), field_name="deadline_in_force", lookup_expr="gte"
     )
@@ -127,6 +150,14 @@ class CommitmentFilter(django_filters.FilterSet):
         if value == "yes":
             return queryset.disputed()
         return queryset.exclude(pk__in=Commitment.objects.disputed().values("pk"))
+
+    def filter_contested(self, queryset: CommitmentQuerySet, name: str, value: str) -> CommitmentQuerySet:
+        if value == "yes":
+            return queryset.contested()
+        return queryset.exclude(pk__in=Commitment.objects.contested().values("pk"))
+
+    def filter_support(self, queryset: CommitmentQuerySet, name: str, value: str) -> CommitmentQuerySet:
+        return queryset.with_current_support(value)
 
 
 # --- The API's other lists: narrow by agreement, commitment or party -----------------

@@ -20,10 +20,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history import register as register_history
 from simple_history.models import HistoricalRecords
 
@@ -73,6 +75,63 @@ def validate_time_zone(value: str) -> None:
 validate_web_url = URLValidator(
     schemes=["http", "https"], message=_("Enter a web address that starts with http:// or https://.")
 )
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a stored date is known: a source that prints only "September 2023" is
+    stored as 2023-09-01 with MONTH, and everything dated from it says only the month."""
+
+    DAY = "day", _("Exact day")
+    MONTH = "month", _("Month only")
+    YEAR = "year", _("Year only")
+
+
+# Finest first: a record may be dated as precisely as the most precise of its sources, no more.
+_PRECISION_RANK = {DatePrecision.DAY: 0, DatePrecision.MONTH: 1, DatePrecision.YEAR: 2}
+
+
+def finest_precision(precisions: Iterable[str]) -> str:
+    """Return the finest of `precisions` (DAY when there are none): how precisely a record
+    resting on sources of these precisions may be dated."""
+    return min(precisions, key=lambda precision: _PRECISION_RANK[precision], default=DatePrecision.DAY)
+
+
+def is_finer(precision: str, than: str) -> bool:
+    """Return True if `precision` says more than `than` (DAY is finer than MONTH)."""
+    return _PRECISION_RANK[precision or DatePrecision.DAY] < _PRECISION_RANK[than or DatePrecision.DAY]
+
+
+def truncate_date(day: dt.date, precision: str) -> dt.date:
+    """Return the first day of the period `day` stands for at `precision` (its month, its year)."""
+    if precision == DatePrecision.MONTH:
+        return day.replace(day=1)
+    if precision == DatePrecision.YEAR:
+        return day.replace(month=1, day=1)
+    return day
+
+
+def format_date(day: dt.date | None, precision: str = DatePrecision.DAY) -> str:
+    """Return `day` in the active language, only as precisely as `precision` allows:
+    "Dec. 7, 2020", "September 2023", "2023". The one display helper for dated records
+    (pages, feeds, calendars, emails); iso_date() is its machine-readable twin."""
+    if day is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return formats.date_format(day, "Y")
+    if precision == DatePrecision.MONTH:
+        return formats.date_format(day, "YEAR_MONTH_FORMAT")
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+def iso_date(day: dt.date | None, precision: str = DatePrecision.DAY) -> str:
+    """Return `day` in ISO 8601 at `precision`: 2020-12-07, 2023-09 or 2023 (exports)."""
+    if day is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{day:%Y}"
+    if precision == DatePrecision.MONTH:
+        return f"{day:%Y-%m}"
+    return day.isoformat()
 
 
 class Party(models.Model):
@@ -147,10 +206,7 @@ class Source(models.Model):
         COURT_DOCUMENT = "court_document", _("Court document")
         OTHER = "other", _("Other")
 
-    class DatePrecision(models.TextChoices):
-        DAY = "day", _("Exact day")
-        MONTH = "month", _("Month only")
-        YEAR = "year", _("Year only")
+    DatePrecision = DatePrecision
 
     publisher = models.CharField(max_length=200)
     title = models.CharField(max_length=500)
@@ -176,6 +232,17 @@ class Source(models.Model):
     )
     kind = models.CharField(max_length=32, choices=Kind.choices)
     notes = models.TextField(blank=True)
+    # A publisher that speaks for a party (a government, its ministries, its state media) is
+    # not independent of it: support() counts such sources once per party, and an assessment
+    # resting only on them is labelled "party sources only".
+    affiliated_party = models.ForeignKey(
+        Party,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="affiliated_sources",
+        help_text=_("The party the publisher belongs to or speaks for (a government, its state media), if any."),
+    )
     # When a link checker last took this source: the claim that keeps two runs off one
     # source (a conditional update, see commitments/link_checks.py) and how the weekly job
     # finds work. Written only by the checker; the outcomes are SourceCheck rows.
@@ -265,6 +332,13 @@ class Source(models.Model):
         """Return True if the source has a link and none of its links was checked at its current address."""
         links = [link for link in SourceCheck.Link if self.link_address(link)]
         return bool(links) and all(self.latest_check(link) is None for link in links)
+
+    def voice(self) -> tuple[str, object]:
+        """Return what tells sources apart when counting independent support: the party the
+        publisher speaks for (two outlets of one government are one voice), else the publisher."""
+        if self.affiliated_party_id:
+            return ("party", self.affiliated_party_id)
+        return ("publisher", self.publisher)
 
 
 def may_download_snapshots(user) -> bool:
@@ -430,6 +504,59 @@ class SourceCheck(models.Model):
         if self.outcome == self.Outcome.CHANGED:
             return _("changed since the stored copy")
         return _("reachable")
+
+
+def source_voice(prefix: str = "") -> models.Expression:
+    """Return Source.voice() as an SQL expression, for the source at `prefix` (such as "source__")."""
+    return Case(
+        When(
+            **{f"{prefix}affiliated_party__isnull": False},
+            then=Concat(Value("party:"), Cast(f"{prefix}affiliated_party_id", models.CharField())),
+        ),
+        default=Concat(Value("publisher:"), F(f"{prefix}publisher")),
+        output_field=models.CharField(),
+    )
+
+
+class Speaker(models.Model):
+    """A person who speaks for a party, in the office they held: "Sergei Lavrov", "Russian
+    foreign minister", Russia. Claims and quoted evidence name who is speaking."""
+
+    name = models.CharField(max_length=200)
+    role = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_("Office or role when speaking, as sources give it: 'Russian foreign minister'."),
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="speakers", help_text=_("The party the speaker speaks for.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "role", "id"]
+        constraints = [models.UniqueConstraint(fields=["name", "role", "party"], name="speaker_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.role}" if self.role else self.name
+
+    @staticmethod
+    def split(text: str) -> tuple[str, str]:
+        """Return (name, role) from "Name, office" text, as claims recorded speakers before
+        Speaker existed; str() of the result gives the text back."""
+        name, _comma, role = text.strip().partition(", ")
+        return name.strip(), role.strip()
+
+
+class SpeechKind(models.TextChoices):
+    """What a quoted passage is. Evidence can be any of the three; a claim is a speaker's words,
+    quoted directly or as the source reports them. Empty on entries recorded before the
+    tracker asked (shown as a plain quotation of the source)."""
+
+    SOURCE = "source", _("The source's own words (a reporter, a document)")
+    DIRECT = "direct", _("A speaker's own words, quoted directly")
+    REPORTED = "reported", _("A speaker's words as the source reports them (paraphrase)")
 
 
 class AgreementQuerySet(models.QuerySet):
@@ -613,31 +740,65 @@ class CommitmentQuerySet(models.QuerySet):
         return self.filter(fulfilled_at__gt=models.F("deadline_ends_at"))
 
     def disputed(self) -> CommitmentQuerySet:
+        """Return commitments whose parties' claims conflict (Commitment.has_conflicting_claims)."""
         return self.filter(Exists(Claim.objects.conflicting().filter(commitment=OuterRef("pk"))))
 
     def with_is_disputed(self) -> CommitmentQuerySet:
         return self.annotate(is_disputed=Exists(Claim.objects.conflicting().filter(commitment=OuterRef("pk"))))
+
+    def contested(self) -> CommitmentQuerySet:
+        """Return commitments a party's claim contests (Commitment.is_contested)."""
+        return self.filter(Exists(Claim.objects.contesting().filter(commitment=OuterRef("pk"))))
+
+    def with_is_contested(self) -> CommitmentQuerySet:
+        return self.annotate(is_contested=Exists(Claim.objects.contesting().filter(commitment=OuterRef("pk"))))
+
+    def with_support(self) -> CommitmentQuerySet:
+        """Annotate the support of each commitment's current assessment (StatusUpdate.support()):
+        current_support (a Support value, None when not assessed) and current_support_count; and
+        how precisely that assessment is dated (current_as_of_precision: status_as_of is its date)."""
+        if "current_support" in self.query.annotations:
+            return self
+        current = StatusUpdate.objects.current().filter(commitment=OuterRef("pk")).with_support()
+        return self.annotate(
+            current_support=Subquery(current.values("support_level")[:1]),
+            current_support_count=Subquery(current.values("support_count")[:1]),
+            current_as_of_precision=Subquery(current.values("as_of_precision")[:1]),
+        )
+
+    def with_current_support(self, level: str) -> CommitmentQuerySet:
+        """Return commitments whose current assessment has this Support level."""
+        return self.with_support().filter(current_support=level)
 
     def for_agreement(self, agreement: Agreement) -> CommitmentQuerySet:
         return self.filter(provision__agreement=agreement)
 
     def for_display(self) -> CommitmentQuerySet:
         """Return these commitments with what a row of a list shows: agreement, responsible
-        parties and whether disputed (the dashboard's lists, the API, the exports)."""
-        return self.select_related("provision__agreement").prefetch_related("responsible_parties").with_is_disputed()
+        parties, whether disputed or contested, and how well the current assessment is
+        supported (the dashboard's lists, the API, the exports)."""
+        return (
+            self.select_related("provision__agreement")
+            .prefetch_related("responsible_parties")
+            .with_is_disputed()
+            .with_is_contested()
+            .with_support()
+        )
 
     def for_open_data(self) -> CommitmentQuerySet:
-        """Return these commitments with what the API and the exports show: a row's data and the deadline history."""
+        """Return these commitments with what the API and the exports show: a row's data, the
+        supervising bodies and the deadline history."""
         return self.for_display().prefetch_related(
+            "supervising_bodies",
             Prefetch(
                 "deadline_changes",
-                queryset=DeadlineChange.objects.select_related("requested_by").prefetch_related("agreed_by"),
-            )
+                queryset=DeadlineChange.objects.select_related("requested_by", "source").prefetch_related("agreed_by"),
+            ),
         )
 
     def counts_by_agreement(self, now: dt.datetime) -> dict[int, AgreementCounts]:
         """Return, per agreement id, how many of these commitments stand at each status, how
-        many are overdue at `now` and how many are disputed. Three grouped queries."""
+        many are overdue at `now`, disputed and contested. Four grouped queries."""
         counts: dict[int, AgreementCounts] = defaultdict(AgreementCounts)
         for row in self.order_by().values("provision__agreement", "current_status").annotate(n=Count("pk")):
             counts[row["provision__agreement"]].by_status[row["current_status"]] = row["n"]
@@ -645,20 +806,45 @@ class CommitmentQuerySet(models.QuerySet):
             counts[row["provision__agreement"]].overdue = row["n"]
         for row in self.disputed().order_by().values("provision__agreement").annotate(n=Count("pk")):
             counts[row["provision__agreement"]].disputed = row["n"]
+        for row in self.contested().order_by().values("provision__agreement").annotate(n=Count("pk")):
+            counts[row["provision__agreement"]].contested = row["n"]
         return counts
 
 
 @dataclass
 class AgreementCounts:
-    """An agreement's commitments counted by status, overdue and disputed (CommitmentQuerySet.counts_by_agreement)."""
+    """An agreement's commitments counted by status, overdue, disputed and contested
+    (CommitmentQuerySet.counts_by_agreement)."""
 
     by_status: dict[str, int] = field(default_factory=dict)
     overdue: int = 0
     disputed: int = 0
+    contested: int = 0
 
     @property
     def total(self) -> int:
         return sum(self.by_status.values())
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term of a renewable commitment (Commitment.terms)."""
+
+    number: int
+    starts_on: dt.date
+    expires_on: dt.date
+    notice_by: dt.date | None
+    # The day the commitment ended, when it ended during this term: nothing renews after it.
+    ended_on: dt.date | None = None
+
+    @property
+    def notice_reached(self) -> bool:
+        """Return False if the commitment ended before this term's notice deadline came."""
+        return self.ended_on is None or self.notice_by is None or self.notice_by <= self.ended_on
+
+    @property
+    def expiry_reached(self) -> bool:
+        return self.ended_on is None or self.expires_on <= self.ended_on
 
 
 class Commitment(models.Model):
@@ -690,6 +876,12 @@ class Commitment(models.Model):
     title = models.CharField(max_length=200, help_text=_("Short name: 'Return of the Kalbajar district'."))
     description = models.TextField(help_text=_("Who must do what, in the tracker's words."))
     responsible_parties = models.ManyToManyField(Party, related_name="commitments")
+    supervising_bodies = models.ManyToManyField(
+        Party,
+        blank=True,
+        related_name="commitments_supervised",
+        help_text=_("Bodies that supervise or monitor it without being bound by it, such as UNHCR for returns."),
+    )
     # Indexed for the dashboard's category filter.
     category = models.CharField(max_length=32, choices=Category.choices, db_index=True)
 
@@ -726,8 +918,13 @@ class Commitment(models.Model):
         editable=False,
         help_text=_("End of the day the commitment was first assessed fulfilled, in the agreement's time zone."),
     )
+    # Also from refresh_status(): how precisely that first "fulfilled" assessment is dated,
+    # and the date of the current assessment (when a closed commitment closed, which ends
+    # a renewable mandate's terms: see terms()).
+    fulfilled_precision = models.CharField(max_length=8, choices=DatePrecision.choices, blank=True, editable=False)
+    status_as_of = models.DateField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[responsible_parties])
+    history = HistoricalRecords(m2m_fields=[responsible_parties, supervising_bodies])
     objects = CommitmentQuerySet.as_manager()
 
     class Meta:
@@ -781,25 +978,73 @@ class Commitment(models.Model):
                 deadline_in_force=self.deadline_in_force, deadline_ends_at=self.deadline_ends_at
             )
 
-    def term_expiry(self, today: dt.date) -> dt.date | None:
-        """Return when the current term of a renewable commitment expires, as of `today`.
+    def ended_on(self) -> dt.date | None:
+        """Return the date of the current assessment if it says the commitment ended early or
+        was superseded: a renewable mandate stops renewing then. ("Fulfilled" does not end a
+        renewable term: a mandate in force is being kept.)"""
+        return self.status_as_of if self.current_status == Status.ENDED else None
 
-        Terms renew automatically: past the first expiry the next term runs, and so on.
+    def terms(self, today: dt.date, ahead: int = 0) -> list[Term]:
+        """Return the terms of a renewable commitment from the first to the one running on
+        `today` (and `ahead` more, had it renewed), each with its end and notice deadline.
+
+        Terms renew automatically, until the assessment that closed the commitment: the
+        term running then is the last one, and nothing renews after it.
         """
         if self.deadline_kind != self.DeadlineKind.RENEWABLE or not self.term_months:
-            return None
+            return []
         start = self.agreement.entry_into_force_date()
-        terms = 1
-        while add_months(start, self.term_months * terms) < today:
-            terms += 1
-        return add_months(start, self.term_months * terms)
+        ended_on = self.ended_on()
+        found: list[Term] = []
+        number, extra = 1, 0
+        while True:
+            starts_on = add_months(start, self.term_months * (number - 1))
+            expires_on = add_months(start, self.term_months * number)
+            ends_early = ended_on if ended_on is not None and ended_on <= expires_on else None
+            notice_by = add_months(expires_on, -self.notice_months) if self.notice_months is not None else None
+            found.append(Term(number, starts_on, expires_on, notice_by, ends_early))
+            if ends_early is not None:
+                return found
+            if expires_on >= today:
+                if extra == ahead:
+                    return found
+                extra += 1
+            number += 1
+
+    def current_term(self, today: dt.date) -> Term | None:
+        """Return the term running on `today`: none before the first or once the commitment ended."""
+        terms = self.terms(today)
+        if not terms or (terms[-1].ended_on is not None and terms[-1].ended_on <= today):
+            return None
+        return terms[-1]
+
+    def term_expiry(self, today: dt.date) -> dt.date | None:
+        """Return when the term running on `today` expires (None once the commitment has ended)."""
+        term = self.current_term(today)
+        return term.expires_on if term else None
 
     def notice_deadline(self, today: dt.date) -> dt.date | None:
-        """Return the last day a party can give notice to end the current term, as of `today`."""
-        expiry = self.term_expiry(today)
-        if expiry is None or self.notice_months is None:
+        """Return the last day a party can give notice to end the term running on `today`."""
+        term = self.current_term(today)
+        return term.notice_by if term else None
+
+    def original_extended(self) -> int | None:
+        """Return by how many days agreed changes moved the deadline later than the original, if they did."""
+        original = self.original_deadline()
+        if original is None or self.deadline_in_force is None or self.deadline_in_force <= original:
             return None
-        return add_months(expiry, -self.notice_months)
+        return (self.deadline_in_force - original).days
+
+    def met_extended_deadline(self) -> bool:
+        """Return True if the commitment was fulfilled after its original deadline but by the
+        extended one now in force (Kalbajar: due 15 Nov, extended to 25 Nov, handed over 25 Nov)."""
+        fulfilled_on = self.fulfilled_on()
+        return (
+            fulfilled_on is not None
+            and self.original_extended() is not None
+            and not self.is_fulfilled_late()
+            and fulfilled_on > self.original_deadline()
+        )
 
     # --- derived states --------------------------------------------------------
 
@@ -857,30 +1102,63 @@ class Commitment(models.Model):
         claims = [claim for claim in all_claims if claim.pk not in corrected]
         return any(claim.is_conflicting(claims) for claim in claims)
 
+    def contested_by(
+        self, claims: Iterable[Claim] | None = None, updates: Iterable[StatusUpdate] | None = None
+    ) -> list[tuple[Claim, str]]:
+        """Return the parties' claims that contradict the tracker's current assessment, each with
+        the reason (Claim.contests); `claims` and `updates` are this commitment's, when the caller
+        holds them (with their evidence prefetched, or annotated with_is_evidenced)."""
+        claims = list(self.claims.all() if claims is None else claims)
+        corrected = {claim.corrects_id for claim in claims if claim.corrects_id}
+        if updates is None:
+            updates = StatusUpdate.objects.filter(commitment_id=self.pk).with_is_evidenced()
+        ever_begun = any(update.status in BEGUN_STATUSES for update in standing(updates))
+        return [
+            (claim, claim.contest_reason(self, ever_begun))
+            for claim in claims
+            if claim.pk not in corrected and claim.contests(self, ever_begun)
+        ]
+
+    def contesting_claims(
+        self, claims: Iterable[Claim] | None = None, updates: Iterable[StatusUpdate] | None = None
+    ) -> list[Claim]:
+        """Return the claims that contradict the current assessment (see contested_by)."""
+        return [claim for claim, _reason in self.contested_by(claims, updates)]
+
+    def is_contested(self) -> bool:
+        """Return True if a party's claim contradicts the current assessment (CommitmentQuerySet.contested)."""
+        return bool(self.contested_by())
+
     def refresh_status(self, updates: Iterable[StatusUpdate] | None = None, save: bool = True) -> None:
-        """Recompute the stored current status and fulfilment time from the status history.
+        """Recompute the stored current status, its date and the fulfilment time from the status history.
 
         `updates` are all of this commitment's status updates when the caller holds them
-        (bulk writes); otherwise they are read from the database.
+        (bulk writes); otherwise they are read from the database. An update without evidence
+        does not count (see standing()).
         """
         if updates is None:
-            updates = StatusUpdate.objects.filter(commitment_id=self.pk)
-        standing = uncorrected(updates)
-        current = current_update(standing)
+            updates = StatusUpdate.objects.filter(commitment_id=self.pk).with_is_evidenced()
+        updates = standing(updates)
+        current = current_update(updates)
         self.current_status = current.status if current else Status.NOT_ASSESSED
+        self.status_as_of = current.as_of if current else None
         # Fulfilled when the current assessment says so, since the first assessment that
         # said so (corrected entries do not count): a commitment fulfilled and then
         # violated, or a mistaken "fulfilled" that was corrected, is not "fulfilled late".
         first_fulfilled = None
         if self.current_status == Status.FULFILLED:
             first_fulfilled = min(
-                (update for update in standing if update.status == Status.FULFILLED),
+                (update for update in updates if update.status == Status.FULFILLED),
                 key=lambda update: (update.as_of, update.recorded_at),
             )
         self.fulfilled_at = end_of_day(first_fulfilled.as_of, self.agreement.tz) if first_fulfilled else None
+        self.fulfilled_precision = first_fulfilled.as_of_precision if first_fulfilled else ""
         if save:
             Commitment.objects.filter(pk=self.pk).update(
-                current_status=self.current_status, fulfilled_at=self.fulfilled_at
+                current_status=self.current_status,
+                status_as_of=self.status_as_of,
+                fulfilled_at=self.fulfilled_at,
+                fulfilled_precision=self.fulfilled_precision,
             )
 
     def clean(self) -> None:
@@ -942,7 +1220,32 @@ class DeadlineChange(models.Model):
     def __str__(self) -> str:
         return f"{self.commitment}: {self.previous_deadline} → {self.new_deadline}"
 
+    def decided_on_precision(self) -> str:
+        """Return how precisely the decision is dated: no more precisely than its source."""
+        return self.source.published_on_precision if self.source_id else DatePrecision.DAY
+
+    def source_problem(self) -> str | None:
+        """Return why the source cannot back this change, if it cannot: there is none, or it was
+        published before the decision (a month-only source compares by month, a year-only by year)."""
+        if not self.source_id:
+            return _("Name the source that reports the change.")
+        if self.decided_on is None:
+            return None
+        precision = self.source.published_on_precision
+        if truncate_date(self.source.published_on, precision) < truncate_date(self.decided_on, precision):
+            return _(
+                "The source was published on %(published)s, before the decision of %(decided)s: a source "
+                "cannot report a decision made after it was published. Cite one that reports the decision."
+            ) % {
+                "published": format_date(self.source.published_on, precision),
+                "decided": format_date(self.decided_on),
+            }
+        return None
+
     def clean(self) -> None:
+        problem = self.source_problem() if self.source_id else None
+        if problem:
+            raise ValidationError({"source": problem})
         if not self.commitment_id:
             return
         commitment = self.commitment
@@ -962,6 +1265,10 @@ class DeadlineChange(models.Model):
     @transaction.atomic
     def save(self, *args, **kwargs) -> None:
         if self._state.adding:
+            # The rule holds below the forms: the admin, the seed loader and a shell all meet it.
+            problem = self.source_problem()
+            if problem:
+                raise ValidationError({"source": problem})
             # The deadline in force when this change was decided: the latest change decided
             # before it, else the original (a change may be recorded after later ones).
             latest = (
@@ -974,14 +1281,104 @@ class DeadlineChange(models.Model):
         self.commitment.sync_deadline(save=True)
 
 
-class StatusUpdateQuerySet(models.QuerySet):
-    def current(self) -> StatusUpdateQuerySet:
-        """Return updates in the order that makes the first one the current assessment.
+class Support(models.TextChoices):
+    """How well an assessment is supported (StatusUpdate.support())."""
 
-        The latest by as-of date wins; an update that a later entry corrects no longer counts.
-        (The row form, for updates already in memory: current_update().)
+    ONE_SOURCE = "one_source", _("One source")
+    CORROBORATED = "corroborated", _("Corroborated by independent sources")
+    PARTY_SOURCES_ONLY = "party_sources_only", _("Party sources only")
+    NONE = "none", _("No source")
+
+
+@dataclass(frozen=True)
+class SupportSummary:
+    """How many independent sources support an assessment, and whether any is independent of the parties."""
+
+    count: int
+    has_independent_source: bool
+
+    @property
+    def level(self) -> str:
+        if self.count == 0:
+            return Support.NONE
+        if not self.has_independent_source:
+            return Support.PARTY_SOURCES_ONLY
+        return Support.ONE_SOURCE if self.count == 1 else Support.CORROBORATED
+
+    @property
+    def label(self) -> str:
+        if self.level == Support.CORROBORATED:
+            return ngettext(
+                "corroborated by %(count)d independent source",
+                "corroborated by %(count)d independent sources",
+                self.count,
+            ) % {"count": self.count}
+        return {
+            Support.NONE: _("no source"),
+            Support.PARTY_SOURCES_ONLY: _("party sources only"),
+            Support.ONE_SOURCE: _("one source"),
+        }[self.level]
+
+
+def support_of(sources: Iterable[Source]) -> SupportSummary:
+    """Return the support that `sources` give an assessment: independent sources are different
+    voices (Source.voice: publishers, or the parties affiliated publishers speak for)."""
+    sources = list(sources)
+    return SupportSummary(
+        count=len({source.voice() for source in sources}),
+        has_independent_source=any(source.affiliated_party_id is None for source in sources),
+    )
+
+
+def support_label(level: str | None, count: int | None) -> str:
+    """Return the label of the support a QuerySet annotated (with_support: level and count)."""
+    if not level:
+        return ""
+    return SupportSummary(count or 0, level != Support.PARTY_SOURCES_ONLY).label
+
+
+class StatusUpdateQuerySet(models.QuerySet):
+    def with_is_evidenced(self) -> StatusUpdateQuerySet:
+        """Annotate is_evidenced: whether the update has evidence (the in-memory rule, standing(), reads it)."""
+        return self.annotate(is_evidenced=Exists(Evidence.objects.filter(status_update=OuterRef("pk"))))
+
+    def standing(self) -> StatusUpdateQuerySet:
+        """Return the updates that count: not corrected by a later entry, and backed by evidence."""
+        return self.filter(Exists(Evidence.objects.filter(status_update=OuterRef("pk"))), corrected_by__isnull=True)
+
+    def current(self) -> StatusUpdateQuerySet:
+        """Return standing updates in the order that makes the first one the current assessment.
+
+        The latest by as-of date wins; an update that a later entry corrects, or that has no
+        evidence, does not count. (The row form, for updates in memory: current_update(standing(…)).)
         """
-        return self.filter(corrected_by__isnull=True).order_by("-as_of", "-recorded_at", "-id")
+        return self.standing().order_by("-as_of", "-recorded_at", "-id")
+
+    def with_support(self) -> StatusUpdateQuerySet:
+        """Annotate support_count, has_independent_source and support_level (StatusUpdate.support())."""
+        evidence = Evidence.objects.filter(status_update=OuterRef("pk"))
+        voices = (
+            evidence.order_by()
+            .values("status_update")
+            .annotate(n=Count(source_voice("source__"), distinct=True))
+            .values("n")[:1]
+        )
+        return self.annotate(
+            support_count=Coalesce(Subquery(voices), 0),
+            has_independent_source=Exists(evidence.filter(source__affiliated_party__isnull=True)),
+        ).annotate(
+            support_level=Case(
+                When(support_count=0, then=Value(Support.NONE)),
+                When(has_independent_source=False, then=Value(Support.PARTY_SOURCES_ONLY)),
+                When(support_count=1, then=Value(Support.ONE_SOURCE)),
+                default=Value(Support.CORROBORATED),
+                output_field=models.CharField(),
+            )
+        )
+
+    def record(self, *, evidence: Iterable[Evidence], **fields) -> StatusUpdate:
+        """Create a status update together with its evidence, or nothing (StatusUpdate.record)."""
+        return self.model(**fields).record(evidence)
 
 
 def uncorrected(updates: Iterable[StatusUpdate]) -> list[StatusUpdate]:
@@ -991,18 +1388,51 @@ def uncorrected(updates: Iterable[StatusUpdate]) -> list[StatusUpdate]:
     return [update for update in updates if update.pk is None or update.pk not in corrected]
 
 
+def is_evidenced(update: StatusUpdate) -> bool:
+    """Return True if the update has evidence: the annotation with_is_evidenced() sets, or its
+    (prefetched) evidence. Bulk writers that build updates with evidence set is_evidenced."""
+    annotated = getattr(update, "is_evidenced", None)
+    if annotated is not None:
+        return annotated
+    return update.pk is not None and bool(update.evidence.all())
+
+
+def standing(updates: Iterable[StatusUpdate]) -> list[StatusUpdate]:
+    """Return the updates that count (StatusUpdateQuerySet.standing in memory): uncorrected, with evidence."""
+    return [update for update in uncorrected(updates) if is_evidenced(update)]
+
+
 def current_update(updates: Iterable[StatusUpdate]) -> StatusUpdate | None:
-    """Return the current assessment among one commitment's uncorrected updates: the same rule
+    """Return the current assessment among one commitment's standing updates: the same rule
     as StatusUpdateQuerySet.current() (latest as-of date, then latest recorded), in memory."""
     return max(updates, key=lambda update: (update.as_of, update.recorded_at, update.pk or 0), default=None)
 
 
+EVIDENCE_REQUIRED = _(
+    "A status update is recorded together with at least one piece of evidence: a source and the "
+    "passage quoted from it. Nothing was saved."
+)
+
+
 class StatusUpdate(models.Model):
-    """A monitor's assessment of a commitment as of a date, backed by quoted evidence. Append-only."""
+    """A monitor's assessment of a commitment as of a date, backed by quoted evidence. Append-only.
+
+    Written only together with its evidence (record()): save() refuses a new update without it,
+    whoever calls it (the admin, the seed loader, a shell).
+    """
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="status_updates")
     status = models.CharField(max_length=16, choices=Status.choices)
     as_of = models.DateField(help_text=_("The date the assessment describes."))
+    as_of_precision = models.CharField(
+        _("as-of date precision"),
+        max_length=8,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_(
+            "No more precise than the most precise source: a source that gives only the month dates it to the month."
+        ),
+    )
     summary = models.TextField()
     corrects = models.OneToOneField(
         "self",
@@ -1011,6 +1441,10 @@ class StatusUpdate(models.Model):
         on_delete=models.SET_NULL,
         related_name="corrected_by",
         help_text=_("The earlier entry this one corrects; the corrected entry stays on record."),
+    )
+    correction_reason = models.TextField(
+        blank=True,
+        help_text=_("For a correction: what was wrong with the corrected entry (shown in the public corrections log)."),
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
@@ -1029,26 +1463,80 @@ class StatusUpdate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_status_display()} as of {self.as_of}"
+        return f"{self.get_status_display()} as of {iso_date(self.as_of, self.as_of_precision)}"
+
+    def display_as_of(self) -> str:
+        return format_date(self.as_of, self.as_of_precision)
+
+    def support(self) -> SupportSummary:
+        """Return how well the evidence supports this assessment (StatusUpdateQuerySet.with_support in SQL)."""
+        return support_of(item.source for item in self.evidence.all())
+
+    def predates_signing(self) -> bool:
+        """Return True if the assessment is dated before its agreement was signed, at its precision
+        (September 2023 does not predate 9 Sep 2023)."""
+        signed_on = self.commitment.agreement.signed_on
+        precision = self.as_of_precision or DatePrecision.DAY
+        return truncate_date(self.as_of, precision) < truncate_date(signed_on, precision)
 
     def clean(self) -> None:
         if self.as_of and self.commitment_id:
             agreement = self.commitment.agreement
             if self.as_of > agreement.local_today(timezone.now()):
                 raise ValidationError({"as_of": _("An assessment cannot be dated in the future.")})
-            if self.as_of < agreement.signed_on:
+            # Without a precision yet (taken from the sources by record()), record() checks this.
+            if self.as_of_precision and self.predates_signing():
                 raise ValidationError({"as_of": _("An assessment cannot predate the agreement's signing.")})
         if self.corrects_id and self.commitment_id and self.corrects.commitment_id != self.commitment_id:
             raise ValidationError({"corrects": _("A correction must be about the same commitment.")})
 
     @transaction.atomic
+    def record(self, evidence: Iterable[Evidence]) -> StatusUpdate:
+        """Save this new update with its evidence in one transaction, or save nothing.
+
+        Each piece of evidence needs a source and a quote. Without as_of_precision (None) the
+        update is dated as precisely as its most precise source; a finer precision is refused.
+        """
+        evidence = list(evidence)
+        if not evidence:
+            raise ValidationError(EVIDENCE_REQUIRED)
+        for item in evidence:
+            item.check_quotable()
+        finest = finest_precision(item.source.published_on_precision for item in evidence)
+        if not self.as_of_precision:
+            self.as_of_precision = finest
+        elif is_finer(self.as_of_precision, finest):
+            raise ValidationError(
+                {
+                    "as_of_precision": _(
+                        "Its sources date it no more precisely than '%(precision)s': choose that precision "
+                        "(or a coarser one), or leave it empty to take the sources' precision."
+                    )
+                    % {"precision": DatePrecision(finest).label}
+                }
+            )
+        if self.predates_signing():
+            raise ValidationError({"as_of": _("An assessment cannot predate the agreement's signing.")})
+        self._evidence = evidence
+        self.save()
+        return self
+
+    @transaction.atomic
     def save(self, *args, **kwargs) -> None:
+        evidence = getattr(self, "_evidence", None)
+        if self._state.adding and not evidence:
+            raise ValidationError(EVIDENCE_REQUIRED)
         super().save(*args, **kwargs)
+        if evidence:
+            for item in evidence:
+                item.status_update = self
+                item.save(refresh=False)
+            del self._evidence
         self.commitment.refresh_status()
 
 
 class Evidence(models.Model):
-    """A quoted passage of a source that supports a status update."""
+    """A quoted passage of a source that supports a status update, and whose words it is."""
 
     status_update = models.ForeignKey(StatusUpdate, on_delete=models.CASCADE, related_name="evidence")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
@@ -1061,6 +1549,22 @@ class Evidence(models.Model):
         default=True,
         help_text=_("Untick when the text summarises a report whose wording the tracker does not hold."),
     )
+    speech_kind = models.CharField(
+        _("whose words"),
+        max_length=8,
+        choices=SpeechKind.choices,
+        blank=True,
+        default=SpeechKind.SOURCE,
+        help_text=_("The source's own words, a speaker's words quoted directly, or the source's report of them."),
+    )
+    speaker = models.ForeignKey(
+        Speaker,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evidence",
+        help_text=_("Who is speaking, when the passage is a speaker's words."),
+    )
 
     history = HistoricalRecords()
 
@@ -1070,9 +1574,47 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return f"{self.source.publisher}: {self.quote[:60]}"
 
+    def check_quotable(self) -> None:
+        """Raise ValidationError unless this evidence has a source and a quote, and says whose words they are."""
+        errors = {}
+        if not self.source_id:
+            errors["source"] = _("Name the source of the evidence.")
+        if not (self.quote or "").strip():
+            errors["quote"] = _("Quote the passage of the source that supports the assessment.")
+        if errors:
+            raise ValidationError(errors)
+        self.clean()
+
     def clean(self) -> None:
-        if not self.quote.strip():
+        if not (self.quote or "").strip():
             raise ValidationError({"quote": _("Quote the passage of the source that supports the assessment.")})
+        if self.speech_kind in (SpeechKind.DIRECT, SpeechKind.REPORTED) and not self.speaker_id:
+            raise ValidationError({"speaker": _("Name the speaker whose words these are.")})
+        if self.speech_kind in (SpeechKind.SOURCE, "") and self.speaker_id:
+            raise ValidationError(
+                {
+                    "speaker": _(
+                        "The source's own words have no speaker: choose a speaker's words, or leave the speaker empty."
+                    )
+                }
+            )
+        if self.speech_kind == SpeechKind.DIRECT and not self.is_verbatim:
+            raise ValidationError(
+                {"is_verbatim": _("A speaker's own words are quoted word for word; a summary is the source's report.")}
+            )
+
+    @transaction.atomic
+    def save(self, *args, refresh: bool = True, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        if refresh:  # evidence added to a recorded update can make it count
+            self.status_update.commitment.refresh_status()
+
+    @transaction.atomic
+    def delete(self, *args, **kwargs):
+        commitment = self.status_update.commitment
+        result = super().delete(*args, **kwargs)
+        commitment.refresh_status()  # an update left without evidence no longer counts
+        return result
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -1093,6 +1635,21 @@ class ClaimQuerySet(models.QuerySet):
             ),
         ).filter(Q(position=Claim.Position.REINTERPRETS) | Exists(other_position_nearby), corrected_by__isnull=True)
 
+    def contesting(self) -> ClaimQuerySet:
+        """Return claims that contradict their commitment's current assessment (see Claim.contests)."""
+        begun = StatusUpdate.objects.standing().filter(commitment=OuterRef("commitment"), status__in=BEGUN_STATUSES)
+        never_begun = Q(position__in=PROGRESS_POSITIONS, commitment__current_status__in=NEVER_BEGUN_STATUSES) & ~Exists(
+            begun
+        )
+        contradicts = Q()
+        for position, statuses in CONTRADICTED_STATUSES.items():
+            contradicts |= Q(
+                position=position,
+                commitment__current_status__in=statuses,
+                stated_on__gte=F("commitment__status_as_of"),
+            )
+        return self.filter(never_begun | contradicts, corrected_by__isnull=True)
+
 
 class Claim(models.Model):
     """What a party's official said about a commitment, with the quoted source. Append-only."""
@@ -1104,18 +1661,43 @@ class Claim(models.Model):
         BROKEN = "broken", _("Says it is broken")
         REINTERPRETS = "reinterprets", _("Says it means something else")
 
+    # A claim is a speaker's words: quoted directly, or as the source reports them.
+    SPEECH_KINDS = [
+        (SpeechKind.DIRECT.value, SpeechKind.DIRECT.label),
+        (SpeechKind.REPORTED.value, SpeechKind.REPORTED.label),
+    ]
+
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="claims")
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="claims")
-    speaker = models.CharField(
-        max_length=200, help_text=_("Name and office: 'Sergei Lavrov, Russian foreign minister'.")
+    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="claims")
+    speech_kind = models.CharField(
+        _("whose words"),
+        max_length=8,
+        choices=SPEECH_KINDS,
+        blank=True,
+        default=SpeechKind.DIRECT,
+        help_text=_("The speaker's own words, or the source's report of them."),
     )
     stated_on = models.DateField()
+    stated_on_precision = models.CharField(
+        _("date precision"),
+        max_length=8,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_(
+            "No more precise than the source: a source that gives only the month dates the claim to the month."
+        ),
+    )
     position = models.CharField(max_length=16, choices=Position.choices)
     summary = models.TextField()
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claims")
     quote = models.TextField()
     corrects = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="corrected_by"
+    )
+    correction_reason = models.TextField(
+        blank=True,
+        help_text=_("For a correction: what was wrong with the corrected entry (shown in the public corrections log)."),
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
@@ -1133,7 +1715,10 @@ class Claim(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.speaker}, {self.stated_on}: {self.get_position_display()}"
+        return f"{self.speaker}, {iso_date(self.stated_on, self.stated_on_precision)}: {self.get_position_display()}"
+
+    def display_stated_on(self) -> str:
+        return format_date(self.stated_on, self.stated_on_precision)
 
     def is_conflicting(self, claims: list[Claim]) -> bool:
         """Return True if this claim disputes what the text says, or one of `claims` about the
@@ -1147,11 +1732,108 @@ class Claim(models.Model):
             for other in claims
         )
 
+    def contest_rule(self, commitment: Commitment, ever_begun: bool) -> str | None:
+        """Return which rule makes this claim contradict the commitment's current assessment, if one does:
+        "never_begun" (it claims progress on a commitment the tracker has never found begun) or
+        "contradicts" (its position contradicts the current status, dated on or before the claim).
+        The table is CONTRADICTED_STATUSES; ClaimQuerySet.contesting() is the SQL form."""
+        status, as_of = commitment.current_status, commitment.status_as_of
+        if status == Status.NOT_ASSESSED or as_of is None:
+            return None
+        if self.position in PROGRESS_POSITIONS and status in NEVER_BEGUN_STATUSES and not ever_begun:
+            return "never_begun"
+        if status in CONTRADICTED_STATUSES.get(self.position, ()) and self.stated_on >= as_of:
+            return "contradicts"
+        return None
+
+    def contests(self, commitment: Commitment, ever_begun: bool) -> bool:
+        """Return True if this claim contradicts the tracker's current assessment of its commitment."""
+        return self.contest_rule(commitment, ever_begun) is not None
+
+    def contest_reason(self, commitment: Commitment, ever_begun: bool) -> str:
+        """Return, in words, why this claim contests the current assessment ("" if it does not)."""
+        rule = self.contest_rule(commitment, ever_begun)
+        values = {
+            "party": self.party,
+            "position": self.get_position_display().lower(),
+            "status": commitment.get_current_status_display().lower(),
+            "as_of": format_date(commitment.status_as_of),
+        }
+        if rule == "never_begun":
+            return (
+                _(
+                    "%(party)s %(position)s, but the tracker has never found it begun: its current "
+                    "assessment is %(status)s (as of %(as_of)s)."
+                )
+                % values
+            )
+        if rule == "contradicts":
+            return (
+                _(
+                    "%(party)s %(position)s, which contradicts the tracker's current assessment: "
+                    "%(status)s (as of %(as_of)s)."
+                )
+                % values
+            )
+        return ""
+
+    def problems(self) -> dict[str, str]:
+        """Return what keeps this claim from being recorded: no source, quote or speaker, a speaker of
+        another party, the source's own words, or a date more precise than the source."""
+        errors = {}
+        if not self.source_id:
+            errors["source"] = _("Name the source that reports the claim.")
+        if not (self.quote or "").strip():
+            errors["quote"] = _("Quote what was said, as the source gives it.")
+        if not self.speaker_id:
+            errors["speaker"] = _("Name who said it.")
+        elif self.party_id and self.speaker.party_id != self.party_id:
+            errors["speaker"] = _("%(speaker)s speaks for %(their)s, not for the claim's party.") % {
+                "speaker": self.speaker,
+                "their": self.speaker.party,
+            }
+        if self.speech_kind == SpeechKind.SOURCE:
+            errors["speech_kind"] = _("A claim is a speaker's words: quoted directly or as the source reports them.")
+        if self.source_id and is_finer(self.stated_on_precision, self.source.published_on_precision):
+            errors["stated_on_precision"] = _(
+                "The source is dated no more precisely than '%(precision)s': date the claim no more precisely."
+            ) % {"precision": DatePrecision(self.source.published_on_precision).label}
+        return errors
+
     def clean(self) -> None:
-        if not self.quote.strip():
-            raise ValidationError({"quote": _("Quote what was said, word for word.")})
+        errors = self.problems()
+        if errors:
+            raise ValidationError(errors)
         if self.stated_on and self.stated_on > timezone.now().date() + dt.timedelta(days=1):
             raise ValidationError({"stated_on": _("A claim cannot be dated in the future.")})
+
+    @transaction.atomic
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding:
+            # Below the forms: the admin, the seed loader and a shell meet the same rule.
+            errors = self.problems()
+            if errors:
+                raise ValidationError(errors)
+        super().save(*args, **kwargs)
+
+
+# Which claimed positions contradict which assessed statuses: the one place the tracker says so
+# (the methodology page quotes it). A claim contradicts the current assessment when
+# - its position's statuses below include the current status, and the claim was made on or
+#   after the date of that assessment (an earlier claim may have been true when it was made), or
+# - it claims progress (kept, under way) on a commitment the tracker has assessed but never found
+#   begun: its current status is "not started" or "ended", and no standing assessment ever said
+#   minimal, intermediate or fulfilled (whenever the claim was made).
+# "Says it means something else" contradicts the text, not an assessment: it makes "disputed".
+CONTRADICTED_STATUSES: dict[str, frozenset[str]] = {
+    Claim.Position.KEPT: frozenset({Status.NOT_STARTED, Status.VIOLATED}),
+    Claim.Position.UNDER_WAY: frozenset({Status.NOT_STARTED}),
+    Claim.Position.NOT_STARTED: frozenset({Status.MINIMAL, Status.INTERMEDIATE, Status.FULFILLED}),
+    Claim.Position.BROKEN: frozenset({Status.FULFILLED}),
+}
+PROGRESS_POSITIONS = frozenset({Claim.Position.KEPT, Claim.Position.UNDER_WAY})
+NEVER_BEGUN_STATUSES = frozenset({Status.NOT_STARTED, Status.ENDED})
+BEGUN_STATUSES = frozenset({Status.MINIMAL, Status.INTERMEDIATE, Status.FULFILLED})
 
 
 # Accounts are audited too: who created, changed or deactivated a monitor, and when.

@@ -26,12 +26,16 @@ from .models import (
     AgreementText,
     Claim,
     Commitment,
+    DatePrecision,
     DeadlineChange,
     Evidence,
     Party,
     Provision,
     Source,
+    Speaker,
+    SpeechKind,
     StatusUpdate,
+    finest_precision,
 )
 
 SUPPORTED_FORMATS = {1}
@@ -152,6 +156,7 @@ class _Loader:
         self.report = LoadReport()
         self.parties: dict[str, Party] = {}
         self.sources: dict[str, Source] = {}
+        self.speakers: dict[str, Speaker] = {}
 
     def fail(self, where: str, problem: str) -> None:
         raise SeedError(self.filename, where, problem)
@@ -211,16 +216,49 @@ class _Loader:
             self.fail(where, f"unknown source {key!r}; list it under 'sources' first")
         return self.sources[key]
 
+    def speaker(self, key: Any, where: str) -> Speaker:
+        if key not in self.speakers:
+            self.fail(where, f"unknown speaker {key!r}; list it under 'speakers' first")
+        return self.speakers[key]
+
+    def claim_speaker(self, value: Any, party: Party, where: str) -> Speaker:
+        """Return a claim's speaker: a key listed under 'speakers', or (the form of files written
+        before speakers were listed) the text "Name, office", a speaker of the claim's party."""
+        if value in self.speakers:
+            return self.speakers[value]
+        if not isinstance(value, str) or not value.strip():
+            self.fail(where, f"expected a speaker key or 'Name, office', got {value!r}")
+        name, role = Speaker.split(value)
+        return self.upsert(Speaker, {"name": name, "role": role, "party": party}, {}, where)
+
+    def precision(self, entry: _Entry, name: str) -> str | None:
+        value = entry.text(name) or None
+        if value is not None and value not in DatePrecision.values:
+            self.fail(entry.path(name), f"{value!r} is not one of {', '.join(DatePrecision.values)}")
+        return value
+
+    def speech_kind(self, entry: _Entry, allowed: list[str]) -> str:
+        """Return the entry's speech kind, "" when the file does not say (files written before it was asked)."""
+        value = entry.text("speech")
+        if value and value not in allowed:
+            self.fail(entry.path("speech"), f"{value!r} is not one of {', '.join(allowed)}")
+        return value
+
     # --- sections --------------------------------------------------------------
 
     def load(self, document: Any) -> None:
         top = self.entry(
-            document, "", {"format", "parties", "sources", "agreement", "provisions"}, {"format", "agreement"}
+            document,
+            "",
+            {"format", "parties", "speakers", "sources", "agreement", "provisions"},
+            {"format", "agreement"},
         )
         if top.get("format") not in SUPPORTED_FORMATS:
             self.fail("format", f"unsupported format {top.get('format')!r}; this tracker reads format 1")
         for where, data in top.items("parties"):
             self.load_party(data, where)
+        for where, data in top.items("speakers"):
+            self.load_speaker(data, where)
         for where, data in top.items("sources"):
             self.load_source(data, where)
         agreement = self.load_agreement(top.get("agreement"), "agreement")
@@ -243,6 +281,24 @@ class _Loader:
         )
         self.parties[slug] = party
 
+    def load_speaker(self, data: Any, where: str) -> None:
+        entry = self.entry(data, where, {"key", "name", "role", "party"}, {"key", "name", "party"})
+        key = entry.text("key")
+        entry.where = where = f"{where} ({key})"
+        if key in self.speakers:
+            self.fail(where, f"speaker key {key!r} is used twice")
+        # A speaker is the same speaker when name, role and party are: a new office is a new entry.
+        self.speakers[key] = self.upsert(
+            Speaker,
+            {
+                "name": entry.text("name"),
+                "role": entry.text("role"),
+                "party": self.party(entry.get("party"), f"{where}.party"),
+            },
+            {},
+            where,
+        )
+
     def load_source(self, data: Any, where: str) -> None:
         fields = {
             "key",
@@ -256,6 +312,7 @@ class _Loader:
             "archive_url",
             "kind",
             "notes",
+            "affiliated_party",
         }
         entry = self.entry(data, where, fields, {"key", "publisher", "title", "published_on", "language", "kind"})
         key = entry.text("key")
@@ -273,6 +330,11 @@ class _Loader:
             "kind": entry.text("kind"),
             "notes": entry.text("notes"),
             "url": url,
+            "affiliated_party": (
+                self.party(entry.get("affiliated_party"), f"{where}.affiliated_party")
+                if entry.get("affiliated_party")
+                else None
+            ),
         }
         # A source is the same source when its URL is; without a URL, when its
         # publisher, title and date are.
@@ -371,6 +433,7 @@ class _Loader:
             "title",
             "description",
             "responsible",
+            "supervising",
             "category",
             "deadline",
             "deadline_changes",
@@ -410,6 +473,7 @@ class _Loader:
         if not responsible:
             self.fail(f"{where}.responsible", "name at least one responsible party")
         self.set_many(commitment, "responsible_parties", responsible)
+        self.set_many(commitment, "supervising_bodies", self.parties_list(entry, "supervising"))
         for change_where, change_data in entry.items("deadline_changes"):
             self.load_deadline_change(commitment, change_data, change_where)
         for update_where, update_data in entry.items("status_updates"):
@@ -436,6 +500,23 @@ class _Loader:
                 f"differs from the entry already recorded ({', '.join(differences)}); history is not "
                 "rewritten — add a new entry that corrects it instead",
             )
+
+    def fill_in(self, instance: models.Model, values: dict, where: str) -> None:
+        """Fill in what an entry recorded before the tracker asked for it leaves unstated (whose
+        words a quote is, why a correction was made); refuse to change anything it states."""
+        changed = []
+        for name, value in values.items():
+            recorded = getattr(instance, name)
+            if value in (None, "") or recorded == value:
+                continue
+            if recorded not in (None, ""):
+                self.refuse_rewrite(where, {name: recorded}, {name: value})
+            setattr(instance, name, value)
+            changed.append(name)
+        if changed:
+            self.validate(instance, where, exclude=["status_update"] if isinstance(instance, Evidence) else None)
+            instance.save(update_fields=changed)
+            self.report.count(f"{instance._meta.verbose_name_plural} (filled in)", "updated")
 
     def load_deadline_change(self, commitment: Commitment, data: Any, where: str) -> None:
         fields = {
@@ -481,14 +562,28 @@ class _Loader:
         entry = self.entry(
             data,
             where,
-            {"status", "as_of", "summary", "evidence", "corrects", "recorded_at", "recorded_by"},
+            {
+                "status",
+                "as_of",
+                "as_of_precision",
+                "summary",
+                "evidence",
+                "corrects",
+                "correction_reason",
+                "recorded_at",
+                "recorded_by",
+            },
             {"status", "as_of", "summary", "evidence"},
         )
         evidence = []
         for evidence_where, evidence_data in entry.items("evidence"):
             evidence_entry = self.entry(
-                evidence_data, evidence_where, {"source", "quote", "verbatim"}, {"source", "quote"}
+                evidence_data,
+                evidence_where,
+                {"source", "quote", "verbatim", "speech", "speaker"},
+                {"source", "quote"},
             )
+            speaker_key = evidence_entry.get("speaker")
             evidence.append(
                 (
                     evidence_where,
@@ -497,28 +592,14 @@ class _Loader:
                         "quote": evidence_entry.text("quote"),
                         "is_verbatim": evidence_entry.boolean("verbatim", True),
                     },
+                    {
+                        "speech_kind": self.speech_kind(evidence_entry, SpeechKind.values),
+                        "speaker": self.speaker(speaker_key, evidence_entry.path("speaker")) if speaker_key else None,
+                    },
                 )
             )
         if not evidence:
             self.fail(f"{where}.evidence", "a status update needs at least one piece of evidence")
-        lookup = {"commitment": commitment, "as_of": entry.date("as_of"), "status": entry.text("status")}
-        if entry.get("recorded_at") is not None:
-            # An export names each entry by when it was recorded too: a correction can share
-            # its date and status with the entry it corrects.
-            lookup["recorded_at"] = entry.moment("recorded_at")
-        summary = entry.text("summary")
-        recorded = StatusUpdate.objects.filter(**lookup).first()
-        if recorded:
-            recorded_evidence = [
-                {"source": item.source, "quote": item.quote, "is_verbatim": item.is_verbatim}
-                for item in recorded.evidence.order_by("id")
-            ]
-            self.refuse_rewrite(
-                where,
-                {"summary": recorded.summary, "evidence": recorded_evidence},
-                {"summary": summary, "evidence": [values for _, values in evidence]},
-            )
-            return
         corrects = None
         if entry.get("corrects") is not None:
             target = self.entry(
@@ -529,39 +610,66 @@ class _Loader:
             )
             if target.get("recorded_at") is not None:
                 corrected = corrected.filter(recorded_at=target.moment("recorded_at"))
-            corrects = corrected.first()
+            corrects = corrected.order_by("recorded_at", "id").first()
             if corrects is None:
                 self.fail(entry.path("corrects"), "no such status update of this commitment listed before this one")
-        update = StatusUpdate(**{**self.recorded(entry), **lookup}, summary=summary, corrects=corrects)
+        # Identity: commitment, date, status and the entry it corrects (a correction can share its
+        # date and status with the entry it corrects); an export adds when it was recorded.
+        lookup = {
+            "commitment": commitment,
+            "as_of": entry.date("as_of"),
+            "status": entry.text("status"),
+            "corrects": corrects,
+        }
+        if entry.get("recorded_at") is not None:
+            lookup["recorded_at"] = entry.moment("recorded_at")
+        summary = entry.text("summary")
+        precision = self.precision(entry, "as_of_precision") or finest_precision(
+            values["source"].published_on_precision for _, values, _ in evidence
+        )
+        recorded = StatusUpdate.objects.filter(**lookup).first()
+        if recorded:
+            recorded_evidence = list(recorded.evidence.order_by("id"))
+            self.refuse_rewrite(
+                where,
+                {
+                    "summary": recorded.summary,
+                    "as_of_precision": recorded.as_of_precision,
+                    "evidence": [
+                        {"source": item.source, "quote": item.quote, "is_verbatim": item.is_verbatim}
+                        for item in recorded_evidence
+                    ],
+                },
+                {"summary": summary, "as_of_precision": precision, "evidence": [values for _, values, _ in evidence]},
+            )
+            self.fill_in(recorded, {"correction_reason": entry.text("correction_reason")}, where)
+            for item, (evidence_where, _, attribution) in zip(recorded_evidence, evidence, strict=True):
+                self.fill_in(item, attribution, evidence_where)
+            return
+        update = StatusUpdate(
+            **{**self.recorded(entry), **lookup},
+            summary=summary,
+            as_of_precision=precision,
+            correction_reason=entry.text("correction_reason"),
+        )
         self.validate(update, where)
-        update.save()
-        for evidence_where, values in evidence:
-            item = Evidence(status_update=update, **values)
+        items = []
+        for evidence_where, values, attribution in evidence:
+            item = Evidence(status_update=update, **values, **attribution)
             self.validate(item, evidence_where, exclude=["status_update"])
-            item.save()
+            items.append(item)
+        try:
+            update.record(items)
+        except ValidationError as error:
+            self.fail(where, "; ".join(error.messages))
         self.report.count("status updates", "created")
 
     def load_claim(self, commitment: Commitment, data: Any, where: str) -> None:
         required = {"party", "speaker", "stated_on", "position", "summary", "source", "quote"}
-        entry = self.entry(data, where, required | {"corrects", "recorded_at", "recorded_by"}, required)
-        lookup = {
-            "commitment": commitment,
-            "speaker": entry.text("speaker"),
-            "stated_on": entry.date("stated_on"),
-            "position": entry.text("position"),
-        }
-        if entry.get("recorded_at") is not None:
-            lookup["recorded_at"] = entry.moment("recorded_at")
-        values = {
-            "party": self.party(entry.get("party"), f"{where}.party"),
-            "summary": entry.text("summary"),
-            "source": self.source(entry.get("source"), f"{where}.source"),
-            "quote": entry.text("quote"),
-        }
-        recorded = Claim.objects.filter(**lookup).first()
-        if recorded:
-            self.refuse_rewrite(where, {name: getattr(recorded, name) for name in values}, values)
-            return
+        optional = {"speech", "stated_on_precision", "corrects", "correction_reason", "recorded_at", "recorded_by"}
+        entry = self.entry(data, where, required | optional, required)
+        party = self.party(entry.get("party"), f"{where}.party")
+        source = self.source(entry.get("source"), f"{where}.source")
         corrects = None
         if entry.get("corrects") is not None:
             target = self.entry(
@@ -570,18 +678,43 @@ class _Loader:
                 {"speaker", "stated_on", "position", "recorded_at"},
                 {"speaker", "stated_on", "position"},
             )
-            corrects = Claim.objects.filter(
+            corrected = Claim.objects.filter(
                 commitment=commitment,
-                speaker=target.text("speaker"),
+                speaker=self.claim_speaker(target.get("speaker"), party, target.path("speaker")),
                 stated_on=target.date("stated_on"),
                 position=target.text("position"),
             )
             if target.get("recorded_at") is not None:
-                corrects = corrects.filter(recorded_at=target.moment("recorded_at"))
-            corrects = corrects.first()
+                corrected = corrected.filter(recorded_at=target.moment("recorded_at"))
+            corrects = corrected.order_by("recorded_at", "id").first()
             if corrects is None:
                 self.fail(entry.path("corrects"), "no such claim about this commitment listed before this one")
-        claim = Claim(**{**self.recorded(entry), **lookup}, **values, corrects=corrects)
+        lookup = {
+            "commitment": commitment,
+            "speaker": self.claim_speaker(entry.get("speaker"), party, f"{where}.speaker"),
+            "stated_on": entry.date("stated_on"),
+            "position": entry.text("position"),
+            "corrects": corrects,
+        }
+        if entry.get("recorded_at") is not None:
+            lookup["recorded_at"] = entry.moment("recorded_at")
+        values = {
+            "party": party,
+            "summary": entry.text("summary"),
+            "source": source,
+            "quote": entry.text("quote"),
+            "stated_on_precision": self.precision(entry, "stated_on_precision") or source.published_on_precision,
+        }
+        unstated = {
+            "speech_kind": self.speech_kind(entry, [SpeechKind.DIRECT, SpeechKind.REPORTED]),
+            "correction_reason": entry.text("correction_reason"),
+        }
+        recorded = Claim.objects.filter(**lookup).first()
+        if recorded:
+            self.refuse_rewrite(where, {name: getattr(recorded, name) for name in values}, values)
+            self.fill_in(recorded, unstated, where)
+            return
+        claim = Claim(**{**self.recorded(entry), **lookup}, **values, **unstated)
         self.validate(claim, where)
         claim.save()
         self.report.count("claims", "created")
@@ -623,19 +756,49 @@ def _omit_empty(values: dict) -> dict:
 
 
 def _parties_cited_nowhere() -> models.QuerySet:
-    """Return the parties no agreement, commitment, deadline change or claim refers to."""
+    """Return the parties nothing refers to: no agreement, commitment (responsible or
+    supervising), deadline change, claim, speaker or source's publisher."""
     return Party.objects.filter(
         agreements_signed=None,
         commitments=None,
+        commitments_supervised=None,
         deadline_changes_requested=None,
         deadline_changes_agreed=None,
         claims=None,
+        speakers=None,
+        affiliated_sources=None,
     ).distinct()
 
 
 def _sources_cited_nowhere() -> models.QuerySet:
     """Return the sources no evidence, claim or deadline change cites."""
     return Source.objects.filter(evidence=None, claims=None, deadline_changes=None).distinct()
+
+
+def _speakers_cited_nowhere() -> models.QuerySet:
+    """Return the speakers no claim or piece of evidence names."""
+    return Speaker.objects.filter(claims=None, evidence=None).select_related("party").distinct()
+
+
+def _speaker_order(speaker: Speaker) -> tuple:
+    """Speakers in the order of their content (what identifies them on loading), not of database ids."""
+    return (speaker.name, speaker.role, speaker.party.slug)
+
+
+def _speaker_keys(speakers: Iterable[Speaker]) -> dict[int, str]:
+    """Return a key for each speaker made of their name ("sergei-lavrov"; "sergei-lavrov-2" for a
+    second speaker of that name), so the same speakers get the same keys in any database."""
+    keys: dict[int, str] = {}
+    taken: set[str] = set()
+    for speaker in sorted(speakers, key=_speaker_order):
+        base = slugify(speaker.name) or "speaker"
+        key, number = base, 1
+        while key in taken:
+            number += 1
+            key = f"{base}-{number}"
+        taken.add(key)
+        keys[speaker.pk] = key
+    return keys
 
 
 def _source_order(source: Source) -> tuple:
@@ -680,16 +843,19 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
         .select_related("provision")
         .prefetch_related(
             "responsible_parties",
+            "supervising_bodies",
             "deadline_changes__agreed_by",
             "deadline_changes__requested_by",
             "deadline_changes__source",
             "deadline_changes__recorded_by",
-            "status_updates__evidence__source",
+            "status_updates__evidence__source__affiliated_party",
+            "status_updates__evidence__speaker__party",
             "status_updates__corrects",
             "status_updates__recorded_by",
             "claims__party",
-            "claims__source",
-            "claims__corrects",
+            "claims__speaker__party",
+            "claims__source__affiliated_party",
+            "claims__corrects__speaker",
             "claims__recorded_by",
         )
         .order_by("provision__position", "id")
@@ -698,8 +864,10 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
     # so that exporting and loading into an empty database loses nothing.
     parties: dict[int, Party] = {party.pk: party for party in [*agreement.signatories.all(), *_parties_cited_nowhere()]}
     sources: dict[int, Source] = {source.pk: source for source in _sources_cited_nowhere()}
+    speakers: dict[int, Speaker] = {speaker.pk: speaker for speaker in _speakers_cited_nowhere()}
     for commitment in commitments:
         parties.update((party.pk, party) for party in commitment.responsible_parties.all())
+        parties.update((party.pk, party) for party in commitment.supervising_bodies.all())
         for change in commitment.deadline_changes.all():
             parties.update((party.pk, party) for party in change.agreed_by.all())
             if change.requested_by:
@@ -707,14 +875,26 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
             sources[change.source.pk] = change.source
         for update in commitment.status_updates.all():
             sources.update((item.source.pk, item.source) for item in update.evidence.all())
+            speakers.update((item.speaker.pk, item.speaker) for item in update.evidence.all() if item.speaker)
         for claim in commitment.claims.all():
             parties[claim.party.pk] = claim.party
             sources[claim.source.pk] = claim.source
+            speakers[claim.speaker.pk] = claim.speaker
+    for source in sources.values():
+        if source.affiliated_party:
+            parties[source.affiliated_party.pk] = source.affiliated_party
+    for speaker in speakers.values():
+        parties[speaker.party.pk] = speaker.party
 
     source_keys = _source_keys(sources.values())
 
     def source_key(source: Source) -> str:
         return source_keys[source.pk]
+
+    speaker_keys = _speaker_keys(speakers.values())
+
+    def speaker_key(speaker: Speaker) -> str:
+        return speaker_keys[speaker.pk]
 
     def commitment_entry(commitment: Commitment) -> dict:
         deadline = _omit_empty(
@@ -747,6 +927,7 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
                 {
                     "status": update.status,
                     "as_of": update.as_of.isoformat(),
+                    "as_of_precision": update.as_of_precision,
                     "summary": update.summary,
                     "corrects": {
                         "status": update.corrects.status,
@@ -755,8 +936,17 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
                     }
                     if update.corrects
                     else None,
+                    "correction_reason": update.correction_reason,
                     "evidence": [
-                        {"source": source_key(item.source), "quote": item.quote, "verbatim": item.is_verbatim}
+                        _omit_empty(
+                            {
+                                "source": source_key(item.source),
+                                "quote": item.quote,
+                                "verbatim": item.is_verbatim,
+                                "speech": item.speech_kind,
+                                "speaker": speaker_key(item.speaker) if item.speaker else None,
+                            }
+                        )
                         for item in sorted(update.evidence.all(), key=lambda item: item.pk)
                     ],
                     **_recorded(update, with_recorders),
@@ -768,20 +958,23 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
             _omit_empty(
                 {
                     "party": claim.party.slug,
-                    "speaker": claim.speaker,
+                    "speaker": speaker_key(claim.speaker),
+                    "speech": claim.speech_kind,
                     "stated_on": claim.stated_on.isoformat(),
+                    "stated_on_precision": claim.stated_on_precision,
                     "position": claim.position,
                     "summary": claim.summary,
                     "source": source_key(claim.source),
                     "quote": claim.quote,
                     "corrects": {
-                        "speaker": claim.corrects.speaker,
+                        "speaker": speaker_key(claim.corrects.speaker),
                         "stated_on": claim.corrects.stated_on.isoformat(),
                         "position": claim.corrects.position,
                         "recorded_at": claim.corrects.recorded_at.astimezone(dt.UTC).isoformat(),
                     }
                     if claim.corrects
                     else None,
+                    "correction_reason": claim.correction_reason,
                     **_recorded(claim, with_recorders),
                 }
             )
@@ -793,6 +986,7 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
                 "title": commitment.title,
                 "description": commitment.description,
                 "responsible": sorted(party.slug for party in commitment.responsible_parties.all()),
+                "supervising": sorted(party.slug for party in commitment.supervising_bodies.all()),
                 "category": commitment.category,
                 "deadline": deadline,
                 "deadline_changes": changes,
@@ -820,6 +1014,12 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
             _omit_empty({"slug": p.slug, "name": p.name, "short_name": p.short_name, "kind": p.kind})
             for p in sorted(parties.values(), key=lambda party: party.slug)
         ],
+        "speakers": [
+            _omit_empty(
+                {"key": speaker_key(speaker), "name": speaker.name, "role": speaker.role, "party": speaker.party.slug}
+            )
+            for speaker in sorted(speakers.values(), key=_speaker_order)
+        ],
         "sources": [
             _omit_empty(
                 {
@@ -834,6 +1034,7 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
                     **({"archive_url": source.archive_url} if source.archive_url else {}),
                     "kind": source.kind,
                     "notes": source.notes,
+                    "affiliated_party": source.affiliated_party.slug if source.affiliated_party else None,
                 }
             )
             for source in sorted(sources.values(), key=_source_order)

@@ -71,6 +71,10 @@ class TimelineRow:
     line_end_x: float
     is_overdue: bool
     is_late: bool
+    # Met after the original deadline but by the extended one (Commitment.met_extended_deadline).
+    met_extended: bool = False
+    days_extended: int | None = None
+    met_precision: str = ""
 
 
 @dataclass
@@ -152,6 +156,9 @@ def draw_timeline(
                 line_end_x=line_end_x,
                 is_overdue=is_overdue,
                 is_late=is_late,
+                met_extended=c.met_extended_deadline(),
+                days_extended=c.original_extended(),
+                met_precision=c.fulfilled_precision,
             )
         )
     steps = layout.ticks - 1

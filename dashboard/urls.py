@@ -21,6 +21,8 @@ urlpatterns = [
     path("agreements/<slug:slug>/", cache_public_page(views.AgreementDetailView.as_view()), name="agreement_detail"),
     path("sources/", cache_public_page(views.SourceListView.as_view()), name="source_list"),
     path("sources/<int:pk>/", cache_public_page(views.SourceDetailView.as_view()), name="source_detail"),
+    path("methodology/", cache_public_page(views.MethodologyView.as_view()), name="methodology"),
+    path("corrections/", cache_public_page(views.CorrectionsView.as_view(), frozenset({"page"})), name="corrections"),
     # Never cached: who may download is decided per request (SOURCE_SNAPSHOTS_PUBLIC).
     path(
         "sources/<int:source_pk>/copies/<int:pk>/",

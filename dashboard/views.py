@@ -12,12 +12,20 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from commitments import corrections
 from commitments.models import (
+    BEGUN_STATUSES,
+    CLOSED_STATUSES,
+    CONTRADICTED_STATUSES,
+    DISPUTE_WINDOW,
+    NEVER_BEGUN_STATUSES,
+    PROGRESS_POSITIONS,
     Agreement,
     Claim,
     Commitment,
@@ -28,7 +36,10 @@ from commitments.models import (
     SourceSnapshot,
     Status,
     StatusUpdate,
+    Support,
+    current_update,
     may_download_snapshots,
+    standing,
 )
 from commitments.snapshots import open_snapshot
 
@@ -71,6 +82,7 @@ class HomeView(TemplateView):
             agreement.bar = status_bar(agreement.status_counts)
             agreement.overdue_count = agreement_counts.overdue
             agreement.disputed_count = agreement_counts.disputed
+            agreement.contested_count = agreement_counts.contested
 
         overdue_now = list(
             Commitment.objects.for_display().overdue(now).order_by("deadline_ends_at", "pk")[:HOME_LIST_LIMIT]
@@ -95,9 +107,9 @@ class HomeView(TemplateView):
             latest_updates=StatusUpdate.objects.select_related("commitment__provision__agreement")
             .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("source")))
             .order_by("-as_of", "-recorded_at", "-id")[:LATEST_COUNT],
-            latest_claims=Claim.objects.select_related("commitment", "party", "source").order_by("-stated_on", "-id")[
-                :LATEST_COUNT
-            ],
+            latest_claims=Claim.objects.select_related("commitment", "party", "speaker", "source").order_by(
+                "-stated_on", "-id"
+            )[:LATEST_COUNT],
             timeline=deadline_timeline(dated, now),
             timeline_is_cut=len(dated) == TIMELINE_MAX_ROWS,
         )
@@ -138,6 +150,7 @@ class CommitmentDetailView(DetailView):
     template_name = "dashboard/commitment_detail.html"
     queryset = Commitment.objects.select_related("provision__agreement").prefetch_related(
         "responsible_parties",
+        "supervising_bodies",
         "provision__agreement__texts",
         Prefetch(
             "deadline_changes",
@@ -146,10 +159,12 @@ class CommitmentDetailView(DetailView):
         Prefetch(
             "status_updates",
             queryset=StatusUpdate.objects.select_related("corrects")
-            .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("source")))
+            .prefetch_related(
+                Prefetch("evidence", queryset=Evidence.objects.select_related("source", "speaker__party"))
+            )
             .order_by("as_of", "recorded_at", "id"),
         ),
-        Prefetch("claims", queryset=Claim.objects.select_related("party", "source", "corrects")),
+        Prefetch("claims", queryset=Claim.objects.select_related("party", "speaker__party", "source", "corrects")),
     )
 
     def get_context_data(self, **kwargs):
@@ -157,10 +172,11 @@ class CommitmentDetailView(DetailView):
         commitment = self.object
         now = timezone.now()
         today = commitment.agreement.local_today(now)
-        current_update = commitment.status_updates.current().values_list("pk", flat=True).first()
         conflicting_ids = set(commitment.claims.conflicting().values_list("pk", flat=True))
         claims = list(commitment.claims.all())
         status_updates = list(commitment.status_updates.all())
+        current = current_update(standing(status_updates))
+        contested_by = commitment.contested_by(claims, status_updates)
         context.update(
             now=now,
             agreement=commitment.agreement,
@@ -174,11 +190,19 @@ class CommitmentDetailView(DetailView):
             is_fulfilled_late=commitment.is_fulfilled_late(),
             days_late=commitment.days_late(),
             fulfilled_on=commitment.fulfilled_on(),
+            met_extended_deadline=commitment.met_extended_deadline(),
+            days_extended=commitment.original_extended(),
+            terms=commitment.terms(today),
+            current_term=commitment.current_term(today),
             term_expiry=commitment.term_expiry(today),
             notice_deadline=commitment.notice_deadline(today),
+            ended_on=commitment.ended_on(),
+            ended_precision=current.as_of_precision if current else "",
             status_updates=status_updates,
             corrected_ids={update.corrects_id for update in status_updates if update.corrects_id},
-            current_update_id=current_update,
+            current_update_id=current.pk if current else None,
+            contested_by=contested_by,
+            corrected_claim_ids={claim.corrects_id for claim in claims if claim.corrects_id},
             conflicting_claims=[claim for claim in claims if claim.pk in conflicting_ids],
             other_claims=[claim for claim in claims if claim.pk not in conflicting_ids],
         )
@@ -196,6 +220,7 @@ class AgreementDetailView(DetailView):
                 Prefetch(
                     "commitments",
                     queryset=Commitment.objects.with_is_disputed()
+                    .with_is_contested()
                     .prefetch_related("responsible_parties")
                     .order_by("pk"),
                 )
@@ -258,10 +283,12 @@ class SourceDetailView(DetailView):
             # Pages of signed-in users are never cached (dashboard.page_cache), so a monitor's
             # download links never reach the public.
             may_download_snapshots=may_download_snapshots(self.request.user),
-            evidence=source.evidence.select_related("status_update__commitment__provision__agreement").order_by(
-                "-status_update__as_of", "pk"
+            evidence=source.evidence.select_related(
+                "status_update__commitment__provision__agreement", "source", "speaker__party"
+            ).order_by("-status_update__as_of", "pk"),
+            claims=source.claims.select_related("commitment", "party", "speaker__party", "source").order_by(
+                "-stated_on", "pk"
             ),
-            claims=source.claims.select_related("commitment", "party").order_by("-stated_on", "pk"),
             deadline_changes=source.deadline_changes.select_related("commitment").order_by("-decided_on", "pk"),
         )
         return context
@@ -284,3 +311,52 @@ def source_snapshot_download(request, source_pk: int, pk: int):
     response["Content-Security-Policy"] = "sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+class MethodologyView(TemplateView):
+    """How the tracker works: the status scale and every derived state, in words, from the rules themselves."""
+
+    template_name = "dashboard/methodology.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        labels = dict(Status.choices)
+        positions = dict(Claim.Position.choices)
+        context.update(
+            statuses=[(Status(value), label) for value, label in Status.choices],
+            closed_statuses=[labels[status] for status in Status.values if status in CLOSED_STATUSES],
+            due_soon_days=settings.DUE_SOON_DAYS,
+            dispute_window_days=DISPUTE_WINDOW.days,
+            contradictions=[
+                (positions[position], [labels[status] for status in Status.values if status in statuses])
+                for position, statuses in CONTRADICTED_STATUSES.items()
+            ],
+            progress_positions=[
+                positions[position] for position in Claim.Position.values if position in PROGRESS_POSITIONS
+            ],
+            never_begun_statuses=[labels[status] for status in Status.values if status in NEVER_BEGUN_STATUSES],
+            begun_statuses=[labels[status] for status in Status.values if status in BEGUN_STATUSES],
+            support_levels=Support,
+            corrections_url=reverse("dashboard:corrections"),
+        )
+        return context
+
+
+class CorrectionsView(TemplateView):
+    """The public corrections log: every entry that corrects another, newest first."""
+
+    template_name = "dashboard/corrections.html"
+    page_size = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        paginator = Paginator(corrections.CorrectionList(), self.page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        context.update(
+            page_obj=page,
+            paginator=paginator,
+            is_paginated=page.has_other_pages(),
+            entries=page.object_list,
+            methodology_url=reverse("dashboard:methodology"),
+        )
+        return context

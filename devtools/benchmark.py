@@ -142,11 +142,11 @@ def add_job_commitments(total: int, just_overdue: int, now):
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO commitments_commitment (provision_id, code, title, description, category, deadline_kind,"
-            " deadline_date, deadline_in_force, deadline_ends_at, current_status)"
+            " deadline_date, deadline_in_force, deadline_ends_at, current_status, fulfilled_precision)"
             " WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < %s)"
             " SELECT %s, 'job-' || n, 'Job benchmark commitment ' || n, '', 'other', 'date',"
             " CASE WHEN n <= %s THEN %s ELSE %s END, CASE WHEN n <= %s THEN %s ELSE %s END,"
-            " CASE WHEN n <= %s THEN %s ELSE %s END, 'not_started' FROM seq",
+            " CASE WHEN n <= %s THEN %s ELSE %s END, 'not_started', '' FROM seq",
             [
                 total,
                 provision.pk,

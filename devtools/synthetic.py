@@ -31,6 +31,7 @@ from commitments.models import (
     Party,
     Provision,
     Source,
+    Speaker,
     Status,
     StatusUpdate,
     add_months,
@@ -204,7 +205,9 @@ def make_synthetic_data(scale: Scale, seed: int = 2020, progress: Progress = _no
             start = agreement.entry_into_force_date()
             as_of = min(today, start + dt.timedelta(days=rng.randrange(1, 3000)))
             status = rng.choices(statuses, weights=[3, 3, 3, 2, 1, 1])[0]
-            updates.append(StatusUpdate(commitment=commitment, status=status, as_of=as_of, summary=f"Assessment {n}."))
+            update = StatusUpdate(commitment=commitment, status=status, as_of=as_of, summary=f"Assessment {n}.")
+            update.is_evidenced = True  # each gets evidence below (what refresh_status counts)
+            updates.append(update)
         done = 0
         for start in range(0, len(updates), BATCH):
             batch = updates[start : start + BATCH]
@@ -223,16 +226,20 @@ def make_synthetic_data(scale: Scale, seed: int = 2020, progress: Progress = _no
             progress("status updates", done, scale.status_updates)
 
         # Claims on one commitment in ten; one in four of those conflicting.
+        speakers = {}
+        for party in parties:
+            speakers[party.pk] = Speaker.objects.get_or_create(name="A foreign minister", role="", party=party)[0]
         claims = []
         for commitment, agreement, _ in plan[::10]:
             day = agreement.entry_into_force_date() + dt.timedelta(days=rng.randrange(1, 1000))
             positions = ["under_way", "not_started"] if rng.random() < 0.25 else ["kept"]
             for position in positions:
+                party = rng.choice(parties)
                 claims.append(
                     Claim(
                         commitment=commitment,
-                        party=rng.choice(parties),
-                        speaker="A foreign minister",
+                        party=party,
+                        speaker=speakers[party.pk],
                         stated_on=day,
                         position=position,
                         summary="Said so.",
@@ -268,7 +275,9 @@ def make_synthetic_data(scale: Scale, seed: int = 2020, progress: Progress = _no
             history.setdefault(update.commitment_id, []).append(update)
         for commitment in commitments:
             commitment.refresh_status(history.get(commitment.pk, []), save=False)
-        Commitment.objects.bulk_update(commitments, ["current_status", "fulfilled_at"], batch_size=BATCH)
+        Commitment.objects.bulk_update(
+            commitments, ["current_status", "status_as_of", "fulfilled_at", "fulfilled_precision"], batch_size=BATCH
+        )
         progress("commitments updated", len(commitments), len(commitments))
         DataVersion.bump()  # bulk writes send no signals
 

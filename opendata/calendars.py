@@ -4,9 +4,9 @@ Each deadline in force is an all-day event on its date, a date in the agreement'
 time zone (the day ends at midnight there). An event's UID never changes, and its
 SEQUENCE is the number of agreed deadline changes, so a calendar app that subscribed
 moves the event when a deadline is extended instead of adding a second one. Renewable
-mandates get, for each term up to the one after the current, the last day to give
-notice and the day the term expires; once a mandate has ended (or is fulfilled), none
-after the date of that assessment.
+mandates get, for each term from the first to the one after the current, the last day
+to give notice and the day the term expires; once a mandate has ended, its terms stop at
+the one in which it ended, and the dates of that term it never reached are cancelled.
 """
 
 from __future__ import annotations
@@ -14,21 +14,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from commitments.models import (
-    CLOSED_STATUSES,
-    Agreement,
-    Commitment,
-    CommitmentQuerySet,
-    StatusUpdate,
-    end_of_day,
-)
+from commitments.models import Agreement, Commitment, CommitmentQuerySet, end_of_day, format_date
 
 from .exports import filter_commitments, invalid_filters_response
 from .http import conditional
@@ -43,20 +35,6 @@ def uid(commitment: Commitment, kind: str) -> str:
     """Return the event's UID from natural keys (agreement slug, commitment code, kind of date),
     so it stays the same when the data is reloaded into another database or the site moves."""
     return f"{commitment.agreement.slug}/{commitment.code}/{kind}@{UID_DOMAIN}"
-
-
-def terms(commitment: Commitment, today: dt.date) -> Iterator[tuple[int, dt.date, dt.date | None]]:
-    """Yield (number, expiry, last day for notice) for each term of a renewable commitment,
-    from the first to the one after the term running on `today`."""
-    current = commitment.term_expiry(today)
-    day = commitment.agreement.entry_into_force_date()
-    number = 1
-    while True:
-        expiry = commitment.term_expiry(day)
-        yield number, expiry, commitment.notice_deadline(day)
-        if expiry > current:
-            return
-        day, number = expiry + ONE_DAY, number + 1
 
 
 def all_day_event(uid: str, day: dt.date, summary: str, description: str, url: str, stamp: dt.datetime) -> Event:
@@ -111,40 +89,52 @@ def commitment_events(commitment: Commitment, request: HttpRequest, today: dt.da
         event.add("sequence", len(changes))
         yield event
 
-    if commitment.deadline_kind == Commitment.DeadlineKind.RENEWABLE and commitment.term_months:
-        # A deadline stops applying once a commitment is fulfilled or ended.
-        closed_on = commitment.status_as_of if commitment.current_status in CLOSED_STATUSES else None
-        for number, expiry, notice in terms(commitment, today):
-            if notice and not (closed_on and notice > closed_on):
-                event = all_day_event(
-                    uid(commitment, f"term-{number}-notice"),
-                    notice,
-                    _("Last day to give notice: %(title)s") % {"title": commitment.title},
-                    "\n".join(
-                        [
-                            about,
-                            _("Notice to end term %(number)d (expires %(expiry)s) is due by this day.")
-                            % {"number": number, "expiry": expiry},
-                            url,
-                        ]
-                    ),
-                    url,
-                    stamp,
-                )
-                event.add("sequence", 0)
-                yield event
-            if closed_on and expiry > closed_on:
-                return
-            event = all_day_event(
-                uid(commitment, f"term-{number}-expiry"),
-                expiry,
-                _("Term %(number)d ends: %(title)s") % {"number": number, "title": commitment.title},
-                "\n".join([about, _("Renewed automatically unless a party gave notice in time."), url]),
+    # A renewable mandate: each term from the first to the one after the current, or up to
+    # the one in which it ended (Commitment.terms). Dates it never reached stay in the
+    # calendar, cancelled, so subscribed apps drop them rather than keep a stale event.
+    ended = format_date(commitment.ended_on(), getattr(commitment, "current_as_of_precision", None) or "day")
+    for term in commitment.terms(today, ahead=1):
+        if term.notice_by:
+            lines = [
+                about,
+                _("Notice to end term %(number)d (expires %(expiry)s) is due by this day.")
+                % {"number": term.number, "expiry": format_date(term.expires_on)},
+            ]
+            if not term.notice_reached:
+                lines.append(_("Never reached: the commitment ended early (%(ended)s).") % {"ended": ended})
+            yield term_event(
+                uid(commitment, f"term-{term.number}-notice"),
+                term.notice_by,
+                _("Last day to give notice: %(title)s") % {"title": commitment.title},
+                [*lines, url],
                 url,
                 stamp,
+                cancelled=not term.notice_reached,
             )
-            event.add("sequence", 0)
-            yield event
+        lines = [about, _("Renewed automatically unless a party gave notice in time.")]
+        if not term.expiry_reached:
+            lines.append(_("Never reached: the commitment ended early (%(ended)s).") % {"ended": ended})
+        yield term_event(
+            uid(commitment, f"term-{term.number}-expiry"),
+            term.expires_on,
+            _("Term %(number)d ends: %(title)s") % {"number": term.number, "title": commitment.title},
+            [*lines, url],
+            url,
+            stamp,
+            cancelled=not term.expiry_reached,
+        )
+
+
+def term_event(
+    event_uid: str, day: dt.date, summary: str, lines: list[str], url: str, stamp: dt.datetime, cancelled: bool
+) -> Event:
+    if cancelled:
+        summary = _("Not reached: %(summary)s") % {"summary": summary}
+    event = all_day_event(event_uid, day, summary, "\n".join(lines), url, stamp)
+    # A date the commitment never reached (it ended first) is cancelled, not deleted (RFC 5545 3.8.1.11).
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("sequence", 1 if cancelled else 0)
+    return event
 
 
 def calendar_response(
@@ -160,9 +150,7 @@ def calendar_response(
         calendar.add("x-wr-timezone", zone)
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT6H")
-    # The date of the current assessment: when a closed commitment was closed.
-    current_as_of = StatusUpdate.objects.current().filter(commitment=OuterRef("pk")).values("as_of")[:1]
-    for commitment in commitments.annotate(status_as_of=Subquery(current_as_of)):
+    for commitment in commitments:
         for event in commitment_events(commitment, request, commitment.agreement.local_today(now)):
             calendar.add_component(event)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")

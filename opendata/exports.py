@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from commitments.filters import CommitmentFilter
-from commitments.models import Agreement, Commitment
+from commitments.models import Agreement, Commitment, iso_date, support_label
 from commitments.seeding import export_agreement
 
 from .api.serializers import CommitmentSerializer
@@ -59,28 +59,47 @@ CSV_COLUMNS = [
     "title",
     "category",
     "responsible_parties",
+    "supervising_bodies",
     "deadline_kind",
     "original_deadline",
     "deadline_in_force",
     "deadline_changes",
     "status",
+    "status_as_of",
+    "support",
     "overdue",
     "days_overdue",
     "due_soon",
     "disputed",
+    "contested",
     "fulfilled_on",
     "days_late",
+    "met_extended_deadline",
     "term_expiry",
     "notice_deadline",
+    "terms",
     "page_url",
     "description",
 ]
 
 
+def terms_cell(commitment: Commitment, today: dt.date) -> str:
+    """Return a renewable commitment's terms in one cell: "1: 2020-11-10 to 2025-11-10, notice by 2025-05-10 (…)"."""
+    cells = []
+    for term in commitment.terms(today):
+        cell = f"{term.number}: {term.starts_on} to {term.expires_on}, notice by {term.notice_by}"
+        if not term.expiry_reached:
+            reached = "notice deadline never reached" if not term.notice_reached else "after its notice deadline"
+            cell += f" (ended early {term.ended_on}, {reached})"
+        cells.append(cell)
+    return "; ".join(cells)
+
+
 def csv_row(commitment: Commitment, now: dt.datetime, request: HttpRequest) -> list:
     today = commitment.agreement.local_today(now)
     changes = "; ".join(
-        f"{change.previous_deadline} -> {change.new_deadline} ({change.decided_on})"
+        f"{change.previous_deadline} -> {change.new_deadline} "
+        f"({iso_date(change.decided_on, change.decided_on_precision())})"
         for change in commitment.deadline_changes.all()
     )
     values = [
@@ -91,19 +110,25 @@ def csv_row(commitment: Commitment, now: dt.datetime, request: HttpRequest) -> l
         commitment.title,
         commitment.get_category_display(),
         "; ".join(party.name for party in commitment.responsible_parties.all()),
+        "; ".join(party.name for party in commitment.supervising_bodies.all()),
         commitment.get_deadline_kind_display(),
         commitment.original_deadline(),
         commitment.deadline_in_force,
         changes,
         commitment.get_current_status_display(),
+        iso_date(commitment.status_as_of, commitment.current_as_of_precision or "day"),
+        support_label(commitment.current_support, commitment.current_support_count),
         commitment.is_overdue(now),
         commitment.days_overdue(now),
         commitment.is_due_soon(now),
         commitment.is_disputed,
-        commitment.fulfilled_on(),
+        commitment.is_contested,
+        iso_date(commitment.fulfilled_on(), commitment.fulfilled_precision),
         commitment.days_late(),
+        commitment.met_extended_deadline(),
         commitment.term_expiry(today),
         commitment.notice_deadline(today),
+        terms_cell(commitment, today),
         request.build_absolute_uri(commitment.get_absolute_url()),
         commitment.description,
     ]

@@ -23,7 +23,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from commitments.models import Agreement, Claim, Commitment, DataVersion, Evidence, StatusUpdate, end_of_day
+from commitments import corrections
+from commitments.models import Agreement, Claim, Commitment, DataVersion, Evidence, StatusUpdate, end_of_day, iso_date
 
 FEED_LENGTH = 50
 # RFC 4151 tag URIs, minted by the application rather than by the site's host.
@@ -94,9 +95,11 @@ class ChangesFeed(Feed):
     def items(self, obj) -> list[StatusUpdate | Claim]:
         updates = StatusUpdate.objects.select_related(
             "commitment__provision__agreement", "corrects", "corrected_by"
-        ).prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("source").order_by("pk")))
+        ).prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.select_related("source", "speaker").order_by("pk"))
+        )
         claims = Claim.objects.select_related(
-            "commitment__provision__agreement", "party", "source", "corrects", "corrected_by"
+            "commitment__provision__agreement", "party", "speaker", "source", "corrects", "corrected_by"
         )
         updates, claims = self.scope(updates, claims, obj)
         newest = ("-recorded_at", "-id")
@@ -113,10 +116,11 @@ class ChangesFeed(Feed):
                 "speaker": item.speaker,
                 "position": item.get_position_display(),
             }
+        # ISO 8601 at the date's precision: 2020-11-20, or 2023-09 from a month-only source.
         return _("%(commitment)s: %(status)s as of %(date)s") % {
             "commitment": item.commitment,
             "status": item.get_status_display(),
-            "date": item.as_of.isoformat(),
+            "date": iso_date(item.as_of, item.as_of_precision),
         }
 
     def item_description(self, item: StatusUpdate | Claim) -> str:
@@ -132,9 +136,16 @@ class ChangesFeed(Feed):
                 % {"date": corrected_by.recorded_at.date().isoformat()},
             )
         if isinstance(item, Claim):
+            said = (
+                _("%(source)s reported what %(speaker)s said (in the source's words):")
+                if item.speech_kind == "reported"
+                else _("%(speaker)s said:")
+            ) % {"source": item.source.publisher, "speaker": item.speaker}
             return format_html(
-                "<p>{}</p><blockquote>{}</blockquote><p>{} {}</p>{}",
+                "<p>{}</p><p>{}</p><p>{}</p><blockquote>{}</blockquote><p>{} {}</p>{}",
+                item.display_stated_on(),
                 item.summary,
+                said,
                 item.quote,
                 _("Source:"),
                 item.source,
@@ -144,11 +155,21 @@ class ChangesFeed(Feed):
             "",
             "<li>{}: {}</li>",
             (
-                (evidence.source, f"“{evidence.quote}”" if evidence.is_verbatim else evidence.quote)
+                (whose_words(evidence), f"“{evidence.quote}”" if evidence.is_verbatim else evidence.quote)
                 for evidence in item.evidence.all()
             ),
         )
-        return format_html("<p>{}</p><ul>{}</ul>{}", item.summary, evidence, correction)
+        support = item.support()
+        return format_html(
+            "<p>{} {}</p><p>{}</p><p>{} {}</p><ul>{}</ul>{}",
+            _("As of"),
+            item.display_as_of(),
+            item.summary,
+            _("Support:"),
+            support.label,
+            evidence,
+            correction,
+        )
 
     def item_link(self, item: StatusUpdate | Claim) -> str:
         return item.commitment.get_absolute_url()
@@ -181,6 +202,85 @@ def correction_of(item: StatusUpdate | Claim) -> StatusUpdate | Claim | None:
         return item.corrected_by
     except ObjectDoesNotExist:
         return None
+
+
+def whose_words(evidence: Evidence) -> str:
+    """Return who speaks in a piece of evidence, as the public pages say it."""
+    if evidence.speech_kind == "direct" and evidence.speaker:
+        return _("%(speaker)s said (%(source)s)") % {"speaker": evidence.speaker, "source": evidence.source}
+    if evidence.speech_kind == "reported" and evidence.speaker:
+        return _("%(source)s, reporting what %(speaker)s said") % {
+            "speaker": evidence.speaker,
+            "source": evidence.source,
+        }
+    return str(evidence.source)
+
+
+class CorrectionsFeed(Feed):
+    """Every entry that corrects another (the public corrections log), newest recorded first."""
+
+    feed_type = AtomFeed
+    author_name = gettext_lazy("Ceasefire Tracker")
+    title = gettext_lazy("Ceasefire Tracker: corrections")
+    subtitle = gettext_lazy("Every entry that corrects an earlier one: what, when and why.")
+
+    def link(self) -> str:
+        return reverse("dashboard:corrections")
+
+    def feed_extra_kwargs(self, obj) -> dict:
+        return {"last_change": DataVersion.last_change}
+
+    def items(self) -> list[corrections.Correction]:
+        return corrections.latest(FEED_LENGTH)
+
+    def item_title(self, item: corrections.Correction) -> str:
+        corrected = item.corrected
+        if item.kind == "claim":
+            return _("%(commitment)s: correction of the claim by %(speaker)s of %(date)s") % {
+                "commitment": item.commitment,
+                "speaker": corrected.speaker,
+                "date": corrected.display_stated_on(),
+            }
+        return _("%(commitment)s: correction of the assessment of %(date)s") % {
+            "commitment": item.commitment,
+            "date": corrected.display_as_of(),
+        }
+
+    def item_description(self, item: corrections.Correction) -> str:
+        corrected, entry = item.corrected, item.entry
+        if item.kind == "claim":
+            what = _("Recorded as “%(before)s”, now “%(after)s”.") % {
+                "before": corrected.get_position_display(),
+                "after": entry.get_position_display(),
+            }
+        else:
+            what = _("Recorded as “%(before)s”, now “%(after)s”: %(summary)s") % {
+                "before": corrected.get_status_display(),
+                "after": entry.get_status_display(),
+                "summary": entry.summary,
+            }
+        return format_html(
+            "<p>{}</p><p>{} {}</p>", what, _("Why:"), item.reason or _("No reason was recorded with this correction.")
+        )
+
+    def item_link(self, item: corrections.Correction) -> str:
+        return item.commitment.get_absolute_url()
+
+    def item_guid(self, item: corrections.Correction) -> str:
+        """A permanent id from natural keys: the commitment, the kind of entry, and when the
+        correction was recorded (kept by the seed export and restored by loading)."""
+        commitment = item.commitment
+        kind = "claim" if item.kind == "claim" else "status-update"
+        recorded = item.recorded_at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        return f"{TAG_AUTHORITY}{commitment.agreement.slug}/{commitment.code}/correction/{kind}/{recorded}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item: corrections.Correction):
+        return item.recorded_at
+
+    def item_updateddate(self, item: corrections.Correction):
+        return item.recorded_at
 
 
 class AgreementChangesFeed(ChangesFeed):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("agreements/<slug:slug>/export.json", exports.agreement_seed_json, name="agreement_export_json"),
     path("agreements/<slug:slug>/deadlines.ics", calendars.agreement_calendar, name="agreement_calendar"),
     path("feed.atom", conditional(time_dependent=False)(feeds.ChangesFeed()), name="feed"),
+    path("corrections.atom", conditional(time_dependent=False)(feeds.CorrectionsFeed()), name="corrections_feed"),
     path(
         "agreements/<slug:slug>/feed.atom",
         conditional(time_dependent=False)(feeds.AgreementChangesFeed()),

@@ -79,11 +79,12 @@ def monitors_group(db):
     alerts_migration = importlib.import_module("commitments.migrations.0005_alerts_monitor_permissions")
     sources_migration = importlib.import_module("commitments.migrations.0012_monitors_snapshots_and_link_checks")
     requeue_migration = importlib.import_module("alerts.migrations.0004_requeue_and_webhook_permissions")
+    speakers_migration = importlib.import_module("commitments.migrations.0016_monitors_speakers")
     group, created = Group.objects.get_or_create(name=group_migration.MONITORS)
     if created:
         codenames = [
             f"{action}_{model}" for model, actions in group_migration.PERMISSIONS.items() for action in actions
-        ]
+        ] + speakers_migration.CODENAMES
         group.permissions.set(
             Permission.objects.filter(
                 content_type__app_label="commitments", codename__in=codenames + sources_migration.CODENAMES

@@ -29,6 +29,7 @@ from commitments.models import (
     Source,
     SourceCheck,
     SourceSnapshot,
+    Speaker,
     Status,
     StatusUpdate,
 )
@@ -146,6 +147,11 @@ def add_link_check(
     return SourceCheck.objects.create(source=source, link=link, outcome=outcome, checked_at=checked_at, **fields)
 
 
+def make_speaker(name: str = "Spokesperson", role: str = "", party: Party | None = None) -> Speaker:
+    """Return the speaker with this name and role for `party` (default: Armenia), creating it if there is none."""
+    return Speaker.objects.get_or_create(name=name, role=role, party=party or make_party())[0]
+
+
 def add_status(
     commitment: Commitment,
     status: str,
@@ -153,14 +159,22 @@ def add_status(
     source: Source | None = None,
     quote: str = "Quoted passage.",
     summary: str = "",
+    *,
+    evidence: Iterable[Evidence] = (),
     **fields,
 ) -> StatusUpdate:
-    """Record an assessment with one quoted passage (from a new source unless one is given),
-    then refresh `commitment` so that its current status and fulfilment date show it."""
-    update = StatusUpdate.objects.create(
-        commitment=commitment, status=status, as_of=as_of, summary=summary or f"Assessed {status}.", **fields
+    """Record an assessment with its evidence (one quoted passage from `source`, a new source unless
+    one is given, or the `evidence` given), then refresh `commitment` so that its current status
+    and fulfilment date show it. The date is as precise as the sources unless as_of_precision is given."""
+    evidence = list(evidence) or [Evidence(source=source or make_source(), quote=quote)]
+    update = StatusUpdate.objects.record(
+        commitment=commitment,
+        status=status,
+        as_of=as_of,
+        summary=summary or f"Assessed {status}.",
+        evidence=evidence,
+        **{"as_of_precision": None, **fields},
     )
-    Evidence.objects.create(status_update=update, source=source or make_source(), quote=quote)
     commitment.refresh_from_db()
     return update
 
@@ -168,7 +182,7 @@ def add_status(
 def add_claim(
     commitment: Commitment,
     party: Party,
-    speaker: str = "Spokesperson",
+    speaker: str | Speaker = "Spokesperson",
     stated_on: dt.date = dt.date(2020, 12, 7),
     position: str = Claim.Position.UNDER_WAY,
     source: Source | None = None,
@@ -176,7 +190,10 @@ def add_claim(
     summary: str = "",
     **fields,
 ) -> Claim:
-    """Record what a party's speaker said about a commitment (from a new source unless one is given)."""
+    """Record what a party's speaker said about a commitment (from a new source unless one is given).
+    `speaker` is a Speaker or "Name, office", a speaker of `party`."""
+    if not isinstance(speaker, Speaker):
+        speaker = make_speaker(*Speaker.split(speaker), party=party)
     return Claim.objects.create(
         commitment=commitment,
         party=party,
@@ -394,7 +411,8 @@ def bulk_data(agreements: int = 3, points: int = 10, per_point: int = 4) -> None
                     add_deadline_change(
                         commitment,
                         commitment.deadline_in_force + dt.timedelta(days=5),
-                        decided_on=dt.date(2020, 11, 14),
+                        # A source cannot report a decision made after it was published.
+                        decided_on=min(dt.date(2020, 11, 14), source.published_on),
                         source=source,
                         requested_by=parties[1],
                         agreed_by=parties[:2],

@@ -294,7 +294,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # The assessment scale appears as status, current_status and a filter: one enum for all.
-    "ENUM_NAME_OVERRIDES": {"AssessmentStatusEnum": "commitments.models.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentStatusEnum": "commitments.models.Status",
+        # Sources, assessments and claims are all dated with a precision; quotes say whose words.
+        "DatePrecisionEnum": "commitments.models.DatePrecision",
+        "SpeechKindEnum": "commitments.models.SpeechKind",
+        "ClaimSpeechKindEnum": "commitments.models.Claim.SPEECH_KINDS",
+        "SupportLevelEnum": "commitments.models.Support",
+    },
 }
 
 # --- Security -------------------------------------------------------------------

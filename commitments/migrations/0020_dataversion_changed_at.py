@@ -16,7 +16,7 @@ def stamp_the_last_recorded_write(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("commitments", "0010_alerts_move_to_their_app"),
+        ("commitments", "0018_claim_speaker_is_a_speaker"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils import formats
 
-from commitments.models import Source
+from commitments.models import DatePrecision, Source, format_date, support_label
 
 register = template.Library()
 
@@ -18,3 +18,15 @@ def source_date(source: Source) -> str:
     if source.published_on_precision == Source.DatePrecision.MONTH:
         return formats.date_format(source.published_on, "YEAR_MONTH_FORMAT")
     return formats.date_format(source.published_on, "DATE_FORMAT")
+
+
+@register.filter
+def dated(day, precision: str = DatePrecision.DAY) -> str:
+    """Return a recorded date only as precisely as it is known: {{ update.as_of|dated:update.as_of_precision }}."""
+    return format_date(day, precision or DatePrecision.DAY)
+
+
+@register.filter
+def support_text(commitment) -> str:
+    """Return the label of the support of a listed commitment's current assessment (annotated by with_support)."""
+    return support_label(getattr(commitment, "current_support", None), getattr(commitment, "current_support_count", 0))

@@ -21,7 +21,10 @@ from commitments.models import (
     Source,
     SourceCheck,
     SourceSnapshot,
+    Speaker,
     StatusUpdate,
+    Support,
+    support_label,
 )
 
 
@@ -58,6 +61,35 @@ class SnapshotFingerprintSerializer(serializers.ModelSerializer):
         fields = ["sha256", "size", "content_type", "captured_at"]
 
 
+class SpeakerSerializer(serializers.ModelSerializer):
+    party = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Speaker
+        fields = ["id", "name", "role", "party"]
+
+
+class SupportSerializer(serializers.Serializer):
+    """How well an assessment is supported: independent sources, and whether any is independent of the parties."""
+
+    level = serializers.ChoiceField(choices=Support.choices)
+    count = serializers.IntegerField(help_text="How many independent sources support it.")
+    has_independent_source = serializers.BooleanField(help_text="Whether any source is independent of the parties.")
+    label = serializers.CharField()
+
+
+class TermSerializer(serializers.Serializer):
+    """One term of a renewable commitment."""
+
+    number = serializers.IntegerField()
+    starts_on = serializers.DateField()
+    expires_on = serializers.DateField()
+    notice_by = serializers.DateField(allow_null=True)
+    ended_on = serializers.DateField(allow_null=True, help_text="The day it ended early, if it ended in this term.")
+    notice_reached = serializers.BooleanField()
+    expiry_reached = serializers.BooleanField()
+
+
 class SourceSerializer(serializers.ModelSerializer):
     page_url = serializers.SerializerMethodField()
     link_check = serializers.SerializerMethodField(help_text="The latest check of `url`; null if never checked.")
@@ -65,6 +97,9 @@ class SourceSerializer(serializers.ModelSerializer):
         help_text="The latest check of `archive_url`; null if never checked."
     )
     snapshot = serializers.SerializerMethodField(help_text="The latest stored copy's fingerprint; null if none.")
+    affiliated_party = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text="The party the publisher speaks for, if any."
+    )
 
     class Meta:
         model = Source
@@ -83,6 +118,7 @@ class SourceSerializer(serializers.ModelSerializer):
             "snapshot",
             "kind",
             "notes",
+            "affiliated_party",
             "page_url",
         ]
 
@@ -166,15 +202,23 @@ class CommitmentSerializer(serializers.ModelSerializer):
     agreement = serializers.SlugRelatedField(source="provision.agreement", slug_field="slug", read_only=True)
     provision_number = serializers.CharField(source="provision.number", read_only=True)
     responsible_parties = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    supervising_bodies = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     original_deadline = serializers.DateField(read_only=True, allow_null=True)
     deadline_changes = DeadlineChangeSerializer(many=True, read_only=True)
     is_overdue = serializers.SerializerMethodField()
     days_overdue = serializers.SerializerMethodField()
     is_due_soon = serializers.SerializerMethodField()
     is_disputed = serializers.BooleanField(read_only=True)
+    is_contested = serializers.BooleanField(read_only=True)
     days_late = serializers.IntegerField(read_only=True, allow_null=True)
+    fulfilled_on = serializers.DateField(read_only=True, allow_null=True)
+    fulfilled_on_precision = serializers.CharField(source="fulfilled_precision", read_only=True)
+    met_extended_deadline = serializers.BooleanField(read_only=True)
+    status_as_of = serializers.DateField(read_only=True, allow_null=True)
+    current_support = serializers.SerializerMethodField()
     term_expiry = serializers.SerializerMethodField()
     notice_deadline = serializers.SerializerMethodField()
+    terms = serializers.SerializerMethodField()
     page_url = PageUrlField()
 
     class Meta:
@@ -189,6 +233,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "description",
             "category",
             "responsible_parties",
+            "supervising_bodies",
             "deadline_kind",
             "deadline_date",
             "period_months",
@@ -199,14 +244,21 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "deadline_ends_at",
             "deadline_changes",
             "current_status",
+            "status_as_of",
+            "current_support",
             "fulfilled_at",
+            "fulfilled_on",
+            "fulfilled_on_precision",
             "days_late",
+            "met_extended_deadline",
             "is_overdue",
             "days_overdue",
             "is_due_soon",
             "is_disputed",
+            "is_contested",
             "term_expiry",
             "notice_deadline",
+            "terms",
             "page_url",
         ]
 
@@ -223,22 +275,45 @@ class CommitmentSerializer(serializers.ModelSerializer):
     def get_is_due_soon(self, commitment: Commitment) -> bool:
         return commitment.is_due_soon(self.now)
 
+    @extend_schema_field(SupportSerializer(allow_null=True))
+    def get_current_support(self, commitment: Commitment) -> dict | None:
+        """How well the current assessment is supported (None when not assessed)."""
+        level = getattr(commitment, "current_support", None)
+        if not level:
+            return None
+        count = commitment.current_support_count or 0
+        return {
+            "level": level,
+            "count": count,
+            "has_independent_source": level != Support.PARTY_SOURCES_ONLY,
+            "label": support_label(level, count),
+        }
+
     def get_term_expiry(self, commitment: Commitment) -> dt.date | None:
         return commitment.term_expiry(commitment.agreement.local_today(self.now))
 
     def get_notice_deadline(self, commitment: Commitment) -> dt.date | None:
         return commitment.notice_deadline(commitment.agreement.local_today(self.now))
 
+    @extend_schema_field(TermSerializer(many=True))
+    def get_terms(self, commitment: Commitment) -> list[dict]:
+        """A renewable commitment's terms, from the first to the current one or the one in which it ended."""
+        terms = commitment.terms(commitment.agreement.local_today(self.now))
+        return TermSerializer(terms, many=True).data
+
 
 class EvidenceSerializer(serializers.ModelSerializer):
+    speaker = SpeakerSerializer(read_only=True, allow_null=True)
+
     class Meta:
         model = Evidence
-        fields = ["source", "quote", "is_verbatim"]
+        fields = ["source", "quote", "is_verbatim", "speech_kind", "speaker"]
 
 
 class StatusUpdateSerializer(serializers.ModelSerializer):
     evidence = EvidenceSerializer(many=True, read_only=True)
     is_corrected = serializers.BooleanField(read_only=True)
+    support = serializers.SerializerMethodField()
 
     class Meta:
         model = StatusUpdate
@@ -247,17 +322,32 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
             "commitment",
             "status",
             "as_of",
+            "as_of_precision",
             "summary",
+            "support",
             "corrects",
+            "correction_reason",
             "is_corrected",
             "recorded_at",
             "evidence",
         ]
 
+    @extend_schema_field(SupportSerializer)
+    def get_support(self, update: StatusUpdate) -> dict:
+        support = update.support()
+        return {
+            "level": support.level,
+            "count": support.count,
+            "has_independent_source": support.has_independent_source,
+            "label": support.label,
+        }
+
 
 class ClaimSerializer(serializers.ModelSerializer):
     party = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    speaker = SpeakerSerializer(read_only=True)
     is_conflicting = serializers.BooleanField(read_only=True)
+    is_contesting = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Claim
@@ -266,12 +356,16 @@ class ClaimSerializer(serializers.ModelSerializer):
             "commitment",
             "party",
             "speaker",
+            "speech_kind",
             "stated_on",
+            "stated_on_precision",
             "position",
             "summary",
             "source",
             "quote",
             "corrects",
+            "correction_reason",
             "is_conflicting",
+            "is_contesting",
             "recorded_at",
         ]

@@ -128,9 +128,9 @@ class ProvisionViewSet(ReadOnlyViewSet):
 
 
 class CommitmentViewSet(ReadOnlyViewSet):
-    """Commitments with their deadline (original, in force, and the history of agreed changes)
-    and derived states as of the request: overdue, due soon, disputed, fulfilled late.
-    Filters are the dashboard's."""
+    """Commitments with their deadline (original, in force, the history of agreed changes, and a
+    renewable commitment's terms) and derived states as of the request: overdue, due soon,
+    disputed, contested, fulfilled late, the support of the current assessment. Filters are the dashboard's."""
 
     serializer_class = serializers.CommitmentSerializer
     filterset_class = CommitmentFilter
@@ -149,7 +149,9 @@ class StatusUpdateViewSet(ReadOnlyViewSet):
 
     queryset = (
         StatusUpdate.objects.annotate(is_corrected=Exists(StatusUpdate.objects.filter(corrects=OuterRef("pk"))))
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("pk")))
+        .prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.select_related("source", "speaker__party").order_by("pk"))
+        )
         .order_by("-as_of", "-recorded_at", "-id")
     )
     serializer_class = serializers.StatusUpdateSerializer
@@ -157,11 +159,15 @@ class StatusUpdateViewSet(ReadOnlyViewSet):
 
 
 class ClaimViewSet(ReadOnlyViewSet):
-    """What the parties' officials said, with is_conflicting where claims contradict each other or the text."""
+    """What the parties' officials said (speaker, whose words the quote is), with is_conflicting where claims
+    contradict each other or the text, and is_contesting where a claim contradicts the tracker's current assessment."""
 
     queryset = (
-        Claim.objects.select_related("party")
-        .annotate(is_conflicting=Exists(Claim.objects.conflicting().filter(pk=OuterRef("pk"))))
+        Claim.objects.select_related("party", "speaker__party")
+        .annotate(
+            is_conflicting=Exists(Claim.objects.conflicting().filter(pk=OuterRef("pk"))),
+            is_contesting=Exists(Claim.objects.contesting().filter(pk=OuterRef("pk"))),
+        )
         .order_by("-stated_on", "-id")
     )
     serializer_class = serializers.ClaimSerializer
@@ -171,7 +177,9 @@ class ClaimViewSet(ReadOnlyViewSet):
 class SourceViewSet(ReadOnlyViewSet):
     """The documents that evidence, claims and deadline changes quote."""
 
-    queryset = Source.objects.with_link_state().order_by("-published_on", "publisher", "id")
+    queryset = (
+        Source.objects.with_link_state().select_related("affiliated_party").order_by("-published_on", "publisher", "id")
+    )
     serializer_class = serializers.SourceSerializer
     filterset_class = SourceFilter
 

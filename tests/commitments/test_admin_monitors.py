@@ -323,9 +323,7 @@ def test_a_monitor_adds_evidence_to_a_recorded_update_but_cannot_change_it(monit
 
 
 def test_the_history_pages_never_save_an_old_version(monitor_client, kalbajar, source):
-    update = StatusUpdate.objects.create(
-        commitment=kalbajar, status="minimal", as_of=dt.date(2020, 11, 16), summary="Begun."
-    )
+    update = add_status(kalbajar, "minimal", dt.date(2020, 11, 16), source, summary="Begun.")
     version = update.history.latest()
 
     response = monitor_client.post(

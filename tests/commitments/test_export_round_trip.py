@@ -9,30 +9,35 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from commitments.models import Agreement, Claim, Evidence, Party, Source, StatusUpdate
+from commitments.models import Agreement, Claim, Evidence, Party, Source, Speaker, StatusUpdate
 from commitments.seeding import dump_seed, export_agreement, load_agreement_file
 
 SEED = Path(settings.BASE_DIR) / "seeds" / "karabakh-2020.yaml"
 
 
 def canonical(document: dict) -> dict:
-    """Replace the export's source keys (made from database ids) by the sources themselves."""
+    """Replace the export's source and speaker keys (made from database ids) by the sources and speakers themselves."""
     sources = {source.pop("key"): tuple(sorted(source.items())) for source in document["sources"]}
+    speakers = {speaker.pop("key"): tuple(sorted(speaker.items())) for speaker in document.get("speakers", [])}
 
     def walk(node):
         if isinstance(node, dict):
-            return {k: sources[v] if k == "source" else walk(v) for k, v in node.items()}
+            return {
+                k: sources[v] if k == "source" else speakers[v] if k == "speaker" else walk(v) for k, v in node.items()
+            }
         if isinstance(node, list):
             return [walk(item) for item in node]
         return node
 
     document["sources"] = sorted(sources.values())
+    document["speakers"] = sorted(speakers.values())
     return walk(document)
 
 
 def empty_the_database() -> None:
     Agreement.objects.all().delete()
     Source.objects.all().delete()
+    Speaker.objects.all().delete()
     Party.objects.all().delete()
 
 
@@ -41,33 +46,34 @@ def karabakh_with_corrections(db):
     load_agreement_file(SEED)
     monitor = User.objects.create_user("monitor")
     prisoners = Agreement.objects.get().provisions.get(number="8").commitments.get()
-    wrong = StatusUpdate.objects.create(
-        commitment=prisoners, status="fulfilled", as_of=dt.date(2020, 12, 20), summary="Wrong.", recorded_by=monitor
+    source = Source.objects.filter(published_on_precision="day").first()
+    wrong = StatusUpdate.objects.record(
+        commitment=prisoners,
+        status="fulfilled",
+        as_of=dt.date(2020, 12, 20),
+        summary="Wrong.",
+        recorded_by=monitor,
+        evidence=[Evidence(source=source, quote="Армения и Азербайджан обменялись пленными", is_verbatim=False)],
     )
-    Evidence.objects.create(
-        status_update=wrong,
-        source=Source.objects.first(),
-        quote="Армения и Азербайджан обменялись пленными",
-        is_verbatim=False,
-    )
-    fix = StatusUpdate.objects.create(
+    fix = StatusUpdate.objects.record(
         commitment=prisoners,
         status="intermediate",
         as_of=dt.date(2020, 12, 20),
         summary="Correction.",
         corrects=wrong,
+        correction_reason="The exchange was partial.",
         recorded_by=monitor,
+        evidence=[Evidence(source=source, quote="Partial.")],
     )
-    Evidence.objects.create(status_update=fix, source=Source.objects.first(), quote="Partial.")
     # A correction that fixes only the summary and the quote: same day, same status.
-    fix_again = StatusUpdate.objects.create(
+    StatusUpdate.objects.record(
         commitment=prisoners,
         status="intermediate",
         as_of=dt.date(2020, 12, 20),
         summary="Correction of the correction.",
         corrects=fix,
+        evidence=[Evidence(source=source, quote="Partial,\nover two lines.")],
     )
-    Evidence.objects.create(status_update=fix_again, source=Source.objects.first(), quote="Partial,\nover two lines.")
     first_claim = Claim.objects.filter(commitment=prisoners).first()
     Claim.objects.create(
         commitment=prisoners,

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from commitments.models import Commitment, StatusUpdate, current_update, uncorrected
-from tests.factories import make_commitment
+from commitments.models import Commitment, StatusUpdate, current_update, standing
+from tests.factories import add_status, make_commitment
 
 pytestmark = pytest.mark.django_db
 
@@ -31,17 +31,13 @@ def test_the_sql_and_the_in_memory_forms_pick_the_same_current_assessment(histor
     recorded = []
     for status, as_of, corrects in history:
         recorded.append(
-            StatusUpdate.objects.create(
-                commitment=commitment,
-                status=status,
-                as_of=as_of,
-                summary=status,
-                corrects=recorded[corrects] if corrects is not None else None,
+            add_status(
+                commitment, status, as_of, summary=status, corrects=recorded[corrects] if corrects is not None else None
             )
         )
 
     in_sql = commitment.status_updates.current().first()
-    in_memory = current_update(uncorrected(StatusUpdate.objects.filter(commitment=commitment)))
+    in_memory = current_update(standing(StatusUpdate.objects.filter(commitment=commitment).with_is_evidenced()))
 
     assert in_memory == in_sql
     commitment.refresh_from_db()
@@ -50,17 +46,13 @@ def test_the_sql_and_the_in_memory_forms_pick_the_same_current_assessment(histor
 
 def test_refreshing_from_updates_in_memory_stores_what_refreshing_from_the_database_stores():
     commitment = make_commitment(deadline=dt.date(2020, 11, 20))
-    first = StatusUpdate.objects.create(
-        commitment=commitment, status="fulfilled", as_of=dt.date(2020, 11, 23), summary=""
-    )
-    StatusUpdate.objects.create(commitment=commitment, status="fulfilled", as_of=dt.date(2020, 11, 28), summary="")
-    StatusUpdate.objects.create(
-        commitment=commitment, status="minimal", as_of=dt.date(2020, 11, 21), summary="", corrects=first
-    )
+    first = add_status(commitment, "fulfilled", dt.date(2020, 11, 23))
+    add_status(commitment, "fulfilled", dt.date(2020, 11, 28))
+    add_status(commitment, "minimal", dt.date(2020, 11, 21), corrects=first)
     from_database = Commitment.objects.get(pk=commitment.pk)
 
     in_memory = Commitment.objects.get(pk=commitment.pk)
-    in_memory.refresh_status(list(StatusUpdate.objects.filter(commitment=commitment)), save=False)
+    in_memory.refresh_status(list(StatusUpdate.objects.filter(commitment=commitment).with_is_evidenced()), save=False)
 
     assert (in_memory.current_status, in_memory.fulfilled_at) == (
         from_database.current_status,

@@ -8,11 +8,14 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from commitments.models import Commitment
+from commitments.seeding import load_agreement_file
 from tests.conftest import skip_or_fail
 from tests.factories import karabakh_like
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
 
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "karabakh-2020.yaml"
 VNU = Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
@@ -23,7 +26,14 @@ def test_every_public_page_is_valid_html(client, tmp_path):
     if not VNU.exists():
         skip_or_fail(f"the Nu Html Checker is missing at {VNU} (run npm ci)")
     data = karabakh_like()
+    load_agreement_file(SEED)  # the seed: terms that ended, contested, corrections, speakers
+    seed = {
+        code: Commitment.objects.get(code=code).get_absolute_url()
+        for code in ("peacekeeping-mandate", "refugee-return")
+    }
     pages = {
+        "seed-mandate": seed["peacekeeping-mandate"],
+        "seed-contested": seed["refugee-return"],
         "home": reverse("dashboard:home"),
         "list": reverse("dashboard:commitment_list"),
         "list-invalid": reverse("dashboard:commitment_list") + "?status=x&deadline_from=31.02.2020&page=x",
@@ -33,6 +43,8 @@ def test_every_public_page_is_valid_html(client, tmp_path):
         "agreement": data.agreement.get_absolute_url(),
         "sources": reverse("dashboard:source_list"),
         "source": reverse("dashboard:source_detail", args=[data.azatutyun.pk]),
+        "methodology": reverse("dashboard:methodology"),
+        "corrections": reverse("dashboard:corrections"),
     }
     files = []
     for name, url in pages.items():

@@ -73,7 +73,9 @@ def test_status_updates_come_with_their_evidence_and_claims_say_when_they_confli
     assert [(u["status"], [(e["source"], e["quote"]) for e in u["evidence"]]) for u in updates] == [
         ("minimal", [(data.azatutyun.pk, "Talks on the exchange continue.")])
     ]
-    assert [(c["speaker"], c["is_conflicting"]) for c in claims] == [("Sergei Lavrov, Russian foreign minister", True)]
+    assert [(c["speaker"]["name"], c["speaker"]["role"], c["is_conflicting"]) for c in claims] == [
+        ("Sergei Lavrov", "Russian foreign minister", True)
+    ]
 
 
 def test_lists_are_paginated(client):

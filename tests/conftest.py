@@ -122,9 +122,15 @@ def web_server():
 
 def pytest_terminal_summary(terminalreporter):
     """List the fault drills' numbers (tests/alerts: deliveries, lost, duplicated) at the end of the run."""
-    from tests.alerts.conftest import DRILL_RESULTS
-
-    if DRILL_RESULTS:
+    lines = [
+        value
+        for outcome in ("passed", "failed", "error")
+        for report in terminalreporter.stats.get(outcome, [])
+        if getattr(report, "when", None) == "call"
+        for key, value in getattr(report, "user_properties", [])
+        if key == "drill"
+    ]
+    if lines:
         terminalreporter.section("fault drills: deliveries per recipient and endpoint")
-        for line in DRILL_RESULTS:
+        for line in lines:
             terminalreporter.write_line(line)

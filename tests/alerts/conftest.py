@@ -15,8 +15,18 @@ from tests.live_servers import (
 )
 from tracker.celery import app as celery_app
 
-# Each drill's numbers (deliveries, lost, duplicated), printed again at the end of the run.
-DRILL_RESULTS: list[str] = []
+
+class DrillResults(list):
+    """Each drill's numbers (deliveries, lost, duplicated), kept on the test's report so that the
+    end of the run can print them again, also when the tests run in several processes (xdist)."""
+
+    def __init__(self, node) -> None:
+        super().__init__()
+        self.node = node
+
+    def append(self, line: str) -> None:
+        super().append(line)
+        self.node.user_properties.append(("drill", line))
 
 
 @pytest.fixture(scope="session")
@@ -92,5 +102,5 @@ def start_worker(celery_processes):
 
 
 @pytest.fixture
-def drill_results():
-    return DRILL_RESULTS
+def drill_results(request) -> DrillResults:
+    return DrillResults(request.node)

@@ -410,6 +410,8 @@ except ValueError:
 # delivery is given up. With the default delays, 12 attempts span about 6 hours; a longer
 # outage leaves given-up rows for `manage.py requeue_alerts` (docs/alerts.md).
 ALERTS_BATCH_SIZE = env_int("ALERTS_BATCH_SIZE", 100)
+# Email batches one sender run claims and sends in parallel, each over its own SMTP connection.
+ALERTS_SEND_CONNECTIONS = env_int("ALERTS_SEND_CONNECTIONS", 4)
 ALERTS_MAX_ATTEMPTS = env_int("ALERTS_MAX_ATTEMPTS", 12)
 # First retry after this many seconds, doubling each attempt, capped at ALERTS_RETRY_MAX_DELAY.
 ALERTS_RETRY_DELAY = env_int("ALERTS_RETRY_DELAY", 60)

@@ -15,6 +15,7 @@ from commitments.models import Agreement, Claim, Commitment, Evidence, Provision
 
 from ..http import current_etag
 from . import serializers
+from .caching import CachedResponsesMixin
 from .pagination import Pagination
 
 
@@ -25,9 +26,10 @@ class FilterBackend(DjangoFilterBackend):
         return {**super().get_filterset_kwargs(request, queryset, view), **view.get_filterset_extra_kwargs()}
 
 
-class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+class ReadOnlyViewSet(CachedResponsesMixin, viewsets.ReadOnlyModelViewSet):
     """List and detail. Throttling runs first; then a request whose If-None-Match matches the
-    data's current ETag gets a 304 before anything is loaded."""
+    data's current ETag gets a 304 before anything is loaded; then the answer comes from the
+    cache (opendata/api/caching.py) or is rendered."""
 
     filter_backends = [FilterBackend]
     pagination_class = Pagination
@@ -47,7 +49,7 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if getattr(self, "etag", None) and response.status_code in (200, 304):
+        if getattr(self, "etag", None) and response.status_code in (200, 304) and not response.has_header("ETag"):
             response["ETag"] = self.etag
         return response
 

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_bodies_rendered_once_per_event_equal_bodies_rendered_per_recipient():
-    commitment = make_commitment(title="Return of the Kalbajar district <& \"quotes\">")
+    commitment = make_commitment(title='Return of the Kalbajar district <& "quotes">')
     make_monitor("anna", agreement=commitment.agreement)
     make_subscriber("reader@example.org")
     flagging.flag_deadline_events(KALBAJAR_ENDS_AT)

@@ -186,6 +186,8 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["-published_on", "publisher"]
+        # The source list's and the API's order: newest first, then by publisher.
+        indexes = [models.Index(fields=["-published_on", "publisher", "id"], name="source_newest")]
         constraints = [models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="source_url_unique_when_set")]
 
     def __str__(self) -> str:
@@ -562,6 +564,7 @@ class Provision(models.Model):
 
     class Meta:
         ordering = ["agreement", "position"]
+        indexes = [models.Index(fields=["agreement", "position"], name="provision_order")]
         constraints = [
             models.UniqueConstraint(fields=["agreement", "number"], name="provision_number_unique"),
         ]
@@ -732,6 +735,11 @@ class Commitment(models.Model):
 
     class Meta:
         ordering = ["provision__agreement", "provision__position", "id"]
+        indexes = [
+            # The agreement order (the lists' and the API's default): provisions in order, then
+            # each provision's commitments by id (with Provision's provision_order index).
+            models.Index(fields=["provision", "id"], name="commitment_provision_order"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["provision", "code"], name="commitment_code_unique_in_provision"),
         ]
@@ -1024,6 +1032,8 @@ class StatusUpdate(models.Model):
         ordering = ["-as_of", "-recorded_at", "-id"]
         indexes = [
             models.Index(fields=["commitment", "-as_of"], name="statusupdate_commitment_asof"),
+            # The home page's latest assessments and the API's list: this ordering, newest first.
+            models.Index(fields=["-as_of", "-recorded_at", "-id"], name="statusupdate_latest"),
             # The Atom feeds list the newest entries first.
             models.Index(fields=["-recorded_at", "-id"], name="statusupdate_recorded"),
         ]
@@ -1129,6 +1139,8 @@ class Claim(models.Model):
         ordering = ["stated_on", "id"]
         indexes = [
             models.Index(fields=["commitment", "stated_on"], name="claim_commitment_stated"),
+            # The home page's latest claims and the API's list, newest first.
+            models.Index(fields=["-stated_on", "-id"], name="claim_latest"),
             models.Index(fields=["-recorded_at", "-id"], name="claim_recorded"),  # the Atom feeds
         ]
 

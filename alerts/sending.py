@@ -157,8 +157,6 @@ def send_email_batch(batch: Batch, now: dt.datetime, *, connection: BaseEmailBac
     return send_email_batches([batch], now, connection=connection)
 
 
-# Sent rows recorded by one UPDATE, at most (parallel sending; see send_email_batches).
-RECORD_GROUP = 50
 _FINISHED = object()  # a sending thread's last report
 
 
@@ -167,13 +165,12 @@ def send_email_batches(
 ) -> SendResult:
     """Send claimed batches of emails, each over its own mail connection, and record each result.
 
-    One batch is sent in the calling thread and each result recorded at once, so a sender killed
-    mid-batch leaves at most the message in flight unrecorded. Several batches are sent in
-    parallel, one thread and SMTP connection each, while this thread records their results as
-    they arrive: every result waiting at that moment in one UPDATE (at most RECORD_GROUP rows),
-    so a killed sender leaves at most the messages accepted since that UPDATE unrecorded. Either
-    way an unrecorded row's claim expires after ALERTS_CLAIM_TIMEOUT and it is sent again, with
-    the same Message-ID. Only this thread touches the database.
+    One batch is sent in the calling thread. Several are sent in parallel, one thread and SMTP
+    connection each, while this thread records their results: whatever results are waiting at
+    that moment in one UPDATE, and only then does each sending thread go on to its next message.
+    Either way a sender killed mid-batch leaves at most the message in flight on each connection
+    unrecorded; its claim expires after ALERTS_CLAIM_TIMEOUT and it is sent again, with the same
+    Message-ID. Only this thread touches the database.
     """
     result = SendResult()
     work: list[tuple[Batch, list[AlertDelivery]]] = []
@@ -259,13 +256,18 @@ def _send_in_parallel(
     now: dt.datetime,
     result: SendResult,
 ) -> SendResult:
-    """Send each batch in its own thread over its own connection; record results here, grouped."""
+    """Send each batch in its own thread over its own connection; record results here, grouped.
+
+    A thread reports each result and waits until it is recorded before sending the next message.
+    """
     reports: queue.SimpleQueue = queue.SimpleQueue()
     stop = {batch.token: threading.Event() for batch, _ in work}
 
     def sender(batch: Batch, deliveries: list[AlertDelivery]) -> None:
         def report(delivery: AlertDelivery, outcome: Exception | None) -> bool:
-            reports.put((batch, delivery, outcome))
+            recorded = threading.Event()
+            reports.put((batch, delivery, outcome, recorded))
+            recorded.wait()
             return not stop[batch.token].is_set()
 
         try:
@@ -273,7 +275,24 @@ def _send_in_parallel(
         except Exception:  # a bug, not a mail error: the unreported rows wait for their claim to expire
             logger.exception("A sending thread failed")
         finally:
-            reports.put((batch, None, _FINISHED))
+            reports.put((batch, None, _FINISHED, None))
+
+    def record(waiting: list[tuple]) -> None:
+        """Record a group of reports: failures one by one, sent rows in one UPDATE per batch."""
+        sent: dict[str, tuple[Batch, list[AlertDelivery]]] = {}
+        try:
+            for batch, delivery, outcome, _ in waiting:
+                if outcome is None:
+                    sent.setdefault(batch.token, (batch, []))[1].append(delivery)
+                elif outcome is not _FINISHED:
+                    _record_failure(batch, delivery, outcome, now, result)
+            for batch, deliveries in sent.values():
+                if not _record_sent_together(batch, deliveries, now, result):
+                    stop[batch.token].set()
+        finally:
+            for *_, recorded in waiting:
+                if recorded is not None:
+                    recorded.set()
 
     threads = [threading.Thread(target=sender, args=job, name=f"alerts-smtp-{n}") for n, job in enumerate(work)]
     for thread in threads:
@@ -282,38 +301,27 @@ def _send_in_parallel(
     try:
         while running:
             waiting = [reports.get()]
-            while len(waiting) < RECORD_GROUP:
+            while True:
                 try:
                     waiting.append(reports.get_nowait())
                 except queue.Empty:
                     break
-            sent: dict[str, tuple[Batch, list[AlertDelivery]]] = {}
-            for batch, delivery, outcome in waiting:
-                if outcome is _FINISHED:
-                    running -= 1
-                elif outcome is None:
-                    sent.setdefault(batch.token, (batch, []))[1].append(delivery)
-                else:
-                    _record_failure(batch, delivery, outcome, now, result)
-            for batch, deliveries in sent.values():
-                if not _record_sent_together(batch, deliveries, now, result):
-                    stop[batch.token].set()
+            running -= sum(1 for item in waiting if item[2] is _FINISHED)
+            record(waiting)
     finally:
-        # Stopped early (a time limit): let the threads finish the message in hand, record what
-        # they report, and leave the rest to expire.
+        # Stopped early (a time limit, a failing database): the threads finish the message in
+        # hand; record what they report if possible, and leave the rest to their claims' expiry.
         for event in stop.values():
             event.set()
-        for thread in threads:
-            thread.join()
-        while True:
+        while any(thread.is_alive() for thread in threads):
             try:
-                batch, delivery, outcome = reports.get_nowait()
+                item = reports.get(timeout=0.1)
             except queue.Empty:
-                break
-            if delivery is not None and outcome is None:
-                _record_sent_together(batch, [delivery], now, result)
-            elif delivery is not None:
-                _record_failure(batch, delivery, outcome, now, result)
+                continue
+            try:
+                record([item])
+            except Exception:
+                logger.exception("Could not record an alert delivery's result")
     return result
 
 

@@ -22,6 +22,7 @@ import logging
 import queue
 import smtplib
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -65,6 +66,24 @@ class Batch:
     token: str
     deliveries: list[AlertDelivery] = field(default_factory=list)
     mine: QuerySet | None = None
+    # When it was claimed and when its claim was last renewed, on `clock` (durations only).
+    clock: Callable[[], float] = time.monotonic
+    claimed: float = 0.0
+    renewed: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.claimed = self.renewed = self.clock()
+
+    def keep_claim(self, now: dt.datetime) -> None:
+        """Move the claim of the rows still held to the claim time `now` plus the time spent since,
+        every quarter of ALERTS_CLAIM_TIMEOUT: a sender that makes progress keeps its rows however
+        long its batch takes (parallel batches share the CPU), and only one that stopped (killed,
+        stuck) loses them once the timeout passes."""
+        moment = self.clock()
+        if moment - self.renewed < settings.ALERTS_CLAIM_TIMEOUT / 4:
+            return
+        self.renewed = moment
+        self.mine.update(claimed_at=now + dt.timedelta(seconds=moment - self.claimed))
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -203,8 +222,11 @@ def send_email_batches(
 
         def record_at_once(delivery: AlertDelivery, outcome: Exception | None) -> bool:
             if outcome is None:
-                return _record_sent(batch, delivery, now, result)
-            _record_failure(batch, delivery, outcome, now, result)
+                if not _record_sent(batch, delivery, now, result):
+                    return False
+            else:
+                _record_failure(batch, delivery, outcome, now, result)
+            batch.keep_claim(now)
             return True
 
         _send_over_one_connection(
@@ -289,6 +311,9 @@ def _send_in_parallel(
             for batch, deliveries in sent.values():
                 if not _record_sent_together(batch, deliveries, now, result):
                     stop[batch.token].set()
+            for batch in {item[0].token: item[0] for item in waiting}.values():
+                if not stop[batch.token].is_set():
+                    batch.keep_claim(now)
         finally:
             for *_, recorded in waiting:
                 if recorded is not None:

@@ -385,12 +385,16 @@ def _json_list_items(table: str, column: str) -> str:
     return f"{table} f, json_each(f.{column}) AS j"
 
 
-def followers_sql(model: type[Subscriber] | type[WebhookEndpoint]) -> str:
-    """SELECT (event id, follower id) for every event in ev and every follower (a Subscriber or a
-    WebhookEndpoint) who follows its commitment: the rule of Subscriber.follows, in SQL (a test
-    proves they agree). A follower who chose agreements, parties or categories follows what is in
-    any of them; one who chose nothing follows everything. Each kind of choice is a join on an
-    index, so the cost is that of the matches, not events × followers."""
+def followers_sql(model: type[Subscriber] | type[WebhookEndpoint]) -> tuple[str, str]:
+    """Return (CTEs, SELECT): (event id, follower id) for every event in ev and every follower (a
+    Subscriber or a WebhookEndpoint) who follows its commitment, the rule of Subscriber.follows in
+    SQL (a test proves they agree). A follower who chose agreements, parties or categories follows
+    what is in any of them; one who chose nothing follows everything.
+
+    Each kind of choice is its own join, so the cost is that of the matches, not events ×
+    followers: agreements and parties through their indexes; categories and "everything" through
+    sets computed once (MATERIALIZED: the planner cannot know how many events this run recorded,
+    and must not re-read every follower for each event)."""
     table = _q(model._meta.db_table)
     follows = {}
     for name in ("agreements", "parties"):
@@ -406,7 +410,17 @@ def followers_sql(model: type[Subscriber] | type[WebhookEndpoint]) -> str:
     responsible_table = _q(responsible.remote_field.through._meta.db_table)
     responsible_commitment, responsible_party = _q(responsible.m2m_column_name()), _q(responsible.m2m_reverse_name())
     categories = _q(model._meta.get_field("categories").column)
-    return f"""
+    ctes = f"""
+        by_category (follower_id, category) AS MATERIALIZED (
+            SELECT f.id, j.value FROM {_json_list_items(table, categories)}
+        ),
+        everyone (follower_id) AS MATERIALIZED (
+            SELECT f.id FROM {table} f
+            WHERE {_json_list_is_empty("f." + categories)}
+            AND NOT EXISTS (SELECT 1 FROM {by_agreement} fa WHERE fa.{follower_a} = f.id)
+            AND NOT EXISTS (SELECT 1 FROM {by_party} fp WHERE fp.{follower_p} = f.id)
+        )"""
+    select = f"""
         SELECT ev.id AS event_id, fa.{follower_a} AS follower_id
         FROM ev JOIN {by_agreement} fa ON fa.{agreement} = ev.agreement_id
         UNION
@@ -414,22 +428,14 @@ def followers_sql(model: type[Subscriber] | type[WebhookEndpoint]) -> str:
         FROM ev JOIN {responsible_table} r ON r.{responsible_commitment} = ev.commitment_id
         JOIN {by_party} fp ON fp.{party} = r.{responsible_party}
         UNION
-        SELECT ev.id, fc.follower_id
-        FROM ev JOIN (
-            SELECT f.id AS follower_id, j.value AS category FROM {_json_list_items(table, categories)}
-        ) fc ON fc.category = ev.category
+        SELECT ev.id, by_category.follower_id FROM ev JOIN by_category ON by_category.category = ev.category
         UNION
-        SELECT ev.id, everyone.id
-        FROM ev CROSS JOIN (
-            SELECT f.id FROM {table} f
-            WHERE {_json_list_is_empty("f." + categories)}
-            AND NOT EXISTS (SELECT 1 FROM {by_agreement} fa WHERE fa.{follower_a} = f.id)
-            AND NOT EXISTS (SELECT 1 FROM {by_party} fp WHERE fp.{follower_p} = f.id)
-        ) everyone
+        SELECT ev.id, everyone.follower_id FROM ev CROSS JOIN everyone
     """
+    return ctes, select
 
 
-def _insert_deliveries(now: dt.datetime, events: SQL, columns: dict[str, str], rows: SQL) -> int:
+def _insert_deliveries(now: dt.datetime, events: SQL, columns: dict[str, str], rows: SQL, more_ctes: str = "") -> int:
     """INSERT INTO the outbox … (events CTE) SELECT `columns` FROM `rows`, skipping a recipient
     who already has the event (unique per event and address or endpoint); return how many."""
     fields = [AlertDelivery._meta.get_field(name) for name in columns]
@@ -450,7 +456,8 @@ def _insert_deliveries(now: dt.datetime, events: SQL, columns: dict[str, str], r
     column_list = ", ".join(_q(field.column) for field in fields)
     sql = (
         f"{connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)} {_q(AlertDelivery._meta.db_table)} "
-        f"({column_list}) {events.text} SELECT {', '.join(columns.values())}, {', '.join(values)} {rows.text} "
+        f"({column_list}) {events.text}{',' + more_ctes if more_ctes else ''} "
+        f"SELECT {', '.join(columns.values())}, {', '.join(values)} {rows.text} "
         f"{connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None)}"
     )
     # Placeholders appear in order: the CTE's, the fixed values', then the rows'.
@@ -488,7 +495,7 @@ def _monitors_rows() -> SQL | None:
     )
 
 
-def _endpoint_rows() -> SQL | None:
+def _endpoint_rows() -> tuple[str, SQL] | None:
     """FROM … WHERE: each event with every active webhook endpoint that follows it; an endpoint a
     monitor registered gets only what that monitor may see (and nothing once the monitor is no
     longer active staff)."""
@@ -502,8 +509,9 @@ def _endpoint_rows() -> SQL | None:
         visible = _visible_agreements(user)
         branches.append(f"(f.monitor_id = %s AND m.agreement_id IN ({visible.text}))")
         params += [user.pk, *visible.params]
-    return SQL(
-        f"FROM ({followers_sql(WebhookEndpoint)}) pairs "
+    ctes, pairs = followers_sql(WebhookEndpoint)
+    return ctes, SQL(
+        f"FROM ({pairs}) pairs "
         f"JOIN {_q(WebhookEndpoint._meta.db_table)} f ON f.id = pairs.follower_id "
         f"JOIN ev m ON m.id = pairs.event_id "
         f"WHERE f.is_active = %s AND ({' OR '.join(branches)})",
@@ -528,6 +536,7 @@ def queue_alerts(now: dt.datetime, *, after_id: int, notify: bool = True) -> tup
                 {"event": "ev.id", "channel": f"'{Channel.EMAIL}'", "to_email": "LOWER(u.email)", "monitor": "u.id"},
                 monitors,
             )
+        ctes, pairs = followers_sql(Subscriber)
         deliveries += _insert_deliveries(
             now,
             events,
@@ -537,18 +546,18 @@ def queue_alerts(now: dt.datetime, *, after_id: int, notify: bool = True) -> tup
                 "to_email": "LOWER(f.email)",
                 "subscriber": "f.id",
             },
-            SQL(
-                f"FROM ({followers_sql(Subscriber)}) pairs "
-                f"JOIN {_q(Subscriber._meta.db_table)} f ON f.id = pairs.follower_id"
-            ),
+            SQL(f"FROM ({pairs}) pairs JOIN {_q(Subscriber._meta.db_table)} f ON f.id = pairs.follower_id"),
+            more_ctes=ctes,
         )
         endpoints = _endpoint_rows()
         if endpoints is not None:
+            ctes, rows = endpoints
             deliveries += _insert_deliveries(
                 now,
                 events,
                 {"event": "pairs.event_id", "channel": f"'{Channel.WEBHOOK}'", "to_email": "''", "endpoint": "f.id"},
-                endpoints,
+                rows,
+                more_ctes=ctes,
             )
     earlier = DeadlineEvent.objects.filter(alerts_queued=False).update(alerts_queued=True)
     return deliveries, earlier

@@ -40,6 +40,7 @@ from django.test.utils import CaptureQueriesContext
 from alerts.models import AlertDelivery, DeadlineEvent, Subscriber
 from commitments.filters import CommitmentFilter
 from commitments.models import CLOSED_STATUSES, Agreement, Commitment, Provision, end_of_day
+from tracker.cached_render import forget_local_copies
 
 
 def percentile(samples: list[float], pct: float) -> float:
@@ -75,6 +76,7 @@ def _samples(client: Client, url: str, repeat: int, cold: bool) -> tuple[list[fl
     for _ in range(repeat):
         if cold:
             cache.clear()
+            forget_local_copies()
         started = time.perf_counter()
         response, content = _get(client, url)
         samples.append((time.perf_counter() - started) * 1000)
@@ -105,6 +107,7 @@ def time_url(client: Client, name: str, url: str, repeat: int, warmup: int = 3) 
 def capture_queries(client: Client, url: str) -> list[str]:
     """Return the SQL of GET `url` rendered afresh, each statement with its parameters."""
     cache.clear()
+    forget_local_copies()
     with CaptureQueriesContext(connection) as queries:
         _get(client, url)
     return [query["sql"] for query in queries.captured_queries]

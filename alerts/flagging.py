@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
 from django.db.models import Case, Exists, F, Func, OuterRef, Q, QuerySet, Value, When
 from django.db.models.constants import OnConflict
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Mod, TruncDate
 
 from commitments.models import CLOSED_STATUSES, Agreement, Commitment, Status, end_of_day, local_date
 
@@ -288,15 +288,53 @@ def record_due_soon_reminders(now: dt.datetime, offsets: list[int]) -> int:
     return insert_from_select(DeadlineEvent, columns, due_soon_reminders(now, offsets))
 
 
+def _month_index(year, month):
+    return year * 12 + month
+
+
+def notice_falls_near(renewable: QuerySet, now: dt.datetime, days_ahead: int) -> QuerySet:
+    """Return the renewable terms among `renewable` whose notice deadline may fall within
+    `days_ahead` days of `now`: a coarse filter in SQL, so that Python computes the exact notice
+    deadline (Commitment.notice_deadline) of a few terms rather than of all of them.
+
+    A notice deadline falls in the month `term_months × k − notice_months` after the month the
+    term started, for some k (adding months keeps the month exact; only the day is clamped). The
+    filter keeps the terms for which such a month lies within the window's months, widened by a
+    month on each side for the agreement's zone (the start month is read in UTC)."""
+    first = now.date() - dt.timedelta(days=2)
+    last = now.date() + dt.timedelta(days=days_ahead + 2)
+    low = _month_index(first.year, first.month) - 1
+    span = _month_index(last.year, last.month) + 1 - low
+    start = _month_index(
+        ExtractYear("provision__agreement__entry_into_force"), ExtractMonth("provision__agreement__entry_into_force")
+    )
+    term = F("term_months")
+    # Months from the start to the window's first month, shifted by the notice period: a multiple
+    # of the term at most `span` months ahead of it means a notice deadline in the window.
+    before = Value(low) - start + F("notice_months")
+    ahead = Mod(Mod(Value(0) - before, term) + term, term)
+    return (
+        renewable.filter(term_months__gt=0, notice_months__isnull=False)
+        .alias(notice_ahead=ahead)
+        .filter(notice_ahead__lte=span)
+    )
+
+
 def record_notice_reminders(now: dt.datetime, offsets: list[int]) -> int:
     """Record reminders that the notice deadline of a renewable term (such as the
     peacekeepers' five-year mandate) is near; return how many. Its deadline is computed
-    (Commitment.notice_deadline), not stored, so this one step works in Python."""
+    (Commitment.notice_deadline), not stored, so this one step works in Python, on the terms
+    that notice_falls_near() leaves."""
     if not offsets:
         return 0
     renewable = (
-        Commitment.objects.filter(deadline_kind=Commitment.DeadlineKind.RENEWABLE)
-        .exclude(current_status__in=CLOSED_STATUSES)
+        notice_falls_near(
+            Commitment.objects.filter(deadline_kind=Commitment.DeadlineKind.RENEWABLE).exclude(
+                current_status__in=CLOSED_STATUSES
+            ),
+            now,
+            offsets[-1],
+        )
         .select_related("provision__agreement")
         .only(
             "pk",
@@ -385,8 +423,9 @@ def _json_list_items(table: str, column: str) -> str:
     return f"{table} f, json_each(f.{column}) AS j"
 
 
-def followers_sql(model: type[Subscriber] | type[WebhookEndpoint]) -> tuple[str, str]:
-    """Return (CTEs, SELECT): (event id, follower id) for every event in ev and every follower (a
+def followers_sql(model: type[Subscriber] | type[WebhookEndpoint], label: str = "id") -> tuple[str, str]:
+    """Return (CTEs, SELECT): (event_id, follower_id, label: the follower's `label` column) for
+    every event in ev and every follower (a
     Subscriber or a WebhookEndpoint) who follows its commitment, the rule of Subscriber.follows in
     SQL (a test proves they agree). A follower who chose agreements, parties or categories follows
     what is in any of them; one who chose nothing follows everything.
@@ -410,27 +449,30 @@ def followers_sql(model: type[Subscriber] | type[WebhookEndpoint]) -> tuple[str,
     responsible_table = _q(responsible.remote_field.through._meta.db_table)
     responsible_commitment, responsible_party = _q(responsible.m2m_column_name()), _q(responsible.m2m_reverse_name())
     categories = _q(model._meta.get_field("categories").column)
+    label = _q(model._meta.get_field(label).column)
     ctes = f"""
-        by_category (follower_id, category) AS MATERIALIZED (
-            SELECT f.id, j.value FROM {_json_list_items(table, categories)}
+        by_category (follower_id, label, category) AS MATERIALIZED (
+            SELECT f.id, f.{label}, j.value FROM {_json_list_items(table, categories)}
+            WHERE NOT {_json_list_is_empty("f." + categories)}
         ),
-        everyone (follower_id) AS MATERIALIZED (
-            SELECT f.id FROM {table} f
+        everyone (follower_id, label) AS MATERIALIZED (
+            SELECT f.id, f.{label} FROM {table} f
             WHERE {_json_list_is_empty("f." + categories)}
             AND NOT EXISTS (SELECT 1 FROM {by_agreement} fa WHERE fa.{follower_a} = f.id)
             AND NOT EXISTS (SELECT 1 FROM {by_party} fp WHERE fp.{follower_p} = f.id)
         )"""
     select = f"""
-        SELECT ev.id AS event_id, fa.{follower_a} AS follower_id
-        FROM ev JOIN {by_agreement} fa ON fa.{agreement} = ev.agreement_id
+        SELECT ev.id AS event_id, f.id AS follower_id, f.{label} AS label
+        FROM ev JOIN {by_agreement} fa ON fa.{agreement} = ev.agreement_id JOIN {table} f ON f.id = fa.{follower_a}
         UNION
-        SELECT ev.id, fp.{follower_p}
+        SELECT ev.id, f.id, f.{label}
         FROM ev JOIN {responsible_table} r ON r.{responsible_commitment} = ev.commitment_id
-        JOIN {by_party} fp ON fp.{party} = r.{responsible_party}
+        JOIN {by_party} fp ON fp.{party} = r.{responsible_party} JOIN {table} f ON f.id = fp.{follower_p}
         UNION
-        SELECT ev.id, by_category.follower_id FROM ev JOIN by_category ON by_category.category = ev.category
+        SELECT ev.id, by_category.follower_id, by_category.label
+        FROM ev JOIN by_category ON by_category.category = ev.category
         UNION
-        SELECT ev.id, everyone.follower_id FROM ev CROSS JOIN everyone
+        SELECT ev.id, everyone.follower_id, everyone.label FROM ev CROSS JOIN everyone
     """
     return ctes, select
 
@@ -526,6 +568,12 @@ def queue_alerts(now: dt.datetime, *, after_id: int, notify: bool = True) -> tup
     earlier without their alerts, now queued)."""
     deliveries = 0
     if notify:
+        if connection.vendor == "postgresql":
+            # The planner guesses 100 categories per follower (it cannot see into JSON lists), and
+            # on that guess would compile these statements to machine code (JIT), which costs more
+            # than running them.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
         events = _events_cte(now, after_id)
         Channel = AlertDelivery.Channel
         monitors = _monitors_rows()
@@ -536,17 +584,17 @@ def queue_alerts(now: dt.datetime, *, after_id: int, notify: bool = True) -> tup
                 {"event": "ev.id", "channel": f"'{Channel.EMAIL}'", "to_email": "LOWER(u.email)", "monitor": "u.id"},
                 monitors,
             )
-        ctes, pairs = followers_sql(Subscriber)
+        ctes, pairs = followers_sql(Subscriber, label="email")
         deliveries += _insert_deliveries(
             now,
             events,
             {
                 "event": "pairs.event_id",
                 "channel": f"'{Channel.EMAIL}'",
-                "to_email": "LOWER(f.email)",
-                "subscriber": "f.id",
+                "to_email": "LOWER(pairs.label)",
+                "subscriber": "pairs.follower_id",
             },
-            SQL(f"FROM ({pairs}) pairs JOIN {_q(Subscriber._meta.db_table)} f ON f.id = pairs.follower_id"),
+            SQL(f"FROM ({pairs}) pairs"),
             more_ctes=ctes,
         )
         endpoints = _endpoint_rows()

@@ -739,6 +739,8 @@ class Commitment(models.Model):
             # The agreement order (the lists' and the API's default): provisions in order, then
             # each provision's commitments by id (with Provision's provision_order index).
             models.Index(fields=["provision", "id"], name="commitment_provision_order"),
+            # The flagging job's notice reminders read the open renewable terms each run.
+            models.Index(fields=["id"], condition=Q(deadline_kind="renewable"), name="commitment_renewable"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["provision", "code"], name="commitment_code_unique_in_provision"),

@@ -32,8 +32,9 @@ DAY = dt.timedelta(days=1)
 # INSERT … SELECT of events (closed, newly overdue, due soon); the renewable terms and their
 # reminders (read, nothing to insert here); the opted-in monitors and, for the one here, their
 # permissions (twice); the monitors' and the subscribers' INSERT … SELECT of alerts; whether any
-# webhook endpoint is active (none); the update of events recorded without alerts (none).
-MAX_QUERIES = 16
+# webhook endpoint is active (none); the update of events recorded without alerts (none). On
+# PostgreSQL one more turns JIT compilation off for the recipients' statements.
+MAX_QUERIES = 17
 
 
 def build(size: int) -> None:

@@ -162,7 +162,8 @@ def claim_batch(now: dt.datetime, channel: str, batch_size: int) -> tuple[Batch,
     ready.filter(pk__in=pks).update(
         status=Status.SENDING, claimed_at=now, claim_token=batch.token, attempts=F("attempts") + 1
     )
-    batch.mine = AlertDelivery.objects.filter(claim_token=batch.token, status=Status.SENDING)
+    # By primary key first: the claim token has no index, and the outbox keeps every row sent.
+    batch.mine = AlertDelivery.objects.filter(pk__in=pks, claim_token=batch.token, status=Status.SENDING)
     batch.deliveries = list(
         batch.mine.select_related("event__commitment__provision__agreement", "subscriber", "monitor", "endpoint")
         .prefetch_related("event__commitment__responsible_parties")

@@ -146,6 +146,13 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            "OPTIONS": {
+                # Several processes share the file (web, Celery worker and beat): with a write-ahead
+                # log readers never wait for a writer, and a commit does not wait for the disk
+                # (synchronous=NORMAL: a power cut may lose the last commits, never corrupt the file).
+                # Without it the alert sender waited for the disk on every recorded row.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            },
         }
     }
 

@@ -144,7 +144,7 @@ def explain(sql: str, params: list | tuple | None = None) -> Plan:
 
     SQLite: "SCAN t" without an index reads t whole; "USE TEMP B-TREE FOR ORDER BY" (or GROUP BY,
     DISTINCT) sorts what the query read. PostgreSQL: a Seq Scan reads a table whole; a Sort
-    (not an incremental one) above it sorts it whole.
+    (not an incremental one) above it, of at least half as many rows, sorts it whole.
     """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -169,19 +169,25 @@ def explain(sql: str, params: list | tuple | None = None) -> Plan:
     return plan
 
 
-def _walk_postgresql(node: dict, plan: Plan, under_sort: bool = False, under_limit: bool = False) -> None:
+def _walk_postgresql(node: dict, plan: Plan, sort_rows: float | None = None, under_limit: bool = False) -> None:
+    """Record the big tables `node` reads whole. A table read whole under a Sort of about as many
+    rows is sorted whole (a Sort of a join's few rows above a small hash of it is not)."""
     kind = node.get("Node Type")
     table = node.get("Relation Name")
     whole = kind == "Seq Scan" or (
         # An index scan with no condition reads the table whole in that order, unless a LIMIT stops it.
-        kind in ("Index Scan", "Index Only Scan") and "Index Cond" not in node and (under_sort or not under_limit)
+        kind in ("Index Scan", "Index Only Scan")
+        and "Index Cond" not in node
+        and (sort_rows is not None or not under_limit)
     )
     if whole and table and _is_big(table):
         plan.reads_whole.add(table)
-        if under_sort:
+        if sort_rows is not None and sort_rows >= _row_counts[table] / 2:
             plan.sorts_whole.add(table)
+    if kind == "Sort":
+        sort_rows = node.get("Plan Rows", 0)
     for child in node.get("Plans", []):
-        _walk_postgresql(child, plan, under_sort or kind == "Sort", under_limit or kind == "Limit")
+        _walk_postgresql(child, plan, sort_rows, under_limit or kind == "Limit")
 
 
 def explain_queries(queries: list[str]) -> list[Plan]:

@@ -81,12 +81,22 @@ class Command(BaseCommand):
         )
         parser.add_argument("--fan-outs", type=int, default=10, help="fan-outs to run (memory is read around them)")
         parser.add_argument("--output", help="also write the report to this file")
+        parser.add_argument(
+            "--load-only",
+            action="store_true",
+            help="only the wrk runs, on a database an earlier run filled (to measure again when the machine is quiet)",
+        )
 
     def handle(self, *args, **options) -> None:
         if not Agreement.objects.filter(slug="karabakh-2020").exists():
             raise CommandError("Load the seed first: manage.py load_agreement seeds/karabakh-2020.yaml")
-        if Agreement.objects.filter(slug__startswith="synthetic-").exists():
-            raise CommandError("Run on a database holding only the seed (make bench makes a fresh one).")
+        filled = Agreement.objects.filter(slug__startswith="synthetic-").exists()
+        if filled != options["load_only"]:
+            raise CommandError(
+                "--load-only needs a database an earlier run filled"
+                if options["load_only"]
+                else "Run on a database holding only the seed (make bench makes a fresh one)."
+            )
         self.lines: list[str] = []
         self.folder = Path(tempfile.mkdtemp(prefix="bench-"))
         vendor = connection.vendor
@@ -117,6 +127,9 @@ class Command(BaseCommand):
             Path(options["output"]).write_text("\n".join(self.lines) + "\n", encoding="utf-8")
 
     def run(self, options) -> None:
+        if options["load_only"]:
+            self.report_load(options["load_seconds"] or 30)
+            return
         client = Client()
         seed_pages = self.pages(
             Commitment.objects.get(code="prisoner-exchange"), Agreement.objects.get(slug="karabakh-2020")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.message
+from dataclasses import dataclass
 from email.header import Header
 from email.utils import parseaddr
 from urllib.parse import urlsplit
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
 
 from commitments.models import Agreement, Commitment, DatePrecision, Party, format_date
 
@@ -143,11 +145,47 @@ class AlertEmail(EmailMultiAlternatives):
         return message
 
 
-def build_alert_message(delivery: AlertDelivery, context: dict | None = None) -> EmailMultiAlternatives:
+# Stands for the recipient's unsubscribe link in bodies rendered once per event (AlertBodies).
+UNSUBSCRIBE_PLACEHOLDER = "tracker-unsubscribe-link-3c9e1f7a"
+
+
+@dataclass
+class AlertBodies:
+    """The text and HTML bodies of every alert about one event, rendered once: only the
+    recipient's unsubscribe link differs between them, and it is put in per message (a fan-out
+    to 10,000 addresses renders the templates once, not 10,000 times)."""
+
+    text: str
+    html: str
+
+    @classmethod
+    def render(cls, context: dict) -> AlertBodies:
+        context = {**context, "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER}
+        return cls(
+            render_to_string("alerts/emails/alert.txt", context), render_to_string("alerts/emails/alert.html", context)
+        )
+
+    def for_link(self, link: str) -> tuple[str, str]:
+        """Return (text, HTML) with `link` as the unsubscribe link, escaped in HTML as the template would."""
+        return self.text.replace(UNSUBSCRIBE_PLACEHOLDER, link), self.html.replace(
+            UNSUBSCRIBE_PLACEHOLDER, escape(link)
+        )
+
+
+def build_alert_message(
+    delivery: AlertDelivery, context: dict | None = None, bodies: AlertBodies | None = None
+) -> EmailMultiAlternatives:
+    """Return the alert email of `delivery`; `context` and `bodies` are its event's, when the caller
+    holds them (a batch about one event computes them once)."""
     context = {**(context or alert_context(delivery.event)), "unsubscribe_url": unsubscribe_url(delivery)}
+    if bodies is None:
+        text = render_to_string("alerts/emails/alert.txt", context)
+        html = render_to_string("alerts/emails/alert.html", context)
+    else:
+        text, html = bodies.for_link(context["unsubscribe_url"])
     message = AlertEmail(
         subject=context["subject"],
-        body=render_to_string("alerts/emails/alert.txt", context),
+        body=text,
         to=[delivery.to_email],
         headers={
             # The same on every attempt, so a receiving system can drop a resent copy.
@@ -162,7 +200,7 @@ def build_alert_message(delivery: AlertDelivery, context: dict | None = None) ->
             "X-Tracker-Delivery": str(delivery.pk),
         },
     )
-    message.attach_alternative(render_to_string("alerts/emails/alert.html", context), "text/html")
+    message.attach_alternative(html, "text/html")
     return message
 
 

@@ -4,18 +4,29 @@ in the same transaction queue one AlertDelivery (outbox) row per recipient.
 Detection and notification are separate steps, as in healthchecks: sending.py claims
 and sends what this module queues. Time is a parameter; only tasks and commands read
 the clock.
+
+Set-based end to end: each kind of event is recorded by one INSERT … SELECT built from the
+domain's QuerySets (overdue is CommitmentQuerySet.overdue(now), nothing else), and the
+recipients are matched in SQL by one INSERT … SELECT per channel, so a run costs a fixed
+number of statements and no row passes through Python, whatever the number of commitments,
+events or subscribers. Only the notice reminders of renewable terms, whose deadlines are
+computed rather than stored, are found in Python (a handful of commitments).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.contrib.auth import get_user_model
+from django.db import connection, models, transaction
+from django.db.models import Case, Exists, F, Func, OuterRef, Q, QuerySet, Value, When
+from django.db.models.constants import OnConflict
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Mod, TruncDate
 
-from commitments.models import Agreement, Commitment, Status, end_of_day
+from commitments.models import Agreement, Commitment, Status, end_of_day, local_date
 
 from .models import AlertDelivery, DeadlineEvent, MonitorSubscription, Subscriber, WebhookEndpoint
 
@@ -41,74 +52,187 @@ def flag_deadline_events(
     """
     offsets = sorted(set(settings.ALERTS_REMINDER_DAYS if reminder_days is None else reminder_days))
     with transaction.atomic():
-        candidates = [
-            *_closed_overdue_episodes(now),
-            *_new_overdue_episodes(now),
-            *_due_soon_reminders(now, offsets),
-            *_notice_reminders(now, offsets),
-        ]
-        DeadlineEvent.objects.bulk_create(candidates, ignore_conflicts=True)
-        return _queue_alerts(now, notify)
+        # Events this run records get ids above the largest one now (and are detected at
+        # `now`): that is how the queuing step below tells them from older ones.
+        last_id = DeadlineEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        zones = AgreementZones.read()
+        events = record_closed_overdue_episodes(now, zones)  # before new ones: an extension closes, then reopens
+        events += record_new_overdue_episodes(now, zones)
+        events += record_due_soon_reminders(now, offsets)
+        events += record_notice_reminders(now, offsets)
+        deliveries, earlier = queue_alerts(now, after_id=last_id, notify=notify)
+        return FlagResult(events=events + earlier, deliveries=deliveries)
 
 
-def _new_overdue_episodes(now: dt.datetime) -> list[DeadlineEvent]:
+# --- INSERT … SELECT ----------------------------------------------------------------------
+
+
+def insert_from_select(model: type[models.Model], columns: dict[str, object], queryset: QuerySet) -> int:
+    """Insert into `model`'s table one row per row of `queryset`, each column given by an
+    expression over it (`columns`: field name -> expression), in one INSERT … SELECT.
+    Rows that a unique constraint refuses (another run recorded them first) are skipped.
+    Return how many rows were inserted."""
+    names = [f"_insert_{number}" for number in range(len(columns))]
+    select = queryset.order_by().annotate(**dict(zip(names, columns.values(), strict=True))).values(*names)
+    select_sql, params = select.query.get_compiler(connection=connection).as_sql()
+    fields = [model._meta.get_field(name) for name in columns]
+    column_list = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    sql = (
+        f"{connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)} "
+        f"{connection.ops.quote_name(model._meta.db_table)} ({column_list}) {select_sql} "
+        f"{connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+class DaysBetween(Func):
+    """The number of days from the date `earlier` to the date `later` (an integer)."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = models.IntegerField()
+
+    def __init__(self, later, earlier) -> None:
+        super().__init__(later, earlier)
+
+    def as_sqlite(self, compiler, sql_connection, **extra_context):
+        later, earlier = (compiler.compile(expression) for expression in self.get_source_expressions())
+        return f"CAST(julianday({later[0]}) - julianday({earlier[0]}) AS INTEGER)", [*later[1], *earlier[1]]
+
+
+class AgreementZones:
+    """The time zones the agreements count in, to write "calendar days in the agreement's zone"
+    (the rule of Commitment.days_overdue and days_late) as SQL: one CASE branch per zone."""
+
+    def __init__(self, zones: list[str]) -> None:
+        self.zones = zones
+
+    @classmethod
+    def read(cls) -> AgreementZones:
+        return cls(sorted(set(Agreement.objects.order_by().values_list("time_zone", flat=True).distinct())))
+
+    def per_zone(self, zone_field: str, expression) -> Case:
+        """Return `expression(zone)` for the row's zone (`zone_field` names it)."""
+        return Case(
+            *[When(**{zone_field: zone}, then=expression(ZoneInfo(zone))) for zone in self.zones],
+            output_field=models.IntegerField(),
+        )
+
+    @staticmethod
+    def local_date(field: str, tz: ZoneInfo) -> TruncDate:
+        """Return the calendar date of the instant `field` in `tz` (commitments.models.local_date)."""
+        return TruncDate(field, tzinfo=tz)
+
+
+def _event_columns(now: dt.datetime, **columns) -> dict[str, object]:
+    """Return every column of a new DeadlineEvent: `columns`, and the defaults of an event
+    recorded at `now` whose alerts are queued in this same transaction."""
+    return {
+        "offset_days": Value(0),
+        "days_overdue": Value(None, output_field=models.IntegerField()),
+        "days_late": Value(None, output_field=models.IntegerField()),
+        "new_deadline": Value(None, output_field=models.DateField()),
+        "closes": Value(None, output_field=models.IntegerField()),
+        "detected_at": Value(now, output_field=models.DateTimeField()),
+        # The deliveries are written below, before this transaction commits.
+        "alerts_queued": Value(True, output_field=models.BooleanField()),
+        **columns,
+    }
+
+
+# --- Detection ----------------------------------------------------------------------------
+
+
+def new_overdue_episodes(now: dt.datetime) -> QuerySet:
+    """Return the commitments overdue at `now` whose "went overdue" event against their
+    deadline in force is not recorded yet."""
     already_flagged = DeadlineEvent.objects.filter(
         kind=Kind.WENT_OVERDUE, commitment=OuterRef("pk"), deadline=OuterRef("deadline_in_force")
     )
-    return [
-        DeadlineEvent(
-            commitment=commitment,
-            kind=Kind.WENT_OVERDUE,
-            deadline=commitment.deadline_in_force,
-            deadline_ends_at=commitment.deadline_ends_at,
-            occurred_at=commitment.deadline_ends_at,
-            detected_at=now,
-            days_overdue=commitment.days_overdue(now),
-        )
-        for commitment in Commitment.objects.overdue(now)
-        .exclude(Exists(already_flagged))
-        .select_related("provision__agreement")
-        .order_by()
-    ]
+    return Commitment.objects.overdue(now).exclude(Exists(already_flagged))
 
 
-def _closed_overdue_episodes(now: dt.datetime) -> list[DeadlineEvent]:
-    """Return closing events for open "went overdue" episodes whose commitment is no longer
-    overdue against that deadline: fulfilled, ended, or its deadline changed."""
+def record_new_overdue_episodes(now: dt.datetime, zones: AgreementZones) -> int:
+    """Record a "went overdue" event for each newly overdue commitment; return how many."""
+
+    def days_overdue(tz: ZoneInfo):
+        # Commitment.days_overdue(now): calendar days in the zone since the deadline day, 1 the day after.
+        return DaysBetween(Value(local_date(now, tz)), zones.local_date("deadline_ends_at", tz)) + 1
+
+    columns = _event_columns(
+        now,
+        commitment=F("pk"),
+        kind=Value(Kind.WENT_OVERDUE),
+        deadline=F("deadline_in_force"),
+        deadline_ends_at=F("deadline_ends_at"),
+        occurred_at=F("deadline_ends_at"),
+        days_overdue=zones.per_zone("provision__agreement__time_zone", days_overdue),
+    )
+    return insert_from_select(DeadlineEvent, columns, new_overdue_episodes(now))
+
+
+def closed_overdue_episodes(now: dt.datetime) -> QuerySet:
+    """Return the open "went overdue" episodes whose commitment is no longer overdue against
+    that deadline: fulfilled, ended, or its deadline changed. (One whose commitment is still
+    open against the same deadline, not yet ended because its zone changed, stays open.)"""
     still_overdue = Commitment.objects.overdue(now).filter(
         pk=OuterRef("commitment_id"), deadline_in_force=OuterRef("deadline")
     )
-    open_episodes = (
+    return (
         DeadlineEvent.objects.filter(kind=Kind.WENT_OVERDUE, closed_by__isnull=True)
         .exclude(Exists(still_overdue))
-        .select_related("commitment__provision__agreement")
-    )
-    events = []
-    for episode in open_episodes:
-        commitment = episode.commitment
-        event = DeadlineEvent(
-            commitment=commitment,
-            closes=episode,
-            deadline=episode.deadline,
-            deadline_ends_at=episode.deadline_ends_at,
-            occurred_at=now,
-            detected_at=now,
+        .filter(
+            Q(commitment__current_status__in=[Status.FULFILLED, Status.ENDED])
+            | Q(commitment__deadline_in_force__isnull=True)
+            | ~Q(commitment__deadline_in_force=F("deadline"))
         )
-        if commitment.current_status == Status.FULFILLED:
-            event.kind = Kind.FULFILLED_LATE
-            event.days_late = commitment.days_late()
-            event.occurred_at = commitment.fulfilled_at or now
-        elif commitment.current_status == Status.ENDED:
-            event.kind = Kind.ENDED
-        elif commitment.deadline_in_force != episode.deadline:
-            # Extended (or withdrawn: None). If the new deadline has passed too, the
-            # next step opens a new episode against it.
-            event.kind = Kind.EXTENDED
-            event.new_deadline = commitment.deadline_in_force
-        else:
-            continue  # same deadline, not yet ended (its zone changed): still open
-        events.append(event)
-    return events
+    )
+
+
+def record_closed_overdue_episodes(now: dt.datetime, zones: AgreementZones) -> int:
+    """Record the event that closes each overdue episode that ended; return how many."""
+    fulfilled = Q(commitment__current_status=Status.FULFILLED)
+    ended = Q(commitment__current_status=Status.ENDED)
+
+    def days_late(tz: ZoneInfo):
+        # Commitment.days_late(): calendar days in the zone from the deadline's end to fulfilment.
+        return DaysBetween(
+            zones.local_date("commitment__fulfilled_at", tz), zones.local_date("commitment__deadline_ends_at", tz)
+        )
+
+    columns = _event_columns(
+        now,
+        commitment=F("commitment_id"),
+        closes=F("pk"),
+        deadline=F("deadline"),
+        deadline_ends_at=F("deadline_ends_at"),
+        kind=Case(
+            When(fulfilled, then=Value(Kind.FULFILLED_LATE)),
+            When(ended, then=Value(Kind.ENDED)),
+            default=Value(Kind.EXTENDED),  # extended, or withdrawn (no deadline in force)
+        ),
+        occurred_at=Case(
+            When(fulfilled, then=Coalesce(F("commitment__fulfilled_at"), Value(now))),
+            default=Value(now),
+            output_field=models.DateTimeField(),
+        ),
+        days_late=Case(
+            When(
+                fulfilled & Q(commitment__fulfilled_at__gt=F("commitment__deadline_ends_at")),
+                then=zones.per_zone("commitment__provision__agreement__time_zone", days_late),
+            ),
+            default=Value(None),
+            output_field=models.IntegerField(),
+        ),
+        new_deadline=Case(
+            When(fulfilled | ended, then=Value(None)),
+            default=F("commitment__deadline_in_force"),
+            output_field=models.DateField(),
+        ),
+    )
+    return insert_from_select(DeadlineEvent, columns, closed_overdue_episodes(now))
 
 
 def reminder_offset(ends_at: dt.datetime, now: dt.datetime, offsets: list[int]) -> int | None:
@@ -116,52 +240,112 @@ def reminder_offset(ends_at: dt.datetime, now: dt.datetime, offsets: list[int]) 
 
     With offsets [1, 7], a deadline ending in 3 days is in the 7-day window, one ending
     in 20 hours in the 1-day window. The deadline must still be ahead.
+    (The SQL form, for many commitments: reminder_offset_expression.)
     """
     if not now < ends_at:
         return None
     return next((days for days in offsets if ends_at - now <= dt.timedelta(days=days)), None)
 
 
-def _due_soon_reminders(now: dt.datetime, offsets: list[int]) -> list[DeadlineEvent]:
-    if not offsets:
-        return []
-    due_soon = Commitment.objects.due_soon(now, within=dt.timedelta(days=offsets[-1])).order_by()
-    reminded = set(
-        DeadlineEvent.objects.filter(kind=Kind.DUE_SOON, commitment__in=due_soon.values("pk")).values_list(
-            "commitment_id", "deadline", "offset_days"
-        )
+def reminder_offset_expression(field: str, now: dt.datetime, offsets: list[int]) -> Case:
+    """Return reminder_offset() of the instant `field` as SQL (for rows whose deadline is still ahead)."""
+    return Case(
+        *[When(**{f"{field}__lte": now + dt.timedelta(days=days)}, then=Value(days)) for days in offsets],
+        output_field=models.IntegerField(),
     )
-    events = []
-    for commitment in due_soon:
-        offset = reminder_offset(commitment.deadline_ends_at, now, offsets)
-        # Once per deadline in force: a nearer reminder already sent makes a farther one moot.
-        if offset is None or any(
-            (commitment.pk, commitment.deadline_in_force, days) in reminded for days in offsets if days <= offset
-        ):
-            continue
-        events.append(
-            DeadlineEvent(
-                commitment=commitment,
-                kind=Kind.DUE_SOON,
-                deadline=commitment.deadline_in_force,
-                deadline_ends_at=commitment.deadline_ends_at,
-                occurred_at=now,
-                detected_at=now,
-                offset_days=offset,
-            )
-        )
-    return events
 
 
-def _notice_reminders(now: dt.datetime, offsets: list[int]) -> list[DeadlineEvent]:
-    """Return reminders that the notice deadline of a renewable term (such as the
-    peacekeepers' five-year mandate) is near. Its deadline is computed, not stored, by the
-    model's rule (Commitment.notice_deadline): none once an assessment says the mandate ended."""
+def due_soon_reminders(now: dt.datetime, offsets: list[int]) -> QuerySet:
+    """Return the open commitments inside a reminder window at `now` not yet reminded of their
+    deadline in force at that offset or a nearer one (a nearer reminder makes a farther one moot),
+    with the offset as `reminder_offset`."""
+    already_reminded = DeadlineEvent.objects.filter(
+        kind=Kind.DUE_SOON,
+        commitment=OuterRef("pk"),
+        deadline=OuterRef("deadline_in_force"),
+        offset_days__lte=OuterRef("reminder_offset"),
+    )
+    return (
+        Commitment.objects.due_soon(now, within=dt.timedelta(days=offsets[-1]))
+        .alias(reminder_offset=reminder_offset_expression("deadline_ends_at", now, offsets))
+        .exclude(Exists(already_reminded))
+    )
+
+
+def record_due_soon_reminders(now: dt.datetime, offsets: list[int]) -> int:
+    """Record a "due soon" reminder for each commitment entering a reminder window; return how many."""
     if not offsets:
-        return []
+        return 0
+    columns = _event_columns(
+        now,
+        commitment=F("pk"),
+        kind=Value(Kind.DUE_SOON),
+        deadline=F("deadline_in_force"),
+        deadline_ends_at=F("deadline_ends_at"),
+        occurred_at=Value(now, output_field=models.DateTimeField()),
+        offset_days=F("reminder_offset"),
+    )
+    return insert_from_select(DeadlineEvent, columns, due_soon_reminders(now, offsets))
+
+
+def _month_index(year, month):
+    return year * 12 + month
+
+
+def notice_falls_near(renewable: QuerySet, now: dt.datetime, days_ahead: int) -> QuerySet:
+    """Return the renewable terms among `renewable` whose notice deadline may fall within
+    `days_ahead` days of `now`: a coarse filter in SQL, so that Python computes the exact notice
+    deadline (Commitment.notice_deadline) of a few terms rather than of all of them.
+
+    A notice deadline falls in the month `term_months × k − notice_months` after the month the
+    term started, for some k (adding months keeps the month exact; only the day is clamped). The
+    filter keeps the terms for which such a month lies within the window's months, widened by a
+    month on each side for the agreement's zone (the start month is read in UTC)."""
+    first = now.date() - dt.timedelta(days=2)
+    last = now.date() + dt.timedelta(days=days_ahead + 2)
+    low = _month_index(first.year, first.month) - 1
+    span = _month_index(last.year, last.month) + 1 - low
+    start = _month_index(
+        ExtractYear("provision__agreement__entry_into_force"), ExtractMonth("provision__agreement__entry_into_force")
+    )
+    term = F("term_months")
+    # Months from the start to the window's first month, shifted by the notice period: a multiple
+    # of the term at most `span` months ahead of it means a notice deadline in the window.
+    before = Value(low) - start + F("notice_months")
+    ahead = Mod(Mod(Value(0) - before, term) + term, term)
+    return (
+        renewable.filter(term_months__gt=0, notice_months__isnull=False)
+        .alias(notice_ahead=ahead)
+        .filter(notice_ahead__lte=span)
+    )
+
+
+def record_notice_reminders(now: dt.datetime, offsets: list[int]) -> int:
+    """Record reminders that the notice deadline of a renewable term (such as the
+    peacekeepers' five-year mandate) is near; return how many. Its deadline is computed
+    (Commitment.notice_deadline), not stored, so this one step works in Python, on the terms
+    that notice_falls_near() leaves."""
+    if not offsets:
+        return 0
     renewable = (
-        Commitment.objects.filter(deadline_kind=Commitment.DeadlineKind.RENEWABLE)
+        notice_falls_near(
+            # Not only open ones: a fulfilled deployment's mandate still renews; the term's own
+            # rule (Commitment.notice_deadline) says when it stopped.
+            Commitment.objects.filter(deadline_kind=Commitment.DeadlineKind.RENEWABLE),
+            now,
+            offsets[-1],
+        )
         .select_related("provision__agreement")
+        .only(
+            "pk",
+            "deadline_kind",
+            "term_months",
+            "notice_months",
+            "current_status",  # Commitment.ended_on: an ended mandate stops renewing
+            "status_as_of",
+            "provision__agreement__time_zone",
+            "provision__agreement__entry_into_force",
+        )
         .order_by()
     )
     reminded = set(
@@ -181,148 +365,249 @@ def _notice_reminders(now: dt.datetime, offsets: list[int]) -> list[DeadlineEven
             continue
         events.append(
             DeadlineEvent(
-                commitment=commitment,
+                commitment_id=commitment.pk,
                 kind=Kind.NOTICE_DUE_SOON,
                 deadline=notice,
                 deadline_ends_at=ends_at,
                 occurred_at=now,
                 detected_at=now,
                 offset_days=offset,
+                alerts_queued=True,  # queued below, in this transaction
             )
         )
-    return events
+    return len(DeadlineEvent.objects.bulk_create(events, ignore_conflicts=True))
 
 
-class FollowerIndex:
-    """Who follows each commitment, found by lookup instead of asking every follower about
-    every event. The same rule as Subscriber.follows (a test proves they agree), read from
-    plain rows: building model instances for tens of thousands of subscribers is the slow part.
+# --- Recipients -------------------------------------------------------------------------
 
-    Followers are subscribers or webhook endpoints: both have agreements, parties and
-    categories, and none chosen means everything. `label` is what `of()` returns beside each
-    id (the subscriber's email).
+
+class SQL:
+    """A piece of SQL and its parameters."""
+
+    def __init__(self, text: str, params: list | tuple = ()) -> None:
+        self.text, self.params = text, list(params)
+
+    @classmethod
+    def of(cls, queryset: QuerySet) -> SQL:
+        return cls(*queryset.query.get_compiler(connection=connection).as_sql())
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def events_to_queue(now: dt.datetime, after_id: int) -> QuerySet:
+    """Return the events whose alerts are not queued yet: those this run recorded (ids above
+    `after_id`, detected at `now`), and any recorded without their alerts (none, normally)."""
+    return DeadlineEvent.objects.filter(Q(pk__gt=after_id, detected_at=now) | Q(alerts_queued=False))
+
+
+def _events_cte(now: dt.datetime, after_id: int) -> SQL:
+    """The events to queue with what recipients are matched on, as a CTE named ev."""
+    select = SQL.of(
+        events_to_queue(now, after_id)
+        .order_by()
+        .values_list("pk", "commitment_id", "commitment__category", "commitment__provision__agreement_id")
+    )
+    return SQL(f"WITH ev (id, commitment_id, category, agreement_id) AS ({select.text})", select.params)
+
+
+def _json_list_is_empty(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"jsonb_array_length({column}) = 0"
+    return f"json_array_length({column}) = 0"
+
+
+def _json_list_items(table: str, column: str) -> str:
+    """FROM-clause items giving each row of `table` (as f) once per element of its JSON list `column` (as j.value)."""
+    if connection.vendor == "postgresql":
+        return f"{table} f CROSS JOIN LATERAL jsonb_array_elements_text(f.{column}) AS j(value)"
+    return f"{table} f, json_each(f.{column}) AS j"
+
+
+def followers_sql(model: type[Subscriber] | type[WebhookEndpoint], label: str = "id") -> tuple[str, str]:
+    """Return (CTEs, SELECT): (event_id, follower_id, label: the follower's `label` column) for
+    every event in ev and every follower (a
+    Subscriber or a WebhookEndpoint) who follows its commitment, the rule of Subscriber.follows in
+    SQL (a test proves they agree). A follower who chose agreements, parties or categories follows
+    what is in any of them; one who chose nothing follows everything.
+
+    Each kind of choice is its own join, so the cost is that of the matches, not events ×
+    followers: agreements and parties through their indexes; categories and "everything" through
+    sets computed once (MATERIALIZED: the planner cannot know how many events this run recorded,
+    and must not re-read every follower for each event)."""
+    table = _q(model._meta.db_table)
+    follows = {}
+    for name in ("agreements", "parties"):
+        field = model._meta.get_field(name)
+        follows[name] = (
+            _q(field.remote_field.through._meta.db_table),
+            _q(field.m2m_column_name()),
+            _q(field.m2m_reverse_name()),
+        )
+    by_agreement, follower_a, agreement = follows["agreements"]
+    by_party, follower_p, party = follows["parties"]
+    responsible = Commitment.responsible_parties.field
+    responsible_table = _q(responsible.remote_field.through._meta.db_table)
+    responsible_commitment, responsible_party = _q(responsible.m2m_column_name()), _q(responsible.m2m_reverse_name())
+    categories = _q(model._meta.get_field("categories").column)
+    label = _q(model._meta.get_field(label).column)
+    ctes = f"""
+        by_category (follower_id, label, category) AS MATERIALIZED (
+            SELECT f.id, f.{label}, j.value FROM {_json_list_items(table, categories)}
+            WHERE NOT {_json_list_is_empty("f." + categories)}
+        ),
+        everyone (follower_id, label) AS MATERIALIZED (
+            SELECT f.id, f.{label} FROM {table} f
+            WHERE {_json_list_is_empty("f." + categories)}
+            AND NOT EXISTS (SELECT 1 FROM {by_agreement} fa WHERE fa.{follower_a} = f.id)
+            AND NOT EXISTS (SELECT 1 FROM {by_party} fp WHERE fp.{follower_p} = f.id)
+        )"""
+    select = f"""
+        SELECT ev.id AS event_id, f.id AS follower_id, f.{label} AS label
+        FROM ev JOIN {by_agreement} fa ON fa.{agreement} = ev.agreement_id JOIN {table} f ON f.id = fa.{follower_a}
+        UNION
+        SELECT ev.id, f.id, f.{label}
+        FROM ev JOIN {responsible_table} r ON r.{responsible_commitment} = ev.commitment_id
+        JOIN {by_party} fp ON fp.{party} = r.{responsible_party} JOIN {table} f ON f.id = fp.{follower_p}
+        UNION
+        SELECT ev.id, by_category.follower_id, by_category.label
+        FROM ev JOIN by_category ON by_category.category = ev.category
+        UNION
+        SELECT ev.id, everyone.follower_id, everyone.label FROM ev CROSS JOIN everyone
     """
-
-    def __init__(self, followers: QuerySet, label: str = "email") -> None:
-        self.emails: dict[int, str] = dict(followers.values_list("pk", label))
-        if not self.emails:  # .none(): nothing to read
-            self.by_agreement = self.by_party = self.by_category = {}
-            self.everything = set()
-            return
-        # Most follow no category: decode the JSON of those who do only.
-        categories = dict(followers.exclude(categories=[]).values_list("pk", "categories"))
-        self.by_agreement = self._group(followers.model, "agreements")
-        self.by_party = self._group(followers.model, "parties")
-        self.by_category: dict[str, set[int]] = {}
-        for pk, followed in categories.items():
-            for category in followed or []:
-                self.by_category.setdefault(category, set()).add(pk)
-        chose_something = set().union(*self.by_agreement.values(), *self.by_party.values(), *self.by_category.values())
-        self.everything = set(self.emails) - chose_something
-
-    def _group(self, model, name: str) -> dict[int, set[int]]:
-        relation = model._meta.get_field(name)
-        pairs = relation.remote_field.through.objects.values_list(
-            relation.m2m_column_name(), relation.m2m_reverse_name()
-        )
-        groups: dict[int, set[int]] = {}
-        for follower_id, target_id in pairs:
-            if follower_id in self.emails:
-                groups.setdefault(target_id, set()).add(follower_id)
-        return groups
-
-    def of(self, commitment: Commitment) -> list[tuple[int, str]]:
-        """Return (follower id, label) of those who follow `commitment`, by id."""
-        found = set(self.everything)
-        found |= self.by_agreement.get(commitment.provision.agreement_id, set())
-        found |= self.by_category.get(commitment.category, set())
-        for party in commitment.responsible_parties.all():
-            found |= self.by_party.get(party.pk, set())
-        return [(pk, self.emails[pk]) for pk in sorted(found)]
+    return ctes, select
 
 
-def monitors_following() -> dict[int, list]:
-    """Return, per agreement id, the active staff monitors who opted in to its alerts and may
-    still see it: the admin's rule, Agreement.objects.visible_to(), so a monitor removed from
-    an agreement stops getting its alerts. A query or two per monitor, not per event."""
-    by_user: dict[int, list[MonitorSubscription]] = {}
-    opt_ins = MonitorSubscription.objects.filter(user__is_active=True, user__is_staff=True).exclude(user__email="")
-    for opt_in in opt_ins.select_related("user"):
-        by_user.setdefault(opt_in.user_id, []).append(opt_in)
-    following: dict[int, list] = {}
-    for user_opt_ins in by_user.values():
-        user = user_opt_ins[0].user
-        visible = set(Agreement.objects.visible_to(user).values_list("pk", flat=True))
-        for opt_in in user_opt_ins:
-            if opt_in.agreement_id in visible:
-                following.setdefault(opt_in.agreement_id, []).append(user)
-    return following
-
-
-def endpoints_following() -> tuple[FollowerIndex, dict[int, set[int] | None]]:
-    """Return the active webhook endpoints as a FollowerIndex, and for each endpoint a monitor
-    registered, the agreements that monitor may see (None: a public endpoint, no limit): a
-    monitor's endpoint gets only what the monitor could see in the admin."""
-    endpoints = (
-        WebhookEndpoint.objects.filter(is_active=True)
-        .exclude(monitor__isnull=False, monitor__is_active=False)
-        .exclude(monitor__isnull=False, monitor__is_staff=False)
+def _insert_deliveries(now: dt.datetime, events: SQL, columns: dict[str, str], rows: SQL, more_ctes: str = "") -> int:
+    """INSERT INTO the outbox … (events CTE) SELECT `columns` FROM `rows`, skipping a recipient
+    who already has the event (unique per event and address or endpoint); return how many."""
+    fields = [AlertDelivery._meta.get_field(name) for name in columns]
+    fixed = {
+        "status": ("%s", AlertDelivery.Status.PENDING),
+        "attempts": ("0", None),
+        "created_at": ("%s", now),
+        "next_attempt_at": ("%s", now),
+        "claim_token": ("''", None),
+        "last_error": ("''", None),
+    }
+    fields += [AlertDelivery._meta.get_field(name) for name in fixed]
+    values, params = [], []
+    for field, (placeholder, value) in fixed.items():
+        values.append(placeholder)
+        if placeholder == "%s":
+            params.append(AlertDelivery._meta.get_field(field).get_db_prep_value(value, connection))
+    column_list = ", ".join(_q(field.column) for field in fields)
+    sql = (
+        f"{connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)} {_q(AlertDelivery._meta.db_table)} "
+        f"({column_list}) {events.text}{',' + more_ctes if more_ctes else ''} "
+        f"SELECT {', '.join(columns.values())}, {', '.join(values)} {rows.text} "
+        f"{connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None)}"
     )
-    active = list(endpoints.select_related("monitor"))
-    if not active:  # one query when nobody registered an endpoint
-        return FollowerIndex(WebhookEndpoint.objects.none(), label="url"), {}
-    index = FollowerIndex(endpoints, label="url")
-    visible: dict[int, set[int] | None] = {}
-    by_monitor: dict[int, set[int]] = {}
-    for endpoint in active:
-        if endpoint.monitor_id is None:
-            visible[endpoint.pk] = None
-            continue
-        if endpoint.monitor_id not in by_monitor:
-            by_monitor[endpoint.monitor_id] = set(
-                Agreement.objects.visible_to(endpoint.monitor).values_list("pk", flat=True)
-            )
-        visible[endpoint.pk] = by_monitor[endpoint.monitor_id]
-    return index, visible
+    # Placeholders appear in order: the CTE's, the fixed values', then the rows'.
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*events.params, *params, *rows.params])
+        return cursor.rowcount
 
 
-def _queue_alerts(now: dt.datetime, notify: bool) -> FlagResult:
-    """Write one outbox row per recipient and channel for each event not yet queued; mark them queued."""
-    events = list(
-        DeadlineEvent.objects.filter(alerts_queued=False)
-        .select_related("commitment__provision")
-        .prefetch_related("commitment__responsible_parties")
+def _visible_agreements(user) -> SQL:
+    """The ids of the agreements `user` may see: the admin's rule, Agreement.objects.visible_to()."""
+    return SQL.of(Agreement.objects.visible_to(user).order_by().values("pk"))
+
+
+def _monitors_rows() -> SQL | None:
+    """FROM … WHERE: each event with every active staff monitor who opted in to its agreement and
+    may still see it (Agreement.objects.visible_to, so a monitor removed from an agreement stops
+    getting its alerts). A query or two per monitor (their permissions), not per event."""
+    User = get_user_model()
+    opted_in = User.objects.filter(
+        is_active=True, is_staff=True, pk__in=MonitorSubscription.objects.values("user_id")
+    ).exclude(email="")
+    branches, params = [], []
+    for user in opted_in:
+        visible = _visible_agreements(user)
+        branches.append(f"(ms.{_q('user_id')} = %s AND ev.agreement_id IN ({visible.text}))")
+        params += [user.pk, *visible.params]
+    if not branches:
+        return None
+    users = _q(User._meta.db_table)
+    opt_ins = _q(MonitorSubscription._meta.db_table)
+    return SQL(
+        f"FROM ev JOIN {opt_ins} ms ON ms.{_q('agreement_id')} = ev.agreement_id "
+        f"JOIN {users} u ON u.{_q(User._meta.pk.column)} = ms.{_q('user_id')} WHERE {' OR '.join(branches)}",
+        params,
     )
-    if not events:
-        return FlagResult(events=0, deliveries=0)
-    deliveries = []
+
+
+def _endpoint_rows() -> tuple[str, SQL] | None:
+    """FROM … WHERE: each event with every active webhook endpoint that follows it; an endpoint a
+    monitor registered gets only what that monitor may see (and nothing once the monitor is no
+    longer active staff)."""
+    endpoints = WebhookEndpoint.objects.filter(is_active=True)
+    if not endpoints.exists():  # one query when nobody registered an endpoint
+        return None
+    User = get_user_model()
+    monitors = User.objects.filter(is_active=True, is_staff=True, pk__in=endpoints.values("monitor_id"))
+    branches, params = ["f.monitor_id IS NULL"], []
+    for user in monitors:
+        visible = _visible_agreements(user)
+        branches.append(f"(f.monitor_id = %s AND m.agreement_id IN ({visible.text}))")
+        params += [user.pk, *visible.params]
+    ctes, pairs = followers_sql(WebhookEndpoint)
+    return ctes, SQL(
+        f"FROM ({pairs}) pairs "
+        f"JOIN {_q(WebhookEndpoint._meta.db_table)} f ON f.id = pairs.follower_id "
+        f"JOIN ev m ON m.id = pairs.event_id "
+        f"WHERE f.is_active = %s AND ({' OR '.join(branches)})",
+        [WebhookEndpoint._meta.get_field("is_active").get_db_prep_value(True, connection), *params],
+    )
+
+
+def queue_alerts(now: dt.datetime, *, after_id: int, notify: bool = True) -> tuple[int, int]:
+    """Write one outbox row per recipient and channel for each event to queue (events_to_queue):
+    monitors first (an address both a monitor's and a subscriber's gets the monitor's alert),
+    then subscribers, then webhook endpoints. Return (deliveries written, events recorded
+    earlier without their alerts, now queued)."""
+    deliveries = 0
     if notify:
-        followers = FollowerIndex(Subscriber.objects.all())
-        monitors_by_agreement = monitors_following()
-        endpoints, visible_to_owner = endpoints_following()
-        for event in events:
-            commitment = event.commitment
-            agreement_id = commitment.provision.agreement_id
-            recipients: dict[str, dict] = {}
-            for user in monitors_by_agreement.get(agreement_id, []):
-                recipients.setdefault(user.email.lower(), {"monitor": user})
-            for subscriber_id, email in followers.of(commitment):
-                recipients.setdefault(email.lower(), {"subscriber_id": subscriber_id})
-            deliveries += [
-                AlertDelivery(event=event, to_email=email, created_at=now, next_attempt_at=now, **recipient)
-                for email, recipient in recipients.items()
-            ]
-            deliveries += [
-                AlertDelivery(
-                    event=event,
-                    channel=AlertDelivery.Channel.WEBHOOK,
-                    endpoint_id=endpoint_id,
-                    created_at=now,
-                    next_attempt_at=now,
-                )
-                for endpoint_id, _url in endpoints.of(commitment)
-                if visible_to_owner[endpoint_id] is None or agreement_id in visible_to_owner[endpoint_id]
-            ]
-    AlertDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
-    DeadlineEvent.objects.filter(pk__in=[event.pk for event in events], alerts_queued=False).update(alerts_queued=True)
-    return FlagResult(events=len(events), deliveries=len(deliveries))
+        if connection.vendor == "postgresql":
+            # The planner guesses 100 categories per follower (it cannot see into JSON lists), and
+            # on that guess would compile these statements to machine code (JIT), which costs more
+            # than running them.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        events = _events_cte(now, after_id)
+        Channel = AlertDelivery.Channel
+        monitors = _monitors_rows()
+        if monitors is not None:
+            deliveries += _insert_deliveries(
+                now,
+                events,
+                {"event": "ev.id", "channel": f"'{Channel.EMAIL}'", "to_email": "LOWER(u.email)", "monitor": "u.id"},
+                monitors,
+            )
+        ctes, pairs = followers_sql(Subscriber, label="email")
+        deliveries += _insert_deliveries(
+            now,
+            events,
+            {
+                "event": "pairs.event_id",
+                "channel": f"'{Channel.EMAIL}'",
+                "to_email": "LOWER(pairs.label)",
+                "subscriber": "pairs.follower_id",
+            },
+            SQL(f"FROM ({pairs}) pairs"),
+            more_ctes=ctes,
+        )
+        endpoints = _endpoint_rows()
+        if endpoints is not None:
+            ctes, rows = endpoints
+            deliveries += _insert_deliveries(
+                now,
+                events,
+                {"event": "pairs.event_id", "channel": f"'{Channel.WEBHOOK}'", "to_email": "''", "endpoint": "f.id"},
+                rows,
+                more_ctes=ctes,
+            )
+    earlier = DeadlineEvent.objects.filter(alerts_queued=False).update(alerts_queued=True)
+    return deliveries, earlier

@@ -79,6 +79,8 @@ class DeadlineEvent(models.Model):
         indexes = [
             # The flagging job looks up open overdue episodes and unqueued events.
             models.Index(fields=["kind", "commitment"], name="deadline_event_kind_commitment"),
+            # Events recorded without their alerts (none, normally): the flagging job looks for them each run.
+            models.Index(fields=["id"], condition=Q(alerts_queued=False), name="deadline_event_unqueued"),
         ]
 
     def __str__(self) -> str:

@@ -1,13 +1,16 @@
 """Sending: claim due outbox rows, compose, send, and record each result as soon as it is known.
 
-Each channel goes through the same four steps, so they can be read (and later run in
-parallel) one at a time:
+Each channel goes through the same four steps:
 
 1. claim_batch(): a conditional update marks up to a batch of due rows as ours (the lock);
-2. compose: the email (emails.py) or the signed JSON document (webhooks.py);
-3. send: over one SMTP connection for the batch, or one HTTP POST per webhook;
+   a run claims up to ALERTS_SEND_CONNECTIONS batches of emails;
+2. compose: the email (emails.py, its bodies rendered once per event) or the signed JSON
+   document (webhooks.py);
+3. send: over one SMTP connection per batch, the batches in parallel threads; one HTTP POST
+   per webhook;
 4. record: sent, retry later, or gave up (attempts spent, a permanent refusal, or the
-   endpoint disabled), each row as soon as its result is known.
+   endpoint disabled), as soon as the result is known (sent emails of parallel batches: all
+   results waiting at that moment in one UPDATE).
 
 A given-up row is never a dead end: `requeue_alerts` or the admin action puts it back.
 """
@@ -16,8 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import queue
 import smtplib
+import threading
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -27,7 +34,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db.models import F, QuerySet
 
 from . import webhooks
-from .emails import alert_context, build_alert_message, build_endpoint_disabled_message, unsubscribe_url
+from .emails import AlertBodies, alert_context, build_alert_message, build_endpoint_disabled_message, unsubscribe_url
 from .models import AlertDelivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -59,6 +66,24 @@ class Batch:
     token: str
     deliveries: list[AlertDelivery] = field(default_factory=list)
     mine: QuerySet | None = None
+    # When it was claimed and when its claim was last renewed, on `clock` (durations only).
+    clock: Callable[[], float] = time.monotonic
+    claimed: float = 0.0
+    renewed: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.claimed = self.renewed = self.clock()
+
+    def keep_claim(self, now: dt.datetime) -> None:
+        """Move the claim of the rows still held to the claim time `now` plus the time spent since,
+        every quarter of ALERTS_CLAIM_TIMEOUT: a sender that makes progress keeps its rows however
+        long its batch takes (parallel batches share the CPU), and only one that stopped (killed,
+        stuck) loses them once the timeout passes."""
+        moment = self.clock()
+        if moment - self.renewed < settings.ALERTS_CLAIM_TIMEOUT / 4:
+            return
+        self.renewed = moment
+        self.mine.update(claimed_at=now + dt.timedelta(seconds=moment - self.claimed))
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -74,8 +99,15 @@ def send_pending_alerts(
     connection: BaseEmailBackend | None = None,
     signed_at: dt.datetime | None = None,
     channels: tuple[str, ...] = (Channel.EMAIL, Channel.WEBHOOK),
+    connections: int | None = None,
+    more_due: Callable[[], None] | None = None,
 ) -> SendResult:
-    """Claim and send one batch of due rows of each channel, as of `now`; return the counts.
+    """Claim and send due rows of each channel, as of `now`; return the counts.
+
+    Emails: up to `connections` batches (default ALERTS_SEND_CONNECTIONS), each sent over its own
+    SMTP connection in parallel (a given `connection` serves one batch). Webhooks: one batch.
+    `more_due` is called once, right after claiming, if the claims were full (more rows may be
+    due), so that a caller can start another sender while this one sends.
 
     `now` is the claim time, so the caller reads the clock for each batch (a drain that passed
     its start time to every batch would claim rows that already look expired). Webhooks are
@@ -83,16 +115,34 @@ def send_pending_alerts(
     current time, which receivers require.
     """
     result = SendResult()
+    size = batch_size or settings.ALERTS_BATCH_SIZE
+    claims: dict[str, list[Batch]] = {}
+    may_be_more = False
     for channel in channels:
-        batch, found = claim_batch(now, channel, batch_size or settings.ALERTS_BATCH_SIZE)
-        result.found += found
-        result.claimed += len(batch.deliveries)
-        if not batch.deliveries:
+        count = (connections or settings.ALERTS_SEND_CONNECTIONS) if channel == Channel.EMAIL else 1
+        if connection is not None:
+            count = 1
+        claims[channel] = []
+        for _ in range(max(1, count)):
+            batch, found = claim_batch(now, channel, size)
+            result.found += found
+            result.claimed += len(batch.deliveries)
+            if batch.deliveries:
+                claims[channel].append(batch)
+            if found < size:
+                break
+        else:
+            may_be_more = True  # every claim was full
+    if may_be_more and more_due is not None:
+        more_due()
+    for channel, batches in claims.items():
+        if not batches:
             continue
         if channel == Channel.EMAIL:
-            result.add(send_email_batch(batch, now, connection=connection))
+            result.add(send_email_batches(batches, now, connection=connection))
         else:
-            result.add(send_webhook_batch(batch, now, signed_at=signed_at or now))
+            for batch in batches:
+                result.add(send_webhook_batch(batch, now, signed_at=signed_at or now))
     return result
 
 
@@ -112,7 +162,8 @@ def claim_batch(now: dt.datetime, channel: str, batch_size: int) -> tuple[Batch,
     ready.filter(pk__in=pks).update(
         status=Status.SENDING, claimed_at=now, claim_token=batch.token, attempts=F("attempts") + 1
     )
-    batch.mine = AlertDelivery.objects.filter(claim_token=batch.token, status=Status.SENDING)
+    # By primary key first: the claim token has no index, and the outbox keeps every row sent.
+    batch.mine = AlertDelivery.objects.filter(pk__in=pks, claim_token=batch.token, status=Status.SENDING)
     batch.deliveries = list(
         batch.mine.select_related("event__commitment__provision__agreement", "subscriber", "monitor", "endpoint")
         .prefetch_related("event__commitment__responsible_parties")
@@ -122,51 +173,181 @@ def claim_batch(now: dt.datetime, channel: str, batch_size: int) -> tuple[Batch,
 
 
 def send_email_batch(batch: Batch, now: dt.datetime, *, connection: BaseEmailBackend | None = None) -> SendResult:
-    """Send a claimed batch of emails over one mail connection, recording each result at once.
+    """Send one claimed batch of emails over one mail connection (see send_email_batches)."""
+    return send_email_batches([batch], now, connection=connection)
 
-    A sender killed mid-batch leaves at most the message in flight unrecorded; its claim
-    expires after ALERTS_CLAIM_TIMEOUT and the row is sent again (with the same Message-ID).
+
+_FINISHED = object()  # a sending thread's last report
+
+
+def send_email_batches(
+    batches: list[Batch], now: dt.datetime, *, connection: BaseEmailBackend | None = None
+) -> SendResult:
+    """Send claimed batches of emails, each over its own mail connection, and record each result.
+
+    One batch is sent in the calling thread. Several are sent in parallel, one thread and SMTP
+    connection each, while this thread records their results: whatever results are waiting at
+    that moment in one UPDATE, and only then does each sending thread go on to its next message.
+    Either way a sender killed mid-batch leaves at most the message in flight on each connection
+    unrecorded; its claim expires after ALERTS_CLAIM_TIMEOUT and it is sent again, with the same
+    Message-ID. Only this thread touches the database.
     """
     result = SendResult()
-    to_send = []
-    for delivery in batch.deliveries:
-        if delivery.subscriber_id is None and delivery.monitor_id is None:
-            batch.mine.filter(pk=delivery.pk).update(status=Status.CANCELLED)
-            result.cancelled += 1
-        else:
-            to_send.append(delivery)
-    if not to_send:
+    work: list[tuple[Batch, list[AlertDelivery]]] = []
+    for batch in batches:
+        to_send = []
+        for delivery in batch.deliveries:
+            if delivery.subscriber_id is None and delivery.monitor_id is None:
+                batch.mine.filter(pk=delivery.pk).update(status=Status.CANCELLED)
+                result.cancelled += 1
+            else:
+                to_send.append(delivery)
+        if to_send:
+            work.append((batch, to_send))
+    if not work:
         return result
+    # What every message about an event shows: read and rendered once per event, here, so the
+    # sending threads need no database.
+    composed: dict[int, tuple[dict, AlertBodies]] = {}
+    for _, deliveries in work:
+        for delivery in deliveries:
+            if delivery.event_id not in composed:
+                try:
+                    context = alert_context(delivery.event)
+                    composed[delivery.event_id] = (context, AlertBodies.render(context))
+                except Exception:  # reported per message below, as a failure to compose it
+                    logger.exception("Could not compose the alerts of deadline event %s", delivery.event_id)
 
-    connection = connection or get_connection(fail_silently=False)
+    if len(work) == 1:
+        batch, deliveries = work[0]
+
+        def record_at_once(delivery: AlertDelivery, outcome: Exception | None) -> bool:
+            if outcome is None:
+                if not _record_sent(batch, delivery, now, result):
+                    return False
+            else:
+                _record_failure(batch, delivery, outcome, now, result)
+            batch.keep_claim(now)
+            return True
+
+        _send_over_one_connection(
+            deliveries, composed, connection or get_connection(fail_silently=False), record_at_once
+        )
+        return result
+    return _send_in_parallel(work, composed, now, result)
+
+
+def _send_over_one_connection(
+    deliveries: list[AlertDelivery],
+    composed: dict[int, tuple[dict, AlertBodies]],
+    connection: BaseEmailBackend,
+    report: Callable[[AlertDelivery, Exception | None], bool],
+) -> None:
+    """Compose and send each delivery over `connection`, calling report(delivery, None) when the
+    server accepted it, or report(delivery, error); stop when report returns False."""
     try:
         connection.open()
     except Exception as exc:  # refused, timed out, TLS or login failed: every message waits
         logger.warning("Could not connect to the mail server: %s", exc)
-        for delivery in to_send:
-            _record_failure(batch, delivery, exc, now, result)
-        return result
-    contexts: dict[int, dict] = {}
+        for delivery in deliveries:
+            report(delivery, exc)
+        return
     try:
-        for delivery in to_send:
+        for delivery in deliveries:
             try:
-                if delivery.event_id not in contexts:
-                    contexts[delivery.event_id] = alert_context(delivery.event)
-                message = build_alert_message(delivery, contexts[delivery.event_id])
-                connection.send_messages([message])
+                context, bodies = composed[delivery.event_id]
+                connection.send_messages([build_alert_message(delivery, context, bodies)])
             except SoftTimeLimitExceeded:
                 raise  # stop the batch; the message in flight is retried when its claim expires
             except Exception as exc:  # recorded on the row; the rest of the batch goes on
                 logger.warning("Alert delivery %s to %s failed: %s", delivery.pk, delivery.to_email, exc)
-                _record_failure(batch, delivery, exc, now, result)
+                outcome: Exception | None = exc
             else:
-                if not _record_sent(batch, delivery, now, result):
-                    break
+                outcome = None
+            if not report(delivery, outcome):
+                break
     finally:
         try:
             connection.close()
         except Exception:  # the messages are recorded; a failed QUIT changes nothing
             logger.debug("Closing the mail connection failed", exc_info=True)
+
+
+def _send_in_parallel(
+    work: list[tuple[Batch, list[AlertDelivery]]],
+    composed: dict[int, tuple[dict, AlertBodies]],
+    now: dt.datetime,
+    result: SendResult,
+) -> SendResult:
+    """Send each batch in its own thread over its own connection; record results here, grouped.
+
+    A thread reports each result and waits until it is recorded before sending the next message.
+    """
+    reports: queue.SimpleQueue = queue.SimpleQueue()
+    stop = {batch.token: threading.Event() for batch, _ in work}
+
+    def sender(batch: Batch, deliveries: list[AlertDelivery]) -> None:
+        def report(delivery: AlertDelivery, outcome: Exception | None) -> bool:
+            recorded = threading.Event()
+            reports.put((batch, delivery, outcome, recorded))
+            recorded.wait()
+            return not stop[batch.token].is_set()
+
+        try:
+            _send_over_one_connection(deliveries, composed, get_connection(fail_silently=False), report)
+        except Exception:  # a bug, not a mail error: the unreported rows wait for their claim to expire
+            logger.exception("A sending thread failed")
+        finally:
+            reports.put((batch, None, _FINISHED, None))
+
+    def record(waiting: list[tuple]) -> None:
+        """Record a group of reports: failures one by one, sent rows in one UPDATE per batch."""
+        sent: dict[str, tuple[Batch, list[AlertDelivery]]] = {}
+        try:
+            for batch, delivery, outcome, _ in waiting:
+                if outcome is None:
+                    sent.setdefault(batch.token, (batch, []))[1].append(delivery)
+                elif outcome is not _FINISHED:
+                    _record_failure(batch, delivery, outcome, now, result)
+            for batch, deliveries in sent.values():
+                if not _record_sent_together(batch, deliveries, now, result):
+                    stop[batch.token].set()
+            for batch in {item[0].token: item[0] for item in waiting}.values():
+                if not stop[batch.token].is_set():
+                    batch.keep_claim(now)
+        finally:
+            for *_, recorded in waiting:
+                if recorded is not None:
+                    recorded.set()
+
+    threads = [threading.Thread(target=sender, args=job, name=f"alerts-smtp-{n}") for n, job in enumerate(work)]
+    for thread in threads:
+        thread.start()
+    running = len(threads)
+    try:
+        while running:
+            waiting = [reports.get()]
+            while True:
+                try:
+                    waiting.append(reports.get_nowait())
+                except queue.Empty:
+                    break
+            running -= sum(1 for item in waiting if item[2] is _FINISHED)
+            record(waiting)
+    finally:
+        # Stopped early (a time limit, a failing database): the threads finish the message in
+        # hand; record what they report if possible, and leave the rest to their claims' expiry.
+        for event in stop.values():
+            event.set()
+        while any(thread.is_alive() for thread in threads):
+            try:
+                item = reports.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            try:
+                record([item])
+            except Exception:
+                logger.exception("Could not record an alert delivery's result")
     return result
 
 
@@ -228,6 +409,19 @@ def _record_sent(batch: Batch, delivery: AlertDelivery, now: dt.datetime, result
         result.sent += 1
         return True
     logger.warning("Alert delivery %s was taken over by another sender; this batch stops here.", delivery.pk)
+    return False
+
+
+def _record_sent_together(batch: Batch, deliveries: list[AlertDelivery], now: dt.datetime, result: SendResult) -> bool:
+    """Mark deliveries of one batch sent in one UPDATE; return False if this sender no longer
+    holds some of them (another took them over after ALERTS_CLAIM_TIMEOUT): that batch stops."""
+    marked = batch.mine.filter(pk__in=[delivery.pk for delivery in deliveries]).update(
+        status=Status.SENT, sent_at=now, last_error=""
+    )
+    result.sent += marked
+    if marked == len(deliveries):
+        return True
+    logger.warning("Alert deliveries of batch %s were taken over by another sender; it stops here.", batch.token)
     return False
 
 

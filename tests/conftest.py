@@ -60,9 +60,13 @@ def empty_cache():
     """Each test starts with no cached pages (the database is rolled back between tests, the cache is not)."""
     from django.core.cache import cache
 
+    from tracker.cached_render import forget_local_copies
+
     cache.clear()
+    forget_local_copies()
     yield
     cache.clear()
+    forget_local_copies()
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from commitments.models import Agreement, Claim, Commitment, Evidence, Provision
 
 from ..http import current_etag
 from . import serializers
+from .caching import CachedResponsesMixin
 from .pagination import Pagination
 from .schema import MAX_ID
 
@@ -30,9 +31,10 @@ class FilterBackend(DjangoFilterBackend):
         return {**super().get_filterset_kwargs(request, queryset, view), **view.get_filterset_extra_kwargs()}
 
 
-class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
-    """List and detail. Throttling runs first; then a request whose If-None-Match matches the
-    data's current ETag gets a 304 before anything is loaded."""
+class CheckedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """List and detail. Throttling runs first; then the parameters are checked (a 400), then a
+    request whose If-None-Match matches the data's current ETag gets a 304 before anything is
+    loaded; then the answer is rendered."""
 
     filter_backends = [FilterBackend]
     pagination_class = Pagination
@@ -94,7 +96,7 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if getattr(self, "etag", None) and response.status_code in (200, 304):
+        if getattr(self, "etag", None) and response.status_code in (200, 304) and not response.has_header("ETag"):
             response["ETag"] = self.etag
         return response
 
@@ -103,6 +105,12 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_filterset_extra_kwargs(self) -> dict:
         return {}
+
+
+class ReadOnlyViewSet(CachedResponsesMixin, CheckedReadOnlyViewSet):
+    """The checked list and detail, answered from the cache (opendata/api/caching.py) when an
+    answer for the same address and data version is there: its parameters were checked when it
+    was rendered, so a repeated request reads only the data version."""
 
 
 class AgreementViewSet(ReadOnlyViewSet):

@@ -87,7 +87,7 @@ def test_events_and_their_deliveries_are_written_together_or_not_at_all(monkeypa
     def fail(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(AlertDelivery.objects, "bulk_create", fail)
+    monkeypatch.setattr(flagging, "_insert_deliveries", fail)  # the outbox rows' INSERT … SELECT
     with pytest.raises(RuntimeError):
         flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
     assert not DeadlineEvent.objects.exists()

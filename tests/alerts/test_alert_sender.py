@@ -66,8 +66,8 @@ def test_a_second_run_sends_nothing_again(three_deliveries, mailoutbox):
 
 
 def test_the_batch_size_limits_one_run(three_deliveries, mailoutbox):
-    assert sending.send_pending_alerts(NOW, batch_size=2).sent == 2
-    assert sending.send_pending_alerts(NOW, batch_size=2).sent == 1
+    assert sending.send_pending_alerts(NOW, batch_size=2, connections=1).sent == 2
+    assert sending.send_pending_alerts(NOW, batch_size=2, connections=1).sent == 1
     assert len(mailoutbox) == 3
 
 

@@ -12,14 +12,14 @@ from tests.factories import KALBAJAR_ENDS_AT, make_commitment, make_subscriber
 
 
 @pytest.mark.django_db
-def test_a_run_that_found_the_same_work_as_a_finished_run_records_nothing_twice():
+def test_a_run_whose_statements_come_after_a_finished_run_records_nothing_twice():
     make_commitment()
     make_subscriber()
-    # Run A looks for work, then run B does the whole job before A writes.
-    candidates_of_a = flagging._new_overdue_episodes(KALBAJAR_ENDS_AT)
+    # Run B does the whole job; then run A, which started first, records and queues.
     flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
-    DeadlineEvent.objects.bulk_create(candidates_of_a, ignore_conflicts=True)
-    flagging._queue_alerts(KALBAJAR_ENDS_AT, notify=True)
+    zones = flagging.AgreementZones.read()
+    assert flagging.record_new_overdue_episodes(KALBAJAR_ENDS_AT, zones) == 0
+    assert flagging.queue_alerts(KALBAJAR_ENDS_AT, after_id=0) == (0, 0)
     assert DeadlineEvent.objects.count() == 1
     assert AlertDelivery.objects.count() == 1
 

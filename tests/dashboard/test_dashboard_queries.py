@@ -19,7 +19,7 @@ MAX_QUERIES = {
     "home": 14,  # with the contested count (issue 11)
     "commitment_list": 7,
     "commitment_list_filtered": 7,
-    "commitment_detail": 11,
+    "commitment_detail": 13,  # + the incidents it bears, and those its assessments rest on (issue 13)
     "agreement_detail": 8,
     "source_list": 6,  # + the latest link checks and stored copies (two prefetches)
     "source_detail": 8,  # + the latest link checks and stored copy (two prefetches), the stored copies

@@ -51,11 +51,17 @@ def test_evidence_without_a_quote_is_refused_and_nothing_is_saved():
 def test_a_speakers_words_name_the_speaker_and_are_word_for_word():
     source = make_source()
     with pytest.raises(ValidationError, match="Name the speaker"):
-        new_incident().record([IncidentEvidence(source=source, quote="We were shelled.", speech_kind=SpeechKind.DIRECT)])
+        new_incident().record(
+            [IncidentEvidence(source=source, quote="We were shelled.", speech_kind=SpeechKind.DIRECT)]
+        )
     speaker = make_speaker("Ara Ayvazian", "Armenian foreign minister")
     with pytest.raises(ValidationError, match="word for word"):
         new_incident().record(
-            [IncidentEvidence(source=source, quote="Shelled.", speech_kind=SpeechKind.DIRECT, speaker=speaker, is_verbatim=False)]
+            [
+                IncidentEvidence(
+                    source=source, quote="Shelled.", speech_kind=SpeechKind.DIRECT, speaker=speaker, is_verbatim=False
+                )
+            ]
         )
 
     assert Incident.objects.count() == 0

@@ -25,7 +25,12 @@ def refused(**fields) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize(
     ("latitude", "longitude", "field"),
-    [("90.5", "46.9", "latitude"), ("-91", "46.9", "latitude"), ("39.6", "180.1", "longitude"), ("39.6", "-181", "longitude")],
+    [
+        ("90.5", "46.9", "latitude"),
+        ("-91", "46.9", "latitude"),
+        ("39.6", "180.1", "longitude"),
+        ("39.6", "-181", "longitude"),
+    ],
 )
 def test_coordinates_outside_wgs84_ranges_are_refused(latitude, longitude, field):
     assert field in refused(latitude=latitude, longitude=longitude)
@@ -75,7 +80,9 @@ def test_a_moment_falls_on_the_date_in_the_agreements_time_zone():
 
 @time_machine.travel(dt.datetime(2020, 12, 10, 12, 0, tzinfo=dt.UTC))
 def test_an_incident_cannot_be_dated_in_the_future():
-    assert "occurred_on" in refused(occurred_on=dt.date(2020, 12, 11), source=make_source(published_on=dt.date(2020, 12, 11)))
+    assert "occurred_on" in refused(
+        occurred_on=dt.date(2020, 12, 11), source=make_source(published_on=dt.date(2020, 12, 11))
+    )
 
 
 def test_a_source_dated_to_the_month_dates_the_incident_to_the_month():

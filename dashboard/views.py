@@ -410,7 +410,7 @@ class IncidentListView(FilterView):
         if self.agreement is not None:
             open_data_query["agreement"] = self.agreement.slug
         matching = Incident.objects.none()
-        if self.filterset.is_valid():
+        if not self.filterset.is_bound or self.filterset.is_valid():  # unbound: no filters, all of them
             matching = Incident.objects.filter(pk__in=self.filterset.qs.values("pk"))
         context.update(
             agreement=self.agreement,

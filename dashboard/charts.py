@@ -202,6 +202,7 @@ class WeeklyLayout:
         return self.height - 12
 
 
+MAX_BAR_WIDTH = 36.0
 WEEKLY_WIDE = WeeklyLayout(width=800, height=240, left=40, right=12, top=14, bottom=34, date_ticks=5)
 WEEKLY_PHONE = WeeklyLayout(width=360, height=220, left=30, right=10, top=14, bottom=34, date_ticks=3)
 
@@ -255,7 +256,8 @@ def draw_weekly(counts: list[tuple[dt.date, int]], layout: WeeklyLayout) -> Week
     plot_height = layout.height - layout.top - layout.bottom
     baseline = layout.top + plot_height
     slot = plot_width / weeks
-    bar_width = max(slot * 0.8, 1.0) if weeks > 1 else min(plot_width * 0.2, 40.0)
+    # A few weeks must not give slabs: bars are at most MAX_BAR_WIDTH wide, at least one unit.
+    bar_width = min(max(slot * 0.8, 1.0), MAX_BAR_WIDTH)
 
     def x_of(week: dt.date) -> float:
         return layout.left + slot * ((week - first).days // 7) + slot / 2

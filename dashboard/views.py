@@ -351,6 +351,7 @@ class MethodologyView(TemplateView):
             begun_statuses=[labels[status] for status in Status.values if status in BEGUN_STATUSES],
             support_levels=Support,
             corrections_url=reverse("dashboard:corrections"),
+            verification_definitions=[(Verification(level), text) for level, text in VERIFICATION_DEFINITIONS.items()],
         )
         return context
 

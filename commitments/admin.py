@@ -30,11 +30,14 @@ from .admin_scope import AgreementScopedMixin
 from .models import (
     Agreement,
     AgreementText,
+    CasualtyReport,
     Claim,
     Commitment,
     DatePrecision,
     DeadlineChange,
     Evidence,
+    Incident,
+    IncidentEvidence,
     Party,
     Provision,
     Source,
@@ -43,6 +46,7 @@ from .models import (
     Speaker,
     SpeechKind,
     StatusUpdate,
+    Verification,
     finest_precision,
     format_date,
     is_finer,
@@ -516,6 +520,14 @@ def precision_error(finest: str) -> str:
     return _("Its sources date it no more precisely than '%(precision)s'.") % {"precision": DatePrecision(finest).label}
 
 
+def require_incidents_of_the_agreement(form: forms.ModelForm, commitment: Commitment | None) -> None:
+    """An assessment rests only on incidents of its own agreement (StatusUpdate.incidents_problem)."""
+    incidents = form.cleaned_data.get("incidents")
+    if incidents and commitment is not None:
+        if problem := StatusUpdate(commitment=commitment).incidents_problem(incidents):
+            form.add_error("incidents", problem)
+
+
 def require_correction_reason(form: forms.ModelForm) -> None:
     """A correction says why (the public corrections log shows it)."""
     data = form.cleaned_data
@@ -560,7 +572,7 @@ class NewStatusUpdateForm(forms.ModelForm):
 
     class Meta:
         model = StatusUpdate
-        fields = ["status", "as_of", "summary", "corrects", "correction_reason"]
+        fields = ["status", "as_of", "summary", "incidents", "corrects", "correction_reason"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -589,6 +601,7 @@ class NewStatusUpdateForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         require_correction_reason(self)
+        require_incidents_of_the_agreement(self, self.instance.commitment if self.instance.commitment_id else None)
         self.instance.as_of_precision = cleaned.get("precision") or None  # None: the source's (record())
         source, precision = cleaned.get("evidence_source"), cleaned.get("precision")
         if source and precision and is_finer(precision, source.published_on_precision):
@@ -611,7 +624,8 @@ class NewStatusUpdateForm(forms.ModelForm):
     def save(self, commit: bool = True) -> StatusUpdate:
         update = super().save(commit=False)
         if commit:
-            update.record([self.evidence])  # the update and its evidence, together or not at all
+            # The update and its evidence (and the incidents it rests on), together or not at all.
+            update.record([self.evidence], self.cleaned_data.get("incidents") or ())
         return update
 
 
@@ -625,7 +639,7 @@ class NewStatusUpdateInline(AgreementScopedMixin, admin.StackedInline):
     verbose_name_plural = _("record a status update")
     extra = 1
     can_delete = False
-    autocomplete_fields = ["corrects"]
+    autocomplete_fields = ["incidents", "corrects"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).none()
@@ -906,11 +920,12 @@ class StatusUpdateForm(forms.ModelForm):
 
     class Meta:
         model = StatusUpdate
-        fields = ["commitment", "status", "as_of", "summary", "corrects", "correction_reason"]
+        fields = ["commitment", "status", "as_of", "summary", "incidents", "corrects", "correction_reason"]
 
     def clean(self):
         cleaned = super().clean()
         require_correction_reason(self)
+        require_incidents_of_the_agreement(self, cleaned.get("commitment"))
         # None: as precise as the sources (StatusUpdate.record); the evidence formset checks a choice.
         self.instance.as_of_precision = cleaned.get("precision") or None
         return cleaned
@@ -928,7 +943,7 @@ class StatusUpdateAdmin(AgreementScopedMixin, AppendOnlyMixin, AuditedAdmin):
     list_filter = ["status", "commitment__provision__agreement"]
     list_select_related = ["commitment", "recorded_by"]
     search_fields = ["summary", "commitment__title", "evidence__quote"]
-    autocomplete_fields = ["commitment", "corrects"]
+    autocomplete_fields = ["commitment", "incidents", "corrects"]
     readonly_fields = ["recorded_by", "recorded_at"]
     inlines = [EvidenceInline]
 
@@ -951,6 +966,7 @@ class StatusUpdateAdmin(AgreementScopedMixin, AppendOnlyMixin, AuditedAdmin):
             "as_of",
             "as_of_precision",
             "summary",
+            "incidents",
             "corrects",
             "correction_reason",
             *self.readonly_fields,
@@ -958,7 +974,16 @@ class StatusUpdateAdmin(AgreementScopedMixin, AppendOnlyMixin, AuditedAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["commitment", "status", "as_of", "precision", "summary", "corrects", "correction_reason"]
+            return [
+                "commitment",
+                "status",
+                "as_of",
+                "precision",
+                "summary",
+                "incidents",
+                "corrects",
+                "correction_reason",
+            ]
         return super().get_fields(request, obj)
 
     def save_model(self, request, obj, form, change) -> None:
@@ -973,7 +998,8 @@ class StatusUpdateAdmin(AgreementScopedMixin, AppendOnlyMixin, AuditedAdmin):
         evidence = []
         for formset in formsets:
             evidence += formset.save(commit=False)
-        form.instance.record(evidence)  # the update and its evidence, together or not at all
+        # The update and its evidence (and the incidents it rests on), together or not at all.
+        form.instance.record(evidence, form.cleaned_data.get("incidents") or ())
 
 
 @admin.register(Claim)
@@ -989,6 +1015,182 @@ class ClaimAdmin(AgreementScopedMixin, AppendOnlyMixin, AuditedAdmin):
     def save_model(self, request, obj, form, change) -> None:
         record_user(request, [obj])
         super().save_model(request, obj, form, change)
+
+
+# --- the incident log ---------------------------------------------------------------
+
+
+class IncidentEvidenceFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        # A new incident's date against its sources' (Incident.precision_problem, sources_problem).
+        if self.instance.pk is not None or not self.instance.occurred_on:
+            return
+        sources = [
+            form.cleaned_data["source"]
+            for form in self.forms
+            if form.cleaned_data.get("source") and not form.cleaned_data.get("DELETE")
+        ]
+        if sources and (problem := self.instance.precision_problem(sources) or self.instance.sources_problem(sources)):
+            raise ValidationError(problem)
+
+
+class CasualtyReportFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if self.instance.pk is not None or not self.instance.occurred_on:
+            return
+        sources = [form.cleaned_data["source"] for form in self.forms if form.cleaned_data.get("source")]
+        if problem := self.instance.sources_problem(sources):
+            raise ValidationError(problem)
+
+
+class IncidentEvidenceInline(AgreementScopedMixin, admin.StackedInline):
+    """The evidence of an incident: at least one quoted passage, with whose words it is."""
+
+    model = IncidentEvidence
+    form = EvidenceForm
+    formset = IncidentEvidenceFormSet
+    extra = 1
+    min_num = 1
+    autocomplete_fields = ["source", "speaker"]
+    fields = ["source", "quote", "is_verbatim", "speech_kind", "speaker"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Enforce the minimum on a forged POST too (see EvidenceInline).
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class CasualtyReportInline(AgreementScopedMixin, admin.TabularInline):
+    """What each source reports of the dead and injured; the figure used is the lowest reported."""
+
+    model = CasualtyReport
+    formset = CasualtyReportFormSet
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = ["kind", "group", "minimum", "maximum", "source", "quote"]
+    verbose_name_plural = _("casualties reported (each source's figure; the lowest is used)")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+INCIDENT_FIELDSETS = [
+    (_("When"), {"fields": ["agreement", "occurred_on", "time_precision", "occurred_at", "ended_on"]}),
+    (
+        _("Where"),
+        {
+            "fields": ["location", "admin3", "admin2", "admin1", "country", "latitude", "longitude", "geo_precision"],
+            "description": _("Coordinates in WGS84 decimal degrees; leave them out rather than guess."),
+        },
+    ),
+    (_("What"), {"fields": ["event_type", "sub_event_type", "summary"]}),
+    (
+        _("Who"),
+        {
+            "fields": ["actor1", "assoc_actors_1", "actor2", "assoc_actors_2", "alleged_by", "alleged_against"],
+            "description": _(
+                "Actors 1 and 2 as ACLED codes them, with no direction implied; apart from them, the party "
+                "that alleges the incident and the party it is alleged against."
+            ),
+        },
+    ),
+    (_("Bears on"), {"fields": ["commitments"]}),
+]
+
+
+class IncidentForm(forms.ModelForm):
+    class Meta:
+        model = Incident
+        fields = [name for _title, options in INCIDENT_FIELDSETS for name in options["fields"]]
+
+    def clean(self):
+        cleaned = super().clean()
+        agreement, commitments = cleaned.get("agreement"), cleaned.get("commitments")
+        if agreement and commitments:
+            if problem := Incident(agreement=agreement).commitments_problem(commitments):
+                self.add_error("commitments", problem)
+        return cleaned
+
+
+@admin.register(Incident)
+class IncidentAdmin(AgreementScopedMixin, AppendOnlyMixin, AuditedAdmin):
+    form = IncidentForm
+    list_display = ["__str__", "agreement", "occurred_on", "event_type", "alleged_by", "alleged_against", "verified"]
+    list_filter = [
+        "agreement",
+        "event_type",
+        "time_precision",
+        ("alleged_by", admin.RelatedOnlyFieldListFilter),
+        ("alleged_against", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["agreement", "alleged_by", "alleged_against"]
+    search_fields = ["location", "admin1", "admin2", "country", "summary", "agreement__title", "agreement__short_title"]
+    date_hierarchy = "occurred_on"
+    autocomplete_fields = [
+        "agreement",
+        "actor1",
+        "actor2",
+        "assoc_actors_1",
+        "assoc_actors_2",
+        "alleged_by",
+        "alleged_against",
+        "commitments",
+    ]
+    inlines = [IncidentEvidenceInline, CasualtyReportInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_verification()
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return INCIDENT_FIELDSETS
+        return [*INCIDENT_FIELDSETS, (_("Recorded"), {"fields": ["verified", "recorded_by", "recorded_at"]})]
+
+    # A recorded incident never changes, but more evidence can be added to it (as for a status update).
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is not None and request.user.has_perm("commitments.add_incidentevidence")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [name for _title, options in self.get_fieldsets(request, obj) for name in options["fields"]]
+
+    @admin.display(description=_("verification"), ordering="verification_level")
+    def verified(self, incident: Incident) -> str:
+        level = getattr(incident, "verification_level", None) or incident.verification()
+        return Verification(level).label
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            return  # nothing of the incident itself is editable; only new evidence is saved
+        record_user(request, [obj])
+        # Saved in save_related(), together with its evidence (Incident.record).
+
+    def save_related(self, request, form, formsets, change) -> None:
+        if change:
+            return super().save_related(request, form, formsets, change)
+        evidence, reports = [], []
+        for formset in formsets:
+            saved = formset.save(commit=False)
+            (evidence if formset.model is IncidentEvidence else reports).extend(saved)
+        # The incident, its evidence, casualty reports and relations, together or not at all.
+        form.instance.record(
+            evidence,
+            commitments=form.cleaned_data.get("commitments") or (),
+            casualty_reports=reports,
+            assoc_actors_1=form.cleaned_data.get("assoc_actors_1") or (),
+            assoc_actors_2=form.cleaned_data.get("assoc_actors_2") or (),
+        )
 
 
 # Accounts carry their audit trail too (see the history registration in models.py).

@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from django.db import models
 
-from .models import Agreement, AgreementText, Claim, Commitment, DeadlineChange, Evidence, Provision, StatusUpdate
+from .models import (
+    Agreement,
+    AgreementText,
+    CasualtyReport,
+    Claim,
+    Commitment,
+    DeadlineChange,
+    Evidence,
+    Incident,
+    IncidentEvidence,
+    Provision,
+    StatusUpdate,
+)
 
 # Where each model finds its agreement. Other apps add theirs with scope_by_agreement().
 AGREEMENT_PATHS: dict[type[models.Model], str] = {
@@ -20,6 +32,9 @@ AGREEMENT_PATHS: dict[type[models.Model], str] = {
     StatusUpdate: "commitment__provision__agreement",
     Evidence: "status_update__commitment__provision__agreement",
     Claim: "commitment__provision__agreement",
+    Incident: "agreement",
+    IncidentEvidence: "incident__agreement",
+    CasualtyReport: "incident__agreement",
 }
 
 
@@ -47,6 +62,12 @@ class AgreementScopedMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = visible_to(field.queryset, request)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if field is not None and hasattr(field, "queryset"):
             field.queryset = visible_to(field.queryset, request)
         return field

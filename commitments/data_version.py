@@ -12,11 +12,14 @@ import datetime as dt
 from .models import (
     Agreement,
     AgreementText,
+    CasualtyReport,
     Claim,
     Commitment,
     DataVersion,
     DeadlineChange,
     Evidence,
+    Incident,
+    IncidentEvidence,
     Party,
     Provision,
     Source,
@@ -41,6 +44,9 @@ TRACKED_MODELS = [
     StatusUpdate,
     Evidence,
     Claim,
+    Incident,
+    IncidentEvidence,
+    CasualtyReport,
 ]
 
 # Derived states (overdue, due soon, days overdue, the current term of a mandate) change

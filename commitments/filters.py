@@ -17,17 +17,21 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .acled import EventType, SubEventType
 from .models import (
     Agreement,
     Claim,
     Commitment,
     CommitmentQuerySet,
+    Incident,
+    IncidentQuerySet,
     Party,
     Provision,
     Source,
     Status,
     StatusUpdate,
     Support,
+    Verification,
 )
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -227,3 +231,55 @@ class SourceFilter(django_filters.FilterSet):
     class Meta:
         model = Source
         fields: list[str] = []
+
+
+# --- The incident log: the pages, the exports, the feeds and the API share these filters ---------
+
+
+class IncidentFilter(django_filters.FilterSet):
+    agreement = django_filters.ModelChoiceFilter(
+        label=_("Agreement"),
+        field_name="agreement",
+        to_field_name="slug",
+        queryset=Agreement.objects.all(),
+        empty_label=_("All agreements"),
+    )
+    alleged_by = django_filters.ModelChoiceFilter(
+        label=_("Alleged by"),
+        field_name="alleged_by",
+        to_field_name="slug",
+        queryset=Party.objects.filter(incidents_alleged__isnull=False).distinct(),
+        empty_label=_("Any party"),
+    )
+    alleged_against = django_filters.ModelChoiceFilter(
+        label=_("Alleged against"),
+        field_name="alleged_against",
+        to_field_name="slug",
+        queryset=Party.objects.filter(incidents_alleged_against__isnull=False).distinct(),
+        empty_label=_("Any party"),
+    )
+    event_type = django_filters.ChoiceFilter(
+        label=_("Kind of event"), choices=EventType.choices, empty_label=_("Any kind")
+    )
+    sub_event_type = django_filters.ChoiceFilter(
+        label=_("Sub-event type"), choices=SubEventType.choices, empty_label=_("Any sub-event type")
+    )
+    verification = django_filters.ChoiceFilter(
+        label=_("Verification"), choices=Verification.choices, method="filter_verification", empty_label=_("Any")
+    )
+    commitment = IdFilter(
+        label=_("Commitment it bears on"), field_name="commitments", help_text=_("The commitment's number (id).")
+    )
+    date_from = django_filters.DateFilter(label=_("From"), method="filter_date_from")
+    date_to = django_filters.DateFilter(label=_("To"), field_name="occurred_on", lookup_expr="lte")
+
+    class Meta:
+        model = Incident
+        fields: list[str] = []
+
+    def filter_verification(self, queryset: IncidentQuerySet, name: str, value: str) -> IncidentQuerySet:
+        return queryset.verified_as(value)
+
+    def filter_date_from(self, queryset: IncidentQuerySet, name: str, value: dt.date) -> IncidentQuerySet:
+        # An incident over several days is in the range while any of its days is.
+        return queryset.filter(Q(ended_on__gte=value) | Q(ended_on__isnull=True, occurred_on__gte=value))

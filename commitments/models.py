@@ -13,21 +13,32 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import connection, models, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models.functions import Cast, Coalesce, Concat, TruncWeek
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history import register as register_history
 from simple_history.models import HistoricalRecords
+
+from .acled import (
+    SUB_EVENT_TYPES,
+    EventType,
+    GeoPrecision,
+    SubEventType,
+    TimePrecision,
+    disorder_type,
+    sub_event_type_fits,
+)
 
 # A claim conflicts with another when both speak of the same commitment within
 # this many days and take different positions (7 Dec 2020: Lavrov vs Ayvazian).
@@ -204,6 +215,7 @@ class Source(models.Model):
         NEWS_REPORT = "news_report", _("News report")
         NGO_IGO_REPORT = "ngo_igo_report", _("NGO or IGO report")
         COURT_DOCUMENT = "court_document", _("Court document")
+        MONITOR_REPORT = "monitor_report", _("Report of an independent monitoring mission")
         OTHER = "other", _("Other")
 
     DatePrecision = DatePrecision
@@ -1386,9 +1398,9 @@ class StatusUpdateQuerySet(models.QuerySet):
             )
         )
 
-    def record(self, *, evidence: Iterable[Evidence], **fields) -> StatusUpdate:
+    def record(self, *, evidence: Iterable[Evidence], incidents: Iterable[Incident] = (), **fields) -> StatusUpdate:
         """Create a status update together with its evidence, or nothing (StatusUpdate.record)."""
-        return self.model(**fields).record(evidence)
+        return self.model(**fields).record(evidence, incidents)
 
 
 def uncorrected(updates: Iterable[StatusUpdate]) -> list[StatusUpdate]:
@@ -1460,8 +1472,15 @@ class StatusUpdate(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The incidents a "violated" assessment rests on (the incident log); set when it is recorded.
+    incidents = models.ManyToManyField(
+        "Incident",
+        blank=True,
+        related_name="assessments",
+        help_text=_("The incidents of the incident log this assessment rests on, if any."),
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[incidents])
     objects = StatusUpdateQuerySet.as_manager()
 
     class Meta:
@@ -1503,15 +1522,19 @@ class StatusUpdate(models.Model):
             raise ValidationError({"corrects": _("A correction must be about the same commitment.")})
 
     @transaction.atomic
-    def record(self, evidence: Iterable[Evidence]) -> StatusUpdate:
+    def record(self, evidence: Iterable[Evidence], incidents: Iterable[Incident] = ()) -> StatusUpdate:
         """Save this new update with its evidence in one transaction, or save nothing.
 
         Each piece of evidence needs a source and a quote. Without as_of_precision (None) the
         update is dated as precisely as its most precise source; a finer precision is refused.
+        `incidents` are those of the incident log it rests on, of the commitment's agreement.
         """
         evidence = list(evidence)
         if not evidence:
             raise ValidationError(EVIDENCE_REQUIRED)
+        incidents = list(incidents)
+        if problem := self.incidents_problem(incidents):
+            raise ValidationError({"incidents": problem})
         for item in evidence:
             item.check_quotable()
         finest = finest_precision(item.source.published_on_precision for item in evidence)
@@ -1531,7 +1554,19 @@ class StatusUpdate(models.Model):
             raise ValidationError({"as_of": _("An assessment cannot predate the agreement's signing.")})
         self._evidence = evidence
         self.save()
+        if incidents:
+            self.incidents.set(incidents)
         return self
+
+    def incidents_problem(self, incidents: Iterable[Incident]) -> str | None:
+        """Return why an assessment cannot rest on `incidents`, if it cannot: one is of another agreement."""
+        agreement_id = self.commitment.provision.agreement_id if self.commitment_id else None
+        foreign = [incident for incident in incidents if incident.agreement_id != agreement_id]
+        if foreign:
+            return _("An assessment rests only on incidents of its own agreement: %(incidents)s is not.") % {
+                "incidents": ", ".join(str(incident) for incident in foreign)
+            }
+        return None
 
     @transaction.atomic
     def save(self, *args, **kwargs) -> None:
@@ -1547,7 +1582,48 @@ class StatusUpdate(models.Model):
         self.commitment.refresh_status()
 
 
-class Evidence(models.Model):
+class QuotedPassage(models.Model):
+    """The rules of a quoted passage of a source, and whose words it is: the evidence of an
+    assessment (Evidence) and of an incident (IncidentEvidence) meet the same ones. Subclasses
+    have `source`, `quote`, `is_verbatim`, `speech_kind` and `speaker`."""
+
+    # What the quote must support, for the message when it is missing.
+    QUOTE_REQUIRED = _("Quote the passage of the source that supports the assessment.")
+
+    class Meta:
+        abstract = True
+
+    def check_quotable(self) -> None:
+        """Raise ValidationError unless this evidence has a source and a quote, and says whose words they are."""
+        errors = {}
+        if not self.source_id:
+            errors["source"] = _("Name the source of the evidence.")
+        if not (self.quote or "").strip():
+            errors["quote"] = self.QUOTE_REQUIRED
+        if errors:
+            raise ValidationError(errors)
+        self.clean()
+
+    def clean(self) -> None:
+        if not (self.quote or "").strip():
+            raise ValidationError({"quote": self.QUOTE_REQUIRED})
+        if self.speech_kind in (SpeechKind.DIRECT, SpeechKind.REPORTED) and not self.speaker_id:
+            raise ValidationError({"speaker": _("Name the speaker whose words these are.")})
+        if self.speech_kind in (SpeechKind.SOURCE, "") and self.speaker_id:
+            raise ValidationError(
+                {
+                    "speaker": _(
+                        "The source's own words have no speaker: choose a speaker's words, or leave the speaker empty."
+                    )
+                }
+            )
+        if self.speech_kind == SpeechKind.DIRECT and not self.is_verbatim:
+            raise ValidationError(
+                {"is_verbatim": _("A speaker's own words are quoted word for word; a summary is the source's report.")}
+            )
+
+
+class Evidence(QuotedPassage):
     """A quoted passage of a source that supports a status update, and whose words it is."""
 
     status_update = models.ForeignKey(StatusUpdate, on_delete=models.CASCADE, related_name="evidence")
@@ -1585,35 +1661,6 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source.publisher}: {self.quote[:60]}"
-
-    def check_quotable(self) -> None:
-        """Raise ValidationError unless this evidence has a source and a quote, and says whose words they are."""
-        errors = {}
-        if not self.source_id:
-            errors["source"] = _("Name the source of the evidence.")
-        if not (self.quote or "").strip():
-            errors["quote"] = _("Quote the passage of the source that supports the assessment.")
-        if errors:
-            raise ValidationError(errors)
-        self.clean()
-
-    def clean(self) -> None:
-        if not (self.quote or "").strip():
-            raise ValidationError({"quote": _("Quote the passage of the source that supports the assessment.")})
-        if self.speech_kind in (SpeechKind.DIRECT, SpeechKind.REPORTED) and not self.speaker_id:
-            raise ValidationError({"speaker": _("Name the speaker whose words these are.")})
-        if self.speech_kind in (SpeechKind.SOURCE, "") and self.speaker_id:
-            raise ValidationError(
-                {
-                    "speaker": _(
-                        "The source's own words have no speaker: choose a speaker's words, or leave the speaker empty."
-                    )
-                }
-            )
-        if self.speech_kind == SpeechKind.DIRECT and not self.is_verbatim:
-            raise ValidationError(
-                {"is_verbatim": _("A speaker's own words are quoted word for word; a summary is the source's report.")}
-            )
 
     @transaction.atomic
     def save(self, *args, refresh: bool = True, **kwargs) -> None:
@@ -1899,3 +1946,549 @@ class DataVersion(models.Model):
     def last_change(cls) -> dt.datetime | None:
         """Return when anything the public sees was last written (None before the first write)."""
         return cls.objects.filter(pk=1).values_list("changed_at", flat=True).first()
+
+
+# --- The incident log -------------------------------------------------------------------
+# Ceasefire monitors record incidents, the unit of their daily reports, in the terms of ACLED
+# (commitments/acled.py): when and where, what kind, which actors, who alleges it against whom,
+# the casualties reported, the commitments it bears on, and the quoted evidence. How well it is
+# verified is derived from its sources (verification_of), like an assessment's support.
+
+
+class Verification(models.TextChoices):
+    """How well an incident is verified (Incident.verification())."""
+
+    ALLEGED = "alleged", _("Alleged")
+    CORROBORATED = "corroborated", _("Corroborated")
+    CONFIRMED = "confirmed", _("Confirmed")
+
+
+# What each level means (the methodology page and the incident pages say it).
+VERIFICATION_DEFINITIONS = {
+    Verification.ALLEGED: _(
+        "One party's word, or one source: no independent source corroborates it (party sources count once per party)."
+    ),
+    Verification.CORROBORATED: _(
+        "Reported by at least two independent sources, at least one of them independent of the parties."
+    ),
+    Verification.CONFIRMED: _(
+        "Established by an independent monitoring mission or a court: a monitor's report or a court "
+        "document whose publisher speaks for no party."
+    ),
+}
+
+# Sources of these kinds confirm an incident, when their publisher speaks for no party.
+CONFIRMING_SOURCE_KINDS = frozenset({Source.Kind.COURT_DOCUMENT, Source.Kind.MONITOR_REPORT})
+
+
+def verification_of(sources: Iterable[Source]) -> str:
+    """Return how well `sources` verify an incident (IncidentQuerySet.with_verification in SQL):
+    confirmed by an independent court or monitor, corroborated by independent sources (the
+    support rule, support_of: different voices, one of them independent of the parties), or
+    alleged."""
+    sources = list(sources)
+    if any(source.kind in CONFIRMING_SOURCE_KINDS and source.affiliated_party_id is None for source in sources):
+        return Verification.CONFIRMED
+    if support_of(sources).level == Support.CORROBORATED:
+        return Verification.CORROBORATED
+    return Verification.ALLEGED
+
+
+class IncidentQuerySet(models.QuerySet):
+    def on_record(self) -> IncidentQuerySet:
+        """Return the incidents every public surface shows and counts: those with evidence.
+
+        The one filter the pages, the chart, feeds, exports and API apply to incidents.
+        """
+        return self.filter(Exists(IncidentEvidence.objects.filter(incident=OuterRef("pk"))))
+
+    def with_verification(self) -> IncidentQuerySet:
+        """Annotate verification_level (Incident.verification(), verification_of())."""
+        if "verification_level" in self.query.annotations:
+            return self
+        evidence = IncidentEvidence.objects.filter(incident=OuterRef("pk"))
+        voices = (
+            evidence.order_by()
+            .values("incident")
+            .annotate(n=Count(source_voice("source__"), distinct=True))
+            .values("n")[:1]
+        )
+        return self.annotate(
+            independent_voices=Coalesce(Subquery(voices), 0),
+            has_independent_source=Exists(evidence.filter(source__affiliated_party__isnull=True)),
+            is_confirmed=Exists(
+                evidence.filter(source__kind__in=CONFIRMING_SOURCE_KINDS, source__affiliated_party__isnull=True)
+            ),
+        ).annotate(
+            verification_level=Case(
+                When(is_confirmed=True, then=Value(Verification.CONFIRMED)),
+                When(has_independent_source=True, independent_voices__gte=2, then=Value(Verification.CORROBORATED)),
+                default=Value(Verification.ALLEGED),
+                output_field=models.CharField(),
+            )
+        )
+
+    def verified_as(self, level: str) -> IncidentQuerySet:
+        """Return the incidents whose verification is `level`."""
+        return self.with_verification().filter(verification_level=level)
+
+    def for_display(self) -> IncidentQuerySet:
+        """Return these incidents with what a row or page shows: agreement, actors, parties, the
+        commitments it bears on, evidence, casualty reports and verification."""
+        return (
+            self.select_related("agreement", "actor1", "actor2", "alleged_by", "alleged_against")
+            .prefetch_related(
+                "assoc_actors_1",
+                "assoc_actors_2",
+                Prefetch("commitments", queryset=Commitment.objects.select_related("provision").order_by("pk")),
+                Prefetch(
+                    "evidence",
+                    queryset=IncidentEvidence.objects.select_related("source", "speaker__party").order_by("pk"),
+                ),
+                Prefetch("casualty_reports", queryset=CasualtyReport.objects.select_related("source").order_by("pk")),
+            )
+            .with_verification()
+        )
+
+    def weekly_counts(self) -> list[tuple[dt.date, int]]:
+        """Return (Monday, number of incidents) for each week holding incidents dated to a day or a
+        week, oldest first (one grouped query). Incidents dated only to a month are left out."""
+        rows = (
+            self.filter(time_precision__in=[TimePrecision.DAY, TimePrecision.WEEK])
+            .annotate(week=TruncWeek("occurred_on"))
+            .order_by()
+            .values("week")
+            .annotate(n=Count("pk"))
+            .order_by("week")
+        )
+        return [(_as_date(row["week"]), row["n"]) for row in rows]
+
+
+def _as_date(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _coordinate_validators(limit: int) -> list:
+    return [MinValueValidator(Decimal(-limit)), MaxValueValidator(Decimal(limit))]
+
+
+EVIDENCE_REQUIRED_FOR_INCIDENT = _(
+    "An incident is recorded together with at least one piece of evidence: a source and the passage "
+    "quoted from it. Nothing was saved."
+)
+
+
+class Incident(models.Model):
+    """Something that happened on the ground, as ACLED codes an event: when, where, what kind,
+    which actors, who alleges it against whom, the casualties reported, the commitments it bears
+    on, and the evidence for it. Append-only, like an assessment.
+
+    Written only together with its evidence (record()): save() refuses a new incident without it,
+    whoever calls it (the admin, the seed loader, a shell).
+    """
+
+    TimePrecision = TimePrecision
+    GeoPrecision = GeoPrecision
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="incidents")
+    # When: the day in the agreement's time zone, as precisely as the sources date it.
+    occurred_on = models.DateField(
+        _("date"),
+        help_text=_("The day it happened; for a week, its Monday; for a month, its first day."),
+    )
+    time_precision = models.PositiveSmallIntegerField(
+        choices=TimePrecision.choices,
+        default=TimePrecision.DAY,
+        help_text=_("ACLED's time precision: how precisely the sources date it."),
+    )
+    occurred_at = models.DateTimeField(
+        _("moment"), null=True, blank=True, help_text=_("The moment it happened, when the sources give the time.")
+    )
+    ended_on = models.DateField(
+        _("last day"), null=True, blank=True, help_text=_("For an incident over several days: its last day.")
+    )
+    # Where: ACLED's location fields.
+    country = models.CharField(max_length=100)
+    admin1 = models.CharField(_("first-level administrative area"), max_length=200, blank=True)
+    admin2 = models.CharField(_("second-level administrative area"), max_length=200, blank=True)
+    admin3 = models.CharField(_("third-level administrative area"), max_length=200, blank=True)
+    location = models.CharField(_("place"), max_length=200, help_text=_("The place name, as precise as known."))
+    latitude = models.DecimalField(
+        max_digits=8, decimal_places=5, null=True, blank=True, validators=_coordinate_validators(90)
+    )
+    longitude = models.DecimalField(
+        max_digits=8, decimal_places=5, null=True, blank=True, validators=_coordinate_validators(180)
+    )
+    geo_precision = models.PositiveSmallIntegerField(
+        choices=GeoPrecision.choices, help_text=_("ACLED's geo-precision: how precisely the sources place it.")
+    )
+    # What kind: ACLED's event types and sub-event types (a sub-event type of its event type).
+    event_type = models.CharField(max_length=32, choices=EventType.choices, db_index=True)
+    sub_event_type = models.CharField(max_length=48, choices=SubEventType.choices)
+    # Who: ACLED's actors, with no direction implied (neither is the attacker).
+    actor1 = models.ForeignKey(
+        Party, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents_as_actor1"
+    )
+    assoc_actors_1 = models.ManyToManyField(
+        Party, blank=True, related_name="incidents_with_actor1", verbose_name=_("associated actors of actor 1")
+    )
+    actor2 = models.ForeignKey(
+        Party, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents_as_actor2"
+    )
+    assoc_actors_2 = models.ManyToManyField(
+        Party, blank=True, related_name="incidents_with_actor2", verbose_name=_("associated actors of actor 2")
+    )
+    # Apart from the actors: whose allegation it is, and against whom.
+    alleged_by = models.ForeignKey(
+        Party,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents_alleged",
+        help_text=_("The party that alleges it; empty when no party does (reported by the press or a monitor)."),
+    )
+    alleged_against = models.ForeignKey(
+        Party,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents_alleged_against",
+        help_text=_("The party it is alleged against (held responsible)."),
+    )
+    summary = models.TextField(help_text=_("What happened, in the tracker's words (ACLED's notes)."))
+    commitments = models.ManyToManyField(
+        Commitment,
+        blank=True,
+        related_name="incidents",
+        help_text=_("The commitments of the agreement it bears on: a ceasefire, safe passage along a corridor…"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords(m2m_fields=[assoc_actors_1, assoc_actors_2, commitments])
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_on", "-recorded_at", "-id"]
+        indexes = [
+            models.Index(fields=["agreement", "-occurred_on"], name="incident_agreement_date"),
+            models.Index(fields=["-recorded_at", "-id"], name="incident_recorded"),  # the Atom feeds
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_sub_event_type_display()}, {self.location}, {self.iso_date()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("dashboard:incident_detail", args=[self.pk])
+
+    # --- dates ---------------------------------------------------------------------
+
+    def date_precision(self) -> str:
+        """Return the DatePrecision the time precision allows (a week is shown as its Monday's week)."""
+        return DatePrecision.MONTH if self.time_precision == TimePrecision.MONTH else DatePrecision.DAY
+
+    def iso_date(self) -> str:
+        """Return the date in ISO 8601 at its precision: 2022-12-12, 2023-09, or 2022-W50 for a week."""
+        if self.time_precision == TimePrecision.WEEK:
+            year, week, _day = self.occurred_on.isocalendar()
+            return f"{year}-W{week:02d}"
+        return iso_date(self.occurred_on, self.date_precision())
+
+    def display_date(self) -> str:
+        """Return the date in words, only as precisely as the sources allow: "Dec. 12, 2022",
+        "Sept. 19, 2023 – Sept. 20, 2023", "the week of Dec. 12, 2022", "September 2023"."""
+        if self.time_precision == TimePrecision.WEEK:
+            return _("the week of %(monday)s") % {"monday": format_date(self.occurred_on)}
+        if self.time_precision == TimePrecision.MONTH:
+            return format_date(self.occurred_on, DatePrecision.MONTH)
+        if self.ended_on and self.ended_on != self.occurred_on:
+            return f"{format_date(self.occurred_on)} – {format_date(self.ended_on)}"
+        return format_date(self.occurred_on)
+
+    def disorder_type(self) -> str:
+        return disorder_type(self.event_type, self.sub_event_type)
+
+    def place(self) -> str:
+        """Return where, from the place to the country: "Lachin corridor, Lachin District, Azerbaijan"."""
+        parts = [self.location, self.admin3, self.admin2, self.admin1, self.country]
+        return ", ".join(dict.fromkeys(part for part in parts if part))
+
+    # --- derived ----------------------------------------------------------------------
+
+    def verification(self) -> str:
+        """Return how well the evidence's sources verify it (IncidentQuerySet.with_verification in SQL)."""
+        return verification_of(item.source for item in self.evidence.all())
+
+    def casualties(self) -> Casualties:
+        """Return the casualty figures used and the reports behind them (ACLED's conservative rule)."""
+        return Casualties(list(self.casualty_reports.all()))
+
+    # --- rules ------------------------------------------------------------------------
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.event_type and self.sub_event_type and not sub_event_type_fits(self.event_type, self.sub_event_type):
+            errors["sub_event_type"] = _("“%(sub)s” is not a kind of “%(event)s”: choose one of %(choices)s.") % {
+                "sub": SubEventType(self.sub_event_type).label,
+                "event": EventType(self.event_type).label,
+                "choices": ", ".join(SubEventType(sub).label for sub in SUB_EVENT_TYPES[self.event_type]),
+            }
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude" if self.longitude is None else "latitude"] = _(
+                "Give both coordinates (latitude and longitude, WGS84), or neither."
+            )
+        if self.occurred_on:
+            errors.update(self._date_problems())
+        if self.alleged_by_id and self.alleged_by_id == self.alleged_against_id:
+            errors["alleged_against"] = _("A party does not allege an incident against itself.")
+        if errors:
+            raise ValidationError(errors)
+
+    def _date_problems(self) -> dict[str, str]:
+        errors = {}
+        precision = self.time_precision
+        if precision == TimePrecision.WEEK and self.occurred_on.weekday() != 0:
+            errors["occurred_on"] = _("For a week, enter its Monday.")
+        if precision == TimePrecision.MONTH and self.occurred_on.day != 1:
+            errors["occurred_on"] = _("For a month, enter its first day.")
+        if self.ended_on is not None:
+            if precision != TimePrecision.DAY:
+                errors["ended_on"] = _("Only an incident dated to the day can have a last day.")
+            elif self.ended_on < self.occurred_on:
+                errors["ended_on"] = _("The last day cannot be before the first.")
+        if self.agreement_id:
+            if self.occurred_at is not None:
+                if precision != TimePrecision.DAY:
+                    errors["occurred_at"] = _("Only an incident dated to the day can have a moment.")
+                elif self.agreement.local_today(self.occurred_at) != self.occurred_on:
+                    errors["occurred_at"] = _(
+                        "The moment falls on %(day)s in the agreement's time zone (%(zone)s), not on the date given."
+                    ) % {"day": self.agreement.local_today(self.occurred_at), "zone": self.agreement.time_zone}
+            if self.occurred_on > self.agreement.local_today(timezone.now()):
+                errors["occurred_on"] = _("An incident cannot be dated in the future.")
+        return errors
+
+    def precision_problem(self, sources: Iterable[Source]) -> str | None:
+        """Return why the sources cannot date the incident this precisely, if they cannot: a
+        source dated only to the month dates it to the month; one dated only to the year cannot."""
+        finest = finest_precision(source.published_on_precision for source in sources)
+        if finest == DatePrecision.YEAR:
+            return _("Its sources give only the year; ACLED's coarsest precision is a month: cite a dated source.")
+        if finest == DatePrecision.MONTH and self.time_precision != TimePrecision.MONTH:
+            return _("Its sources date it no more precisely than the month: choose 'A month'.")
+        return None
+
+    def sources_problem(self, sources: Iterable[Source]) -> str | None:
+        """Return why a source cannot report this incident, if one cannot: it was published before
+        the incident began (compared at the source's precision, as for a deadline change)."""
+        for source in sources:
+            precision = source.published_on_precision
+            if truncate_date(source.published_on, precision) < truncate_date(self.occurred_on, precision):
+                return _(
+                    "%(source)s was published on %(published)s, before the incident (%(date)s): a source "
+                    "cannot report what had not yet happened."
+                ) % {
+                    "source": source.publisher,
+                    "published": format_date(source.published_on, precision),
+                    "date": self.display_date(),
+                }
+        return None
+
+    def commitments_problem(self, commitments: Iterable[Commitment]) -> str | None:
+        """Return why the incident cannot bear on `commitments`, if it cannot: one is of another agreement."""
+        foreign = [c for c in commitments if c.provision.agreement_id != self.agreement_id]
+        if foreign:
+            return _("An incident bears only on commitments of its own agreement: %(titles)s is not.") % {
+                "titles": ", ".join(str(c) for c in foreign)
+            }
+        return None
+
+    @transaction.atomic
+    def record(
+        self,
+        evidence: Iterable[IncidentEvidence],
+        *,
+        commitments: Iterable[Commitment] = (),
+        casualty_reports: Iterable[CasualtyReport] = (),
+        assoc_actors_1: Iterable[Party] = (),
+        assoc_actors_2: Iterable[Party] = (),
+    ) -> Incident:
+        """Save this new incident with its evidence, the commitments it bears on, its casualty
+        reports and associated actors, in one transaction; or save nothing.
+
+        Each piece of evidence needs a source and a quote, and says whose words it is (the same
+        rules as an assessment's); the date is no more precise than the sources.
+        """
+        evidence, commitments = list(evidence), list(commitments)
+        if not evidence:
+            raise ValidationError(EVIDENCE_REQUIRED_FOR_INCIDENT)
+        for item in evidence:
+            item.check_quotable()
+        self.full_clean(exclude=["agreement"] if not self.agreement_id else None)
+        if problem := self.precision_problem(item.source for item in evidence):
+            raise ValidationError({"time_precision": problem})
+        reports = list(casualty_reports)
+        if problem := self.sources_problem([*(item.source for item in evidence), *(r.source for r in reports)]):
+            raise ValidationError({"occurred_on": problem})
+        if problem := self.commitments_problem(commitments):
+            raise ValidationError({"commitments": problem})
+        for report in reports:
+            report.full_clean(exclude=["incident"])
+        self._evidence = evidence
+        self.save()
+        for report in reports:
+            report.incident = self
+            report.save()
+        self.commitments.set(commitments)
+        self.assoc_actors_1.set(assoc_actors_1)
+        self.assoc_actors_2.set(assoc_actors_2)
+        return self
+
+    @transaction.atomic
+    def save(self, *args, **kwargs) -> None:
+        evidence = getattr(self, "_evidence", None)
+        if self._state.adding and not evidence:
+            raise ValidationError(EVIDENCE_REQUIRED_FOR_INCIDENT)
+        super().save(*args, **kwargs)
+        if evidence:
+            for item in evidence:
+                item.incident = self
+                item.save()
+            del self._evidence
+
+
+class IncidentEvidence(QuotedPassage):
+    """A quoted passage of a source that reports an incident, and whose words it is (the rules of
+    an assessment's evidence, QuotedPassage)."""
+
+    QUOTE_REQUIRED = _("Quote the passage of the source that reports the incident.")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="evidence")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="incident_evidence")
+    quote = models.TextField(help_text=_("The passage, word for word."))
+    is_verbatim = models.BooleanField(
+        _("word for word"),
+        default=True,
+        help_text=_("Untick when the text summarises a report whose wording the tracker does not hold."),
+    )
+    speech_kind = models.CharField(
+        _("whose words"),
+        max_length=8,
+        choices=SpeechKind.choices,
+        default=SpeechKind.SOURCE,
+        help_text=_("The source's own words, a speaker's words quoted directly, or the source's report of them."),
+    )
+    speaker = models.ForeignKey(
+        Speaker,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incident_evidence",
+        help_text=_("Who is speaking, when the passage is a speaker's words."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("incident evidence")
+        verbose_name_plural = _("incident evidence")
+
+    def __str__(self) -> str:
+        return f"{self.source.publisher}: {self.quote[:60]}"
+
+
+class CasualtyReport(models.Model):
+    """What one source reports of an incident's dead or injured: a figure, a range, or no figure
+    ("unknown"). Every report is kept; the figure used is the lowest (Casualties)."""
+
+    class Kind(models.TextChoices):
+        FATALITIES = "fatalities", _("Fatalities")
+        INJURIES = "injuries", _("Injuries")
+
+    class Group(models.TextChoices):
+        CIVILIANS = "civilians", _("Civilians")
+        COMBATANTS = "combatants", _("Combatants")
+        ALL = "all", _("Civilians and combatants together, or not said")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="casualty_reports")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    group = models.CharField(max_length=16, choices=Group.choices, default=Group.ALL)
+    minimum = models.PositiveIntegerField(
+        _("figure"),
+        null=True,
+        blank=True,
+        help_text=_("The figure reported (for a range, its lowest); empty when the source gives none: unknown."),
+    )
+    maximum = models.PositiveIntegerField(
+        _("up to"), null=True, blank=True, help_text=_("For a reported range: its highest figure.")
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="casualty_reports")
+    quote = models.TextField(blank=True, help_text=_("The passage that gives the figure, word for word."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "group", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_group_display()}): {self.figure()}"
+
+    def figure(self) -> str:
+        """Return the figure as reported: "12", "12–15" or "unknown"."""
+        if self.minimum is None:
+            return str(_("unknown"))
+        if self.maximum is not None:
+            return f"{self.minimum}–{self.maximum}"
+        return str(self.minimum)
+
+    def clean(self) -> None:
+        if self.maximum is not None:
+            if self.minimum is None:
+                raise ValidationError({"minimum": _("A range needs its lowest figure too.")})
+            if self.maximum <= self.minimum:
+                raise ValidationError({"maximum": _("The highest figure of a range is above its lowest.")})
+
+
+def lowest_reported(reports: Iterable[CasualtyReport]) -> int | None:
+    """Return the lowest figure any of `reports` gives (for a range, its lowest), None if none gives one."""
+    return min((report.minimum for report in reports if report.minimum is not None), default=None)
+
+
+@dataclass
+class Casualties:
+    """An incident's casualty reports and the figures used: ACLED's conservative rule, the lowest
+    reported figure, the others kept as reports."""
+
+    reports: list[CasualtyReport]
+
+    def of(self, kind: str, group: str) -> list[CasualtyReport]:
+        return [report for report in self.reports if report.kind == kind and report.group == group]
+
+    def used(self, kind: str, group: str) -> int | None:
+        """Return the figure used for `kind` of `group`: the lowest reported; None is unknown."""
+        return lowest_reported(self.of(kind, group))
+
+    def total(self, kind: str) -> int | None:
+        """Return the total used for `kind` (ACLED's fatalities column for FATALITIES): the lowest of
+        the lowest figure for everyone together and the sum of the lowest figures for civilians and
+        for combatants, where sources give them; None (unknown) when no source gives a figure."""
+        options = []
+        together = self.used(kind, CasualtyReport.Group.ALL)
+        if together is not None:
+            options.append(together)
+        split = [self.used(kind, group) for group in (CasualtyReport.Group.CIVILIANS, CasualtyReport.Group.COMBATANTS)]
+        if any(figure is not None for figure in split):
+            options.append(sum(figure or 0 for figure in split))
+        return min(options, default=None)
+
+    def rows(self) -> list[tuple[str, str, int | None, list[CasualtyReport]]]:
+        """Return (kind label, group label, figure used, reports) for each kind and group reported."""
+        found = []
+        for kind in CasualtyReport.Kind:
+            for group in CasualtyReport.Group:
+                reports = self.of(kind, group)
+                if reports:
+                    found.append((kind.label, group.label, lowest_reported(reports), reports))
+        return found

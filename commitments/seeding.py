@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +22,18 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.text import slugify
 
+from .acled import TimePrecision
 from .models import (
     Agreement,
     AgreementText,
+    CasualtyReport,
     Claim,
     Commitment,
     DatePrecision,
     DeadlineChange,
     Evidence,
+    Incident,
+    IncidentEvidence,
     Party,
     Provision,
     Source,
@@ -39,6 +44,8 @@ from .models import (
 )
 
 SUPPORTED_FORMATS = {1}
+# What a casualty report of an incident says, in the file and in the database.
+CASUALTY_FIELDS = ("kind", "group", "minimum", "maximum", "source", "quote")
 
 
 class _SeedYamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when the wheel has it
@@ -157,6 +164,9 @@ class _Loader:
         self.parties: dict[str, Party] = {}
         self.sources: dict[str, Source] = {}
         self.speakers: dict[str, Speaker] = {}
+        self.incidents: dict[str, Incident] = {}
+        # Status updates naming incidents, linked after the incidents (which name commitments) are loaded.
+        self.incident_links: list[tuple[StatusUpdate, list[tuple[str, Any]], str]] = []
 
     def fail(self, where: str, problem: str) -> None:
         raise SeedError(self.filename, where, problem)
@@ -250,7 +260,7 @@ class _Loader:
         top = self.entry(
             document,
             "",
-            {"format", "parties", "speakers", "sources", "agreement", "provisions"},
+            {"format", "parties", "speakers", "sources", "agreement", "provisions", "incidents"},
             {"format", "agreement"},
         )
         if top.get("format") not in SUPPORTED_FORMATS:
@@ -268,6 +278,9 @@ class _Loader:
             if provision.number in numbers:
                 self.fail(where, f"point {provision.number} is listed twice")
             numbers.add(provision.number)
+        for where, data in top.items("incidents"):
+            self.load_incident(agreement, data, where)
+        self.link_incidents()
 
     def load_party(self, data: Any, where: str) -> None:
         entry = self.entry(data, where, {"slug", "name", "short_name", "kind"}, {"slug", "name", "kind"})
@@ -558,23 +571,8 @@ class _Loader:
         change.agreed_by.set(agreed_by)
         self.report.count("deadline changes", "created")
 
-    def load_status_update(self, commitment: Commitment, data: Any, where: str) -> None:
-        entry = self.entry(
-            data,
-            where,
-            {
-                "status",
-                "as_of",
-                "as_of_precision",
-                "summary",
-                "evidence",
-                "corrects",
-                "correction_reason",
-                "recorded_at",
-                "recorded_by",
-            },
-            {"status", "as_of", "summary", "evidence"},
-        )
+    def evidence_entries(self, entry: _Entry) -> list[tuple[str, dict, dict]]:
+        """Return an entry's evidence as (where, what it quotes, whose words), for status updates and incidents."""
         evidence = []
         for evidence_where, evidence_data in entry.items("evidence"):
             evidence_entry = self.entry(
@@ -598,6 +596,28 @@ class _Loader:
                     },
                 )
             )
+        return evidence
+
+    def load_status_update(self, commitment: Commitment, data: Any, where: str) -> None:
+        entry = self.entry(
+            data,
+            where,
+            {
+                "status",
+                "as_of",
+                "as_of_precision",
+                "summary",
+                "evidence",
+                "corrects",
+                "correction_reason",
+                "incidents",
+                "recorded_at",
+                "recorded_by",
+            },
+            {"status", "as_of", "summary", "evidence"},
+        )
+        incident_keys = entry.items("incidents")
+        evidence = self.evidence_entries(entry)
         if not evidence:
             self.fail(f"{where}.evidence", "a status update needs at least one piece of evidence")
         corrects = None
@@ -645,6 +665,8 @@ class _Loader:
             self.fill_in(recorded, {"correction_reason": entry.text("correction_reason")}, where)
             for item, (evidence_where, _, attribution) in zip(recorded_evidence, evidence, strict=True):
                 self.fill_in(item, attribution, evidence_where)
+            if incident_keys:
+                self.incident_links.append((recorded, incident_keys, entry.path("incidents")))
             return
         update = StatusUpdate(
             **{**self.recorded(entry), **lookup},
@@ -663,6 +685,8 @@ class _Loader:
         except ValidationError as error:
             self.fail(where, "; ".join(error.messages))
         self.report.count("status updates", "created")
+        if incident_keys:  # linked once the file's incidents are loaded (link_incidents)
+            self.incident_links.append((update, incident_keys, entry.path("incidents")))
 
     def load_claim(self, commitment: Commitment, data: Any, where: str) -> None:
         required = {"party", "speaker", "stated_on", "position", "summary", "source", "quote"}
@@ -719,6 +743,184 @@ class _Loader:
         claim.save()
         self.report.count("claims", "created")
 
+    INCIDENT_FIELDS = {
+        "key",
+        "occurred_on",
+        "time_precision",
+        "occurred_at",
+        "ended_on",
+        "country",
+        "admin1",
+        "admin2",
+        "admin3",
+        "location",
+        "latitude",
+        "longitude",
+        "geo_precision",
+        "event_type",
+        "sub_event_type",
+        "actor1",
+        "assoc_actors_1",
+        "actor2",
+        "assoc_actors_2",
+        "alleged_by",
+        "alleged_against",
+        "summary",
+        "commitments",
+        "casualties",
+        "evidence",
+        "recorded_at",
+        "recorded_by",
+    }
+
+    def coordinate(self, entry: _Entry, name: str) -> Decimal | None:
+        value = entry.get(name)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            self.fail(entry.path(name), f"expected decimal degrees (WGS84), got {value!r}")
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            self.fail(entry.path(name), f"{value!r} is not a number of decimal degrees (WGS84)")
+
+    def optional_party(self, entry: _Entry, name: str) -> Party | None:
+        slug = entry.get(name)
+        return self.party(slug, entry.path(name)) if slug else None
+
+    def load_incident(self, agreement: Agreement, data: Any, where: str) -> None:
+        required = {"key", "occurred_on", "country", "location", "geo_precision", "event_type", "sub_event_type"}
+        entry = self.entry(data, where, self.INCIDENT_FIELDS, required | {"summary", "evidence"})
+        key = entry.text("key")
+        entry.where = where = f"{where} ({key})"
+        if key in self.incidents:
+            self.fail(where, f"incident key {key!r} is used twice")
+        for name in ("time_precision", "geo_precision"):
+            if entry.get(name) is not None:
+                entry.integer(name)
+        codes = [(code_where, code) for code_where, code in entry.items("commitments")]
+        commitments = []
+        for code_where, code in codes:
+            commitment = Commitment.objects.filter(provision__agreement=agreement, code=code).first()
+            if commitment is None:
+                self.fail(code_where, f"no commitment {code!r} in this agreement")
+            commitments.append(commitment)
+        evidence = self.evidence_entries(entry)
+        if not evidence:
+            self.fail(f"{where}.evidence", "an incident needs at least one piece of evidence")
+        reports = []
+        for report_where, report_data in entry.items("casualties"):
+            report_entry = self.entry(
+                report_data,
+                report_where,
+                {"kind", "group", "minimum", "maximum", "source", "quote"},
+                {"kind", "source"},
+            )
+            reports.append(
+                {
+                    "kind": report_entry.text("kind"),
+                    "group": report_entry.text("group", CasualtyReport.Group.ALL),
+                    "minimum": report_entry.integer("minimum"),
+                    "maximum": report_entry.integer("maximum"),
+                    "source": self.source(report_entry.get("source"), report_entry.path("source")),
+                    "quote": report_entry.text("quote"),
+                }
+            )
+        lookup = {
+            "agreement": agreement,
+            "occurred_on": entry.date("occurred_on"),
+            "sub_event_type": entry.text("sub_event_type"),
+            "location": entry.text("location"),
+        }
+        if entry.get("recorded_at") is not None:
+            lookup["recorded_at"] = entry.moment("recorded_at")
+        values = {
+            "time_precision": entry.get("time_precision", TimePrecision.DAY),
+            "occurred_at": entry.moment("occurred_at"),
+            "ended_on": entry.date("ended_on"),
+            "country": entry.text("country"),
+            "admin1": entry.text("admin1"),
+            "admin2": entry.text("admin2"),
+            "admin3": entry.text("admin3"),
+            "latitude": self.coordinate(entry, "latitude"),
+            "longitude": self.coordinate(entry, "longitude"),
+            "geo_precision": entry.get("geo_precision"),
+            "event_type": entry.text("event_type"),
+            "actor1": self.optional_party(entry, "actor1"),
+            "actor2": self.optional_party(entry, "actor2"),
+            "alleged_by": self.optional_party(entry, "alleged_by"),
+            "alleged_against": self.optional_party(entry, "alleged_against"),
+            "summary": entry.text("summary"),
+        }
+        relations = {
+            "assoc_actors_1": self.parties_list(entry, "assoc_actors_1"),
+            "assoc_actors_2": self.parties_list(entry, "assoc_actors_2"),
+            "commitments": commitments,
+        }
+        recorded = Incident.objects.filter(**lookup).first()
+        if recorded:
+            self.refuse_rewrite(
+                where,
+                {
+                    **{name: getattr(recorded, name) for name in values},
+                    **{name: set(getattr(recorded, name).all()) for name in relations},
+                    "evidence": [
+                        {"source": item.source, "quote": item.quote, "is_verbatim": item.is_verbatim}
+                        for item in recorded.evidence.order_by("id")
+                    ],
+                    "casualties": [
+                        {name: getattr(report, name) for name in CASUALTY_FIELDS}
+                        for report in recorded.casualty_reports.order_by("id")
+                    ],
+                },
+                {
+                    **values,
+                    **{name: set(targets) for name, targets in relations.items()},
+                    "evidence": [values for _, values, _ in evidence],
+                    "casualties": reports,
+                },
+            )
+            self.incidents[key] = recorded
+            return
+        incident = Incident(**{**self.recorded(entry), **lookup}, **values)
+        self.validate(incident, where)
+        items = []
+        for evidence_where, evidence_values, attribution in evidence:
+            item = IncidentEvidence(incident=incident, **evidence_values, **attribution)
+            self.validate(item, evidence_where, exclude=["incident"])
+            items.append(item)
+        try:
+            incident.record(
+                items,
+                commitments=commitments,
+                casualty_reports=[CasualtyReport(**report) for report in reports],
+                assoc_actors_1=relations["assoc_actors_1"],
+                assoc_actors_2=relations["assoc_actors_2"],
+            )
+        except ValidationError as error:
+            self.fail(where, "; ".join(error.messages))
+        self.incidents[key] = incident
+        self.report.count("incidents", "created")
+
+    def link_incidents(self) -> None:
+        """Link each status update to the incidents it names (by key in this file); an update recorded
+        without them gets them, one recorded with others is not rewritten."""
+        for update, keys, where in self.incident_links:
+            incidents = []
+            for key_where, key in keys:
+                if key not in self.incidents:
+                    self.fail(key_where, f"unknown incident {key!r}; list it under 'incidents'")
+                incidents.append(self.incidents[key])
+            recorded = set(update.incidents.all())
+            if recorded == set(incidents):
+                continue
+            if recorded:
+                self.refuse_rewrite(where, {"incidents": recorded}, {"incidents": set(incidents)})
+            if problem := update.incidents_problem(incidents):
+                self.fail(where, problem)
+            update.incidents.set(incidents)
+            self.report.count("status updates (incidents linked)", "updated")
+
 
 def load_agreement_file(path: str | Path) -> LoadReport:
     """Load the seed file at `path` into the database, all or nothing."""
@@ -767,17 +969,25 @@ def _parties_cited_nowhere() -> models.QuerySet:
         claims=None,
         speakers=None,
         affiliated_sources=None,
+        incidents_as_actor1=None,
+        incidents_as_actor2=None,
+        incidents_with_actor1=None,
+        incidents_with_actor2=None,
+        incidents_alleged=None,
+        incidents_alleged_against=None,
     ).distinct()
 
 
 def _sources_cited_nowhere() -> models.QuerySet:
-    """Return the sources no evidence, claim or deadline change cites."""
-    return Source.objects.filter(evidence=None, claims=None, deadline_changes=None).distinct()
+    """Return the sources no evidence, claim, deadline change or incident cites."""
+    return Source.objects.filter(
+        evidence=None, claims=None, deadline_changes=None, incident_evidence=None, casualty_reports=None
+    ).distinct()
 
 
 def _speakers_cited_nowhere() -> models.QuerySet:
     """Return the speakers no claim or piece of evidence names."""
-    return Speaker.objects.filter(claims=None, evidence=None).select_related("party").distinct()
+    return Speaker.objects.filter(claims=None, evidence=None, incident_evidence=None).select_related("party").distinct()
 
 
 def _speaker_order(speaker: Speaker) -> tuple:
@@ -798,6 +1008,27 @@ def _speaker_keys(speakers: Iterable[Speaker]) -> dict[int, str]:
             key = f"{base}-{number}"
         taken.add(key)
         keys[speaker.pk] = key
+    return keys
+
+
+def _incident_order(incident: Incident) -> tuple:
+    """Incidents in the order of their content and recording (what identifies them on loading), not of ids."""
+    return (incident.occurred_on, incident.location, incident.sub_event_type, incident.recorded_at)
+
+
+def _incident_keys(incidents: Iterable[Incident]) -> dict[int, str]:
+    """Return a key for each incident made of its date and place ("2022-12-12-lachin-corridor"), numbered
+    in content order where two would share one, so the same incidents get the same keys in any database."""
+    keys: dict[int, str] = {}
+    used: set[str] = set()
+    for incident in sorted(incidents, key=_incident_order):
+        base = f"{incident.occurred_on.isoformat()}-{slugify(incident.location) or 'incident'}"
+        key, number = base, 1
+        while key in used:
+            number += 1
+            key = f"{base}-{number}"
+        used.add(key)
+        keys[incident.pk] = key
     return keys
 
 
@@ -852,6 +1083,7 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
             "status_updates__evidence__speaker__party",
             "status_updates__corrects",
             "status_updates__recorded_by",
+            "status_updates__incidents",
             "claims__party",
             "claims__speaker__party",
             "claims__source__affiliated_party",
@@ -859,6 +1091,20 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
             "claims__recorded_by",
         )
         .order_by("provision__position", "id")
+    )
+    incidents = sorted(
+        Incident.objects.filter(agreement=agreement)
+        .select_related("actor1", "actor2", "alleged_by", "alleged_against")
+        .prefetch_related(
+            "assoc_actors_1",
+            "assoc_actors_2",
+            "commitments",
+            "evidence__source__affiliated_party",
+            "evidence__speaker__party",
+            "casualty_reports__source__affiliated_party",
+            "recorded_by",
+        ),
+        key=_incident_order,
     )
     # What no agreement cites (listed in a seed but not yet used) travels with every agreement,
     # so that exporting and loading into an empty database loses nothing.
@@ -880,6 +1126,15 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
             parties[claim.party.pk] = claim.party
             sources[claim.source.pk] = claim.source
             speakers[claim.speaker.pk] = claim.speaker
+    for incident in incidents:
+        for party in [incident.actor1, incident.actor2, incident.alleged_by, incident.alleged_against]:
+            if party:
+                parties[party.pk] = party
+        parties.update((party.pk, party) for party in incident.assoc_actors_1.all())
+        parties.update((party.pk, party) for party in incident.assoc_actors_2.all())
+        sources.update((item.source.pk, item.source) for item in incident.evidence.all())
+        sources.update((report.source.pk, report.source) for report in incident.casualty_reports.all())
+        speakers.update((item.speaker.pk, item.speaker) for item in incident.evidence.all() if item.speaker)
     for source in sources.values():
         if source.affiliated_party:
             parties[source.affiliated_party.pk] = source.affiliated_party
@@ -895,6 +1150,63 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
 
     def speaker_key(speaker: Speaker) -> str:
         return speaker_keys[speaker.pk]
+
+    incident_keys = _incident_keys(incidents)
+
+    def evidence_entry(item: Evidence | IncidentEvidence) -> dict:
+        return _omit_empty(
+            {
+                "source": source_key(item.source),
+                "quote": item.quote,
+                "verbatim": item.is_verbatim,
+                "speech": item.speech_kind,
+                "speaker": speaker_key(item.speaker) if item.speaker else None,
+            }
+        )
+
+    def incident_entry(incident: Incident) -> dict:
+        return _omit_empty(
+            {
+                "key": incident_keys[incident.pk],
+                "occurred_on": incident.occurred_on.isoformat(),
+                "time_precision": incident.time_precision,
+                "occurred_at": incident.occurred_at.astimezone(dt.UTC).isoformat() if incident.occurred_at else None,
+                "ended_on": incident.ended_on.isoformat() if incident.ended_on else None,
+                "location": incident.location,
+                "admin3": incident.admin3,
+                "admin2": incident.admin2,
+                "admin1": incident.admin1,
+                "country": incident.country,
+                "latitude": float(incident.latitude) if incident.latitude is not None else None,
+                "longitude": float(incident.longitude) if incident.longitude is not None else None,
+                "geo_precision": incident.geo_precision,
+                "event_type": incident.event_type,
+                "sub_event_type": incident.sub_event_type,
+                "actor1": incident.actor1.slug if incident.actor1 else None,
+                "assoc_actors_1": sorted(party.slug for party in incident.assoc_actors_1.all()),
+                "actor2": incident.actor2.slug if incident.actor2 else None,
+                "assoc_actors_2": sorted(party.slug for party in incident.assoc_actors_2.all()),
+                "alleged_by": incident.alleged_by.slug if incident.alleged_by else None,
+                "alleged_against": incident.alleged_against.slug if incident.alleged_against else None,
+                "summary": incident.summary,
+                "commitments": sorted(commitment.code for commitment in incident.commitments.all()),
+                "casualties": [
+                    _omit_empty(
+                        {
+                            "kind": report.kind,
+                            "group": report.group,
+                            "minimum": report.minimum,
+                            "maximum": report.maximum,
+                            "source": source_key(report.source),
+                            "quote": report.quote,
+                        }
+                    )
+                    for report in sorted(incident.casualty_reports.all(), key=lambda report: report.pk)
+                ],
+                "evidence": [evidence_entry(item) for item in sorted(incident.evidence.all(), key=lambda i: i.pk)],
+                **_recorded(incident, with_recorders),
+            }
+        )
 
     def commitment_entry(commitment: Commitment) -> dict:
         deadline = _omit_empty(
@@ -937,6 +1249,7 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
                     if update.corrects
                     else None,
                     "correction_reason": update.correction_reason,
+                    "incidents": sorted(incident_keys[incident.pk] for incident in update.incidents.all()),
                     "evidence": [
                         _omit_empty(
                             {
@@ -1065,6 +1378,7 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
             }
         ),
         "provisions": provisions,
+        "incidents": [incident_entry(incident) for incident in incidents],
     }
 
 

@@ -172,3 +172,124 @@ def draw_timeline(
         ticks=ticks,
         today_x=x_of(today_on_chart) if today_on_chart else None,
     )
+
+
+# --- Incidents per week --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeeklyLayout:
+    """Where the weekly bar chart puts things, in viewBox units."""
+
+    width: int
+    height: int
+    left: int  # room for the count axis' labels
+    right: int
+    top: int
+    bottom: int  # room for the week labels
+    date_ticks: int
+
+    @property
+    def plot_right(self) -> int:
+        return self.width - self.right
+
+    @property
+    def count_label_x(self) -> int:
+        return self.left - 6
+
+    @property
+    def week_label_y(self) -> int:
+        return self.height - 12
+
+
+MAX_BAR_WIDTH = 36.0
+WEEKLY_WIDE = WeeklyLayout(width=800, height=240, left=40, right=12, top=14, bottom=34, date_ticks=5)
+WEEKLY_PHONE = WeeklyLayout(width=360, height=220, left=30, right=10, top=14, bottom=34, date_ticks=3)
+
+
+@dataclass
+class WeekBar:
+    week: dt.date
+    count: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass
+class WeeklyChart:
+    """One drawing of the incidents-per-week chart; a wide one carries its phone drawing in `phone`."""
+
+    bars: list[WeekBar]
+    weeks: int  # how many weeks the chart spans, empty ones included
+    first_week: dt.date
+    last_week: dt.date
+    max_count: int
+    layout: WeeklyLayout = WEEKLY_WIDE
+    count_ticks: list[tuple[int, float]] = field(default_factory=list)
+    date_ticks: list[tuple[dt.date, float]] = field(default_factory=list)
+    baseline_y: float = 0
+    phone: WeeklyChart | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(bar.count for bar in self.bars)
+
+
+def weekly_chart(counts: list[tuple[dt.date, int]]) -> WeeklyChart | None:
+    """Return the bars of a chart of incidents per week for (Monday, count) pairs, oldest first
+    (IncidentQuerySet.weekly_counts); weeks without incidents are empty space on the axis."""
+    counts = [(week, count) for week, count in counts if count]
+    if not counts:
+        return None
+    wide = draw_weekly(counts, WEEKLY_WIDE)
+    wide.phone = draw_weekly(counts, WEEKLY_PHONE)
+    return wide
+
+
+def draw_weekly(counts: list[tuple[dt.date, int]], layout: WeeklyLayout) -> WeeklyChart:
+    first, last = counts[0][0], counts[-1][0]
+    weeks = (last - first).days // 7 + 1
+    top_count = max(count for _week, count in counts)
+    plot_width = layout.width - layout.left - layout.right
+    plot_height = layout.height - layout.top - layout.bottom
+    baseline = layout.top + plot_height
+    slot = plot_width / weeks
+    # A few weeks must not give slabs: bars are at most MAX_BAR_WIDTH wide, at least one unit.
+    bar_width = min(max(slot * 0.8, 1.0), MAX_BAR_WIDTH)
+
+    def x_of(week: dt.date) -> float:
+        return layout.left + slot * ((week - first).days // 7) + slot / 2
+
+    bars = []
+    for week, count in counts:
+        height = plot_height * count / top_count
+        bars.append(
+            WeekBar(
+                week=week,
+                count=count,
+                x=round(x_of(week) - bar_width / 2, 2),
+                y=round(baseline - height, 2),
+                width=round(bar_width, 2),
+                height=round(height, 2),
+            )
+        )
+    count_ticks = sorted({0, top_count, *([top_count // 2] if top_count >= 4 else [])})
+    steps = min(layout.date_ticks, weeks) - 1
+    tick_weeks = (
+        sorted({first + dt.timedelta(weeks=round((weeks - 1) * i / steps)) for i in range(steps + 1)})
+        if steps
+        else [first]
+    )
+    return WeeklyChart(
+        bars=bars,
+        weeks=weeks,
+        first_week=first,
+        last_week=last,
+        max_count=top_count,
+        layout=layout,
+        count_ticks=[(value, round(baseline - plot_height * value / top_count, 2)) for value in count_ticks],
+        date_ticks=[(week, round(x_of(week), 2)) for week in tick_weeks],
+        baseline_y=baseline,
+    )

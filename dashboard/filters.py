@@ -1,4 +1,5 @@
-"""How the list page presents the commitment filters (commitments.filters.CommitmentFilter)."""
+"""How the list pages present the filters of the domain (commitments.filters): the commitment list's
+(CommitmentFilter) and the incident log's (IncidentFilter)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
-from commitments.filters import CommitmentFilter
+from commitments.filters import CommitmentFilter, IncidentFilter
+from commitments.models import Commitment
 
 
 class DateInput(forms.DateInput):
@@ -51,6 +54,49 @@ class CommitmentListFilter(CommitmentFilter):
             # A date input may only hold a valid date (HTML), so a rejected one is shown
             # empty; the error message above the form quotes what was wrong.
             rejected = [name for name in ("deadline_from", "deadline_to") if name in form.errors]
+            if rejected:
+                form.data = form.data.copy()
+                for name in rejected:
+                    form.data[name] = ""
+        return form
+
+
+class IncidentListFilter(IncidentFilter):
+    """The incident log's filter form: menus for the agreement, the parties and the commitment (of
+    those that bear incidents), date pickers, and a rejected date shown empty."""
+
+    WIDGETS = {
+        "agreement": FastSelect,
+        "alleged_by": FastSelect,
+        "alleged_against": FastSelect,
+        "date_from": DateInput,
+        "date_to": DateInput,
+    }
+    DATE_FIELDS = ("date_from", "date_to")
+
+    def __init__(self, *args, hide_agreement: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, widget in self.WIDGETS.items():
+            self.filters[name].extra["widget"] = widget
+        # The commitment is a number in the URL (and the API); the page offers the commitments that
+        # bear incidents by name.
+        choices = [("", _("Any commitment"))] + [
+            (commitment.pk, f"{commitment.provision.agreement}: {commitment.title}")
+            for commitment in Commitment.objects.filter(incidents__isnull=False)
+            .distinct()
+            .select_related("provision__agreement")
+            .order_by("provision__agreement__title", "provision__position", "pk")
+        ]
+        self.filters["commitment"].extra.update(widget=FastSelect(choices=choices), help_text="")
+        if hide_agreement:  # the agreement's own incident page
+            del self.filters["agreement"]
+
+    @property
+    def form(self):
+        form = super().form
+        if form.is_bound and not getattr(form, "invalid_dates_cleared", False):
+            form.invalid_dates_cleared = True
+            rejected = [name for name in self.DATE_FIELDS if name in form.errors]
             if rejected:
                 form.data = form.data.copy()
                 for name in rejected:

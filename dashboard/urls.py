@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commitments.filters import CommitmentFilter
+from commitments.filters import CommitmentFilter, IncidentFilter
 
 from . import views
 from .page_cache import cache_public_page
@@ -9,6 +9,7 @@ app_name = "dashboard"
 
 # The query parameters of the commitment list whose pages are cached: its filters and the page.
 LIST_PARAMETERS = frozenset(CommitmentFilter.base_filters) | {"page"}
+INCIDENT_LIST_PARAMETERS = frozenset(IncidentFilter.base_filters) | {"page"}
 
 urlpatterns = [
     path("", cache_public_page(views.HomeView.as_view()), name="home"),
@@ -19,6 +20,17 @@ urlpatterns = [
     ),
     path("commitments/<int:pk>/", cache_public_page(views.CommitmentDetailView.as_view()), name="commitment_detail"),
     path("agreements/<slug:slug>/", cache_public_page(views.AgreementDetailView.as_view()), name="agreement_detail"),
+    path(
+        "agreements/<slug:slug>/incidents/",
+        cache_public_page(views.IncidentListView.as_view(), INCIDENT_LIST_PARAMETERS),
+        name="agreement_incident_list",
+    ),
+    path(
+        "incidents/",
+        cache_public_page(views.IncidentListView.as_view(), INCIDENT_LIST_PARAMETERS),
+        name="incident_list",
+    ),
+    path("incidents/<int:pk>/", cache_public_page(views.IncidentDetailView.as_view()), name="incident_detail"),
     path("sources/", cache_public_page(views.SourceListView.as_view()), name="source_list"),
     path("sources/<int:pk>/", cache_public_page(views.SourceDetailView.as_view()), name="source_detail"),
     path("methodology/", cache_public_page(views.MethodologyView.as_view()), name="methodology"),

@@ -26,25 +26,29 @@ from commitments.models import (
     DISPUTE_WINDOW,
     NEVER_BEGUN_STATUSES,
     PROGRESS_POSITIONS,
+    VERIFICATION_DEFINITIONS,
     Agreement,
+    CasualtyReport,
     Claim,
     Commitment,
     DeadlineChange,
     Evidence,
+    Incident,
     Provision,
     Source,
     SourceSnapshot,
     Status,
     StatusUpdate,
     Support,
+    Verification,
     current_update,
     may_download_snapshots,
     standing,
 )
 from commitments.snapshots import open_snapshot
 
-from .charts import deadline_timeline, status_bar
-from .filters import CommitmentListFilter
+from .charts import deadline_timeline, status_bar, weekly_chart
+from .filters import CommitmentListFilter, IncidentListFilter
 
 PAGE_SIZE = 25
 
@@ -160,11 +164,19 @@ class CommitmentDetailView(DetailView):
             "status_updates",
             queryset=StatusUpdate.objects.select_related("corrects")
             .prefetch_related(
-                Prefetch("evidence", queryset=Evidence.objects.select_related("source", "speaker__party"))
+                Prefetch("evidence", queryset=Evidence.objects.select_related("source", "speaker__party")),
+                Prefetch("incidents", queryset=Incident.objects.on_record().order_by("occurred_on", "pk")),
             )
             .order_by("as_of", "recorded_at", "id"),
         ),
         Prefetch("claims", queryset=Claim.objects.select_related("party", "speaker__party", "source", "corrects")),
+        Prefetch(
+            "incidents",
+            queryset=Incident.objects.on_record()
+            .select_related("alleged_by", "alleged_against")
+            .with_verification()
+            .order_by("-occurred_on", "-recorded_at", "-id"),
+        ),
     )
 
     def get_context_data(self, **kwargs):
@@ -205,6 +217,7 @@ class CommitmentDetailView(DetailView):
             corrected_claim_ids={claim.corrects_id for claim in claims if claim.corrects_id},
             conflicting_claims=[claim for claim in claims if claim.pk in conflicting_ids],
             other_claims=[claim for claim in claims if claim.pk not in conflicting_ids],
+            incidents=list(commitment.incidents.all()),
         )
         return context
 
@@ -338,6 +351,7 @@ class MethodologyView(TemplateView):
             begun_statuses=[labels[status] for status in Status.values if status in BEGUN_STATUSES],
             support_levels=Support,
             corrections_url=reverse("dashboard:corrections"),
+            verification_definitions=[(Verification(level), text) for level, text in VERIFICATION_DEFINITIONS.items()],
         )
         return context
 
@@ -358,5 +372,88 @@ class CorrectionsView(TemplateView):
             is_paginated=page.has_other_pages(),
             entries=page.object_list,
             methodology_url=reverse("dashboard:methodology"),
+        )
+        return context
+
+
+# --- The incident log ----------------------------------------------------------------
+
+
+class IncidentListView(FilterView):
+    """The incident log, overall or of one agreement (`slug`), filtered by the URL's query string,
+    with the incidents per week as a chart and a table."""
+
+    filterset_class = IncidentListFilter
+    template_name = "dashboard/incident_list.html"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        self.agreement = get_object_or_404(Agreement, slug=self.kwargs["slug"]) if "slug" in self.kwargs else None
+        incidents = Incident.objects.on_record()
+        if self.agreement is not None:
+            incidents = incidents.filter(agreement=self.agreement)
+        return incidents.for_display().order_by("-occurred_on", "-recorded_at", "-id")
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "hide_agreement": self.agreement is not None}
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = Paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        # The downloads and the feed take the same filters; an agreement's page adds its agreement.
+        open_data_query = query.copy()
+        if self.agreement is not None:
+            open_data_query["agreement"] = self.agreement.slug
+        matching = Incident.objects.none()
+        if not self.filterset.is_bound or self.filterset.is_valid():  # unbound: no filters, all of them
+            matching = Incident.objects.filter(pk__in=self.filterset.qs.values("pk"))
+        context.update(
+            agreement=self.agreement,
+            query_without_page=query.urlencode(),
+            open_data_query=open_data_query.urlencode(),
+            chart=weekly_chart(matching.weekly_counts()),
+            month_only_count=matching.filter(time_precision=Incident.TimePrecision.MONTH).count(),
+            verification_definitions=[(Verification(level), text) for level, text in VERIFICATION_DEFINITIONS.items()],
+        )
+        return context
+
+
+class IncidentDetailView(DetailView):
+    template_name = "dashboard/incident_detail.html"
+    context_object_name = "incident"
+
+    def get_queryset(self):
+        return (
+            Incident.objects.on_record()
+            .for_display()
+            .prefetch_related(
+                Prefetch(
+                    "assessments",
+                    queryset=StatusUpdate.objects.select_related("commitment").order_by("as_of", "recorded_at", "id"),
+                )
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        incident = self.object
+        casualties = incident.casualties()
+        context.update(
+            agreement=incident.agreement,
+            verification=Verification(incident.verification_level),
+            verification_definition=VERIFICATION_DEFINITIONS[incident.verification_level],
+            casualty_rows=casualties.rows(),
+            fatalities=casualties.total(CasualtyReport.Kind.FATALITIES),
+            injuries=casualties.total(CasualtyReport.Kind.INJURIES),
+            actors=[
+                (incident.actor1, [party.name for party in incident.assoc_actors_1.all()]),
+                (incident.actor2, [party.name for party in incident.assoc_actors_2.all()]),
+            ],
         )
         return context

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -24,7 +25,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from commitments import corrections
-from commitments.models import Agreement, Claim, Commitment, DataVersion, Evidence, StatusUpdate, end_of_day, iso_date
+from commitments.filters import IncidentFilter
+from commitments.models import (
+    Agreement,
+    CasualtyReport,
+    Claim,
+    Commitment,
+    DataVersion,
+    Evidence,
+    Incident,
+    StatusUpdate,
+    Verification,
+    end_of_day,
+    iso_date,
+)
 
 FEED_LENGTH = 50
 # RFC 4151 tag URIs, minted by the application rather than by the site's host.
@@ -41,16 +55,16 @@ def entry_id(item: StatusUpdate | Claim) -> str:
     return f"{TAG_AUTHORITY}{commitment.agreement.slug}/{commitment.code}/{kind}/{item.number_in_record}"
 
 
-def with_number_in_record(entries: QuerySet) -> QuerySet:
-    """Annotate each entry with its number among its commitment's entries of the same kind, in the
-    order they were recorded (the order an export writes them and a load creates them)."""
+def with_number_in_record(entries: QuerySet, scope: str = "commitment") -> QuerySet:
+    """Annotate each entry with its number among its commitment's (or other `scope`'s) entries of the
+    same kind, in the order they were recorded (the order an export writes them and a load creates them)."""
     earlier = (
-        entries.model.objects.filter(commitment=OuterRef("commitment"))
+        entries.model.objects.filter(**{scope: OuterRef(scope)})
         .filter(
             Q(recorded_at__lt=OuterRef("recorded_at")) | Q(recorded_at=OuterRef("recorded_at"), pk__lte=OuterRef("pk"))
         )
         .order_by()
-        .values("commitment")
+        .values(scope)
         .annotate(count=Count("pk"))
         .values("count")
     )
@@ -313,3 +327,103 @@ class CommitmentChangesFeed(ChangesFeed):
 
     def scope(self, updates, claims, obj: Commitment):
         return updates.filter(commitment=obj), claims.filter(commitment=obj)
+
+
+def incident_entry_id(incident: Incident) -> str:
+    """Return an incident entry's permanent id: its agreement's slug and its number in that agreement's
+    incident log, in recording order (kept by the seed export and restored by loading)."""
+    return f"{TAG_AUTHORITY}{incident.agreement.slug}/incident/{incident.number_in_record}"
+
+
+class IncidentFeed(Feed):
+    """The incident log, newest recorded first, with the incident pages' filters (the query string)."""
+
+    feed_type = AtomFeed
+    author_name = gettext_lazy("Ceasefire Tracker")
+    subtitle = gettext_lazy("Incidents recorded by the monitors, coded as ACLED codes events, with their evidence.")
+
+    def __call__(self, request, *args, **kwargs):
+        filterset = self.get_object(request)
+        if not filterset.is_valid():
+            return JsonResponse({"errors": filterset.errors}, status=400, json_dumps_params={"ensure_ascii": False})
+        return super().__call__(request, *args, **kwargs)
+
+    def get_object(self, request) -> IncidentFilter:
+        filterset = IncidentFilter(request.GET, queryset=Incident.objects.on_record(), request=request)
+        filterset.is_valid()  # the form's cleaned data names the agreement in the title
+        return filterset
+
+    def feed_extra_kwargs(self, obj) -> dict:
+        return {"last_change": DataVersion.last_change}
+
+    def title(self, obj: IncidentFilter) -> str:
+        agreement = obj.form.cleaned_data.get("agreement")
+        if agreement:
+            return _("%(agreement)s: incidents") % {"agreement": agreement}
+        return _("Ceasefire Tracker: incidents")
+
+    def link(self, obj: IncidentFilter) -> str:
+        agreement = obj.form.cleaned_data.get("agreement")
+        if agreement:
+            return reverse("dashboard:agreement_incident_list", args=[agreement.slug])
+        return reverse("dashboard:incident_list")
+
+    def items(self, obj: IncidentFilter) -> list[Incident]:
+        incidents = with_number_in_record(obj.qs.for_display(), scope="agreement")
+        return list(incidents.order_by("-recorded_at", "-id")[:FEED_LENGTH])
+
+    def item_title(self, item: Incident) -> str:
+        return _("%(agreement)s: %(kind)s, %(place)s, %(date)s") % {
+            "agreement": item.agreement,
+            "kind": item.get_sub_event_type_display(),
+            "place": item.location,
+            "date": item.iso_date(),
+        }
+
+    def item_description(self, item: Incident) -> str:
+        fatalities = item.casualties().total(CasualtyReport.Kind.FATALITIES)
+        alleged = []
+        if item.alleged_by:
+            alleged.append(_("Alleged by %(party)s.") % {"party": item.alleged_by})
+        if item.alleged_against:
+            alleged.append(_("Alleged against %(party)s.") % {"party": item.alleged_against})
+        evidence = format_html_join(
+            "",
+            "<li>{}: {}</li>",
+            (
+                (whose_words(evidence), f"“{evidence.quote}”" if evidence.is_verbatim else evidence.quote)
+                for evidence in item.evidence.all()
+            ),
+        )
+        return format_html(
+            "<p>{} · {} › {} · {}</p><p>{}</p><p>{}</p><p>{} {} · {} {}</p><ul>{}</ul>",
+            item.display_date(),
+            item.get_event_type_display(),
+            item.get_sub_event_type_display(),
+            item.place(),
+            item.summary,
+            " ".join(str(text) for text in alleged),
+            _("Verification:"),
+            Verification(item.verification_level).label,
+            _("Fatalities:"),
+            _("unknown") if fatalities is None else fatalities,
+            evidence,
+        )
+
+    def item_link(self, item: Incident) -> str:
+        return item.get_absolute_url()
+
+    def item_guid(self, item: Incident) -> str:
+        return incident_entry_id(item)
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item: Incident) -> dt.datetime:
+        """When it happened: the start of its day in the agreement's time zone, or its moment."""
+        return item.occurred_at or start_of_day(item.occurred_on, item.agreement.tz)
+
+    def item_updateddate(self, item: Incident) -> dt.datetime:
+        return item.recorded_at
+
+    def item_categories(self, item: Incident) -> list[str]:
+        return [item.event_type, item.sub_event_type, item.verification_level]

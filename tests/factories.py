@@ -17,13 +17,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 
 from alerts.models import MonitorSubscription, Subscriber
+from commitments.acled import EventType, GeoPrecision, SubEventType
 from commitments.models import (
     Agreement,
     AgreementText,
+    CasualtyReport,
     Claim,
     Commitment,
     DeadlineChange,
     Evidence,
+    Incident,
+    IncidentEvidence,
     Party,
     Provision,
     Source,
@@ -231,6 +235,62 @@ def add_deadline_change(
     return change
 
 
+def add_incident(
+    agreement: Agreement | None = None,
+    occurred_on: dt.date = dt.date(2020, 12, 1),
+    source: Source | None = None,
+    quote: str = "Reported passage.",
+    *,
+    event_type: str = EventType.BATTLES,
+    sub_event_type: str = SubEventType.ARMED_CLASH,
+    location: str = "Lachin corridor",
+    country: str = "Azerbaijan",
+    geo_precision: int = GeoPrecision.NEARBY,
+    summary: str = "",
+    evidence: Iterable[IncidentEvidence] = (),
+    commitments: Iterable[Commitment] = (),
+    casualty_reports: Iterable[CasualtyReport] = (),
+    assoc_actors_1: Iterable[Party] = (),
+    assoc_actors_2: Iterable[Party] = (),
+    **fields,
+) -> Incident:
+    """Record an incident of `agreement` (default: the statement) with its evidence (one quoted passage
+    from `source`, a new source unless one is given, or the `evidence` given), bearing on `commitments`."""
+    evidence = list(evidence) or [IncidentEvidence(source=source or make_source(), quote=quote)]
+    incident = Incident(
+        agreement=agreement or make_agreement(),
+        occurred_on=occurred_on,
+        event_type=event_type,
+        sub_event_type=sub_event_type,
+        location=location,
+        country=country,
+        geo_precision=geo_precision,
+        summary=summary or f"{SubEventType(sub_event_type).label} at {location}.",
+        **fields,
+    )
+    return incident.record(
+        evidence,
+        commitments=commitments,
+        casualty_reports=casualty_reports,
+        assoc_actors_1=assoc_actors_1,
+        assoc_actors_2=assoc_actors_2,
+    )
+
+
+def casualties(
+    kind: str = CasualtyReport.Kind.FATALITIES,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    source: Source | None = None,
+    group: str = CasualtyReport.Group.ALL,
+    **fields,
+) -> CasualtyReport:
+    """Return an unsaved casualty report (add_incident saves it with its incident)."""
+    return CasualtyReport(
+        kind=kind, group=group, minimum=minimum, maximum=maximum, source=source or make_source(), **fields
+    )
+
+
 def make_subscriber(
     email: str = "reader@example.org",
     *,
@@ -363,6 +423,50 @@ def karabakh_like() -> SimpleNamespace:
         azatutyun,
         "The exchange of prisoners has not yet begun",
         summary="The exchange has not yet begun.",
+    )
+    # The incident log: a shelling alleged by Armenia against Azerbaijan, corroborated by two
+    # outlets, with conflicting casualty figures; and an arrest on one outlet's word (alleged).
+    shelling = add_incident(
+        agreement,
+        dt.date(2020, 12, 1),
+        azatutyun,
+        "Shells hit the village overnight.",
+        event_type=EventType.EXPLOSIONS_REMOTE_VIOLENCE,
+        sub_event_type=SubEventType.SHELLING_ARTILLERY_MISSILE_ATTACK,
+        location="Hin Tagher",
+        admin1="Khojavend District",
+        latitude="39.60000",
+        longitude="46.90000",
+        geo_precision=GeoPrecision.EXACT,
+        actor1=azerbaijan,
+        actor2=armenia,
+        alleged_by=armenia,
+        alleged_against=azerbaijan,
+        summary="Armenia says Azerbaijani forces shelled the village after the ceasefire.",
+        evidence=[
+            IncidentEvidence(source=azatutyun, quote="Shells hit the village overnight."),
+            IncidentEvidence(source=tass, quote="Shelling was reported near Hin Tagher.", is_verbatim=False),
+        ],
+        commitments=[prisoners],
+        casualty_reports=[
+            casualties(minimum=2, maximum=4, source=azatutyun, group=CasualtyReport.Group.CIVILIANS),
+            casualties(minimum=1, source=tass, group=CasualtyReport.Group.CIVILIANS),
+            casualties(CasualtyReport.Kind.INJURIES, source=tass),
+        ],
+    )
+    arrests = add_incident(
+        agreement,
+        dt.date(2020, 12, 7),
+        azatutyun,
+        "The detainees were arrested on 7 December.",
+        event_type=EventType.STRATEGIC_DEVELOPMENTS,
+        sub_event_type=SubEventType.ARRESTS,
+        location="Hadrut",
+        geo_precision=GeoPrecision.NEARBY,
+        actor1=azerbaijan,
+        alleged_by=armenia,
+        alleged_against=azerbaijan,
+        commitments=[prisoners],
     )
     return SimpleNamespace(**locals())
 

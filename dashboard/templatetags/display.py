@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils import formats
 
-from commitments.models import DatePrecision, Source, format_date, support_label
+from commitments.models import CasualtyReport, DatePrecision, Incident, Source, Verification, format_date, support_label
 
 register = template.Library()
 
@@ -30,3 +30,15 @@ def dated(day, precision: str = DatePrecision.DAY) -> str:
 def support_text(commitment) -> str:
     """Return the label of the support of a listed commitment's current assessment (annotated by with_support)."""
     return support_label(getattr(commitment, "current_support", None), getattr(commitment, "current_support_count", 0))
+
+
+@register.filter
+def fatalities(incident: Incident) -> int | None:
+    """Return the fatalities used for an incident (the lowest reported); None is unknown."""
+    return incident.casualties().total(CasualtyReport.Kind.FATALITIES)
+
+
+@register.filter
+def verification_label(level: str) -> str:
+    """Return the words of a verification level (Verification)."""
+    return Verification(level).label if level else ""

@@ -12,10 +12,13 @@ from rest_framework import serializers
 from commitments.models import (
     Agreement,
     AgreementText,
+    CasualtyReport,
     Claim,
     Commitment,
     DeadlineChange,
     Evidence,
+    Incident,
+    IncidentEvidence,
     Party,
     Provision,
     Source,
@@ -24,6 +27,7 @@ from commitments.models import (
     Speaker,
     StatusUpdate,
     Support,
+    Verification,
     support_label,
 )
 
@@ -369,3 +373,107 @@ class ClaimSerializer(serializers.ModelSerializer):
             "is_contesting",
             "recorded_at",
         ]
+
+
+class CasualtyReportSerializer(serializers.ModelSerializer):
+    figure = serializers.CharField(read_only=True, help_text="As reported: a figure, a range (12–15) or unknown.")
+
+    class Meta:
+        model = CasualtyReport
+        fields = ["kind", "group", "minimum", "maximum", "figure", "source", "quote"]
+
+
+class IncidentEvidenceSerializer(serializers.ModelSerializer):
+    speaker = SpeakerSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = IncidentEvidence
+        fields = ["source", "quote", "is_verbatim", "speech_kind", "speaker"]
+
+
+def party_slug(help_text: str) -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True, help_text=help_text)
+
+
+def party_slugs(help_text: str) -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True, help_text=help_text)
+
+
+def coordinate(help_text: str) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=8, decimal_places=5, coerce_to_string=False, allow_null=True, read_only=True, help_text=help_text
+    )
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    """An incident of the incident log, in ACLED's terms, with the figures used and every report."""
+
+    agreement = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    latitude = coordinate("WGS84 decimal degrees; null when not recorded.")
+    longitude = coordinate("WGS84 decimal degrees; null when not recorded.")
+    disorder_type = serializers.CharField(read_only=True, help_text="ACLED's disorder type.")
+    actor1 = party_slug("ACLED's actor 1 (no direction implied).")
+    assoc_actors_1 = party_slugs("Actors associated with actor 1.")
+    actor2 = party_slug("ACLED's actor 2 (no direction implied).")
+    assoc_actors_2 = party_slugs("Actors associated with actor 2.")
+    alleged_by = party_slug("The party that alleges it; null when no party does.")
+    alleged_against = party_slug("The party it is alleged against.")
+    commitments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    verification = serializers.SerializerMethodField()
+    fatalities = serializers.SerializerMethodField()
+    injuries = serializers.SerializerMethodField()
+    casualty_reports = CasualtyReportSerializer(many=True, read_only=True)
+    evidence = IncidentEvidenceSerializer(many=True, read_only=True)
+    page_url = PageUrlField()
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id",
+            "agreement",
+            "occurred_on",
+            "time_precision",
+            "occurred_at",
+            "ended_on",
+            "country",
+            "admin1",
+            "admin2",
+            "admin3",
+            "location",
+            "latitude",
+            "longitude",
+            "geo_precision",
+            "disorder_type",
+            "event_type",
+            "sub_event_type",
+            "actor1",
+            "assoc_actors_1",
+            "actor2",
+            "assoc_actors_2",
+            "alleged_by",
+            "alleged_against",
+            "summary",
+            "commitments",
+            "verification",
+            "fatalities",
+            "injuries",
+            "casualty_reports",
+            "evidence",
+            "recorded_at",
+            "page_url",
+        ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=Verification.choices))
+    def get_verification(self, incident: Incident) -> str:
+        """How well its sources verify it: alleged, corroborated or confirmed."""
+        return getattr(incident, "verification_level", None) or incident.verification()
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True, min_value=0))
+    def get_fatalities(self, incident: Incident) -> int | None:
+        """The fatalities used: the lowest figure reported (ACLED's rule); null when unknown."""
+        return incident.casualties().total(CasualtyReport.Kind.FATALITIES)
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True, min_value=0))
+    def get_injuries(self, incident: Incident) -> int | None:
+        """The injuries used: the lowest figure reported; null when unknown."""
+        return incident.casualties().total(CasualtyReport.Kind.INJURIES)

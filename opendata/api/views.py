@@ -14,8 +14,15 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 
-from commitments.filters import ClaimFilter, CommitmentFilter, ProvisionFilter, SourceFilter, StatusUpdateFilter
-from commitments.models import Agreement, Claim, Commitment, Evidence, Provision, Source, StatusUpdate
+from commitments.filters import (
+    ClaimFilter,
+    CommitmentFilter,
+    IncidentFilter,
+    ProvisionFilter,
+    SourceFilter,
+    StatusUpdateFilter,
+)
+from commitments.models import Agreement, Claim, Commitment, Evidence, Incident, Provision, Source, StatusUpdate
 
 from ..http import current_etag
 from . import serializers
@@ -190,6 +197,17 @@ class SourceViewSet(ReadOnlyViewSet):
     )
     serializer_class = serializers.SourceSerializer
     filterset_class = SourceFilter
+
+
+class IncidentViewSet(ReadOnlyViewSet):
+    """The incident log: incidents in ACLED's terms (date and time precision, place and geo-precision, event
+    and sub-event type, actors), who alleges each against whom, the casualties reported with the figures used
+    (the lowest reported), the commitments each bears on, its evidence, and how well its sources verify it.
+    Filters are the incident pages'."""
+
+    queryset = Incident.objects.on_record().for_display().order_by("-occurred_on", "-recorded_at", "-id")
+    serializer_class = serializers.IncidentSerializer
+    filterset_class = IncidentFilter
 
 
 class ApiDocsView(SpectacularSwaggerSplitView):

@@ -28,6 +28,8 @@ def pages(data) -> list[str]:
         data.agreement.get_absolute_url(),
         "/sources/",
         f"/sources/{data.azatutyun.pk}/",
+        "/incidents/",
+        data.shelling.get_absolute_url(),
         "/alerts/subscribe/",
         "/no-such-page/",
     ]

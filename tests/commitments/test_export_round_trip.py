@@ -9,7 +9,17 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from commitments.models import Agreement, Claim, Evidence, Party, Source, Speaker, StatusUpdate
+from commitments.models import (
+    Agreement,
+    Claim,
+    Evidence,
+    Incident,
+    IncidentEvidence,
+    Party,
+    Source,
+    Speaker,
+    StatusUpdate,
+)
 from commitments.seeding import dump_seed, export_agreement, load_agreement_file
 
 SEED = Path(settings.BASE_DIR) / "seeds" / "karabakh-2020.yaml"
@@ -93,14 +103,18 @@ def test_an_exported_agreement_rebuilds_itself_in_an_empty_database(karabakh_wit
     before = export_agreement(karabakh_with_corrections)
     path = tmp_path / "export.yaml"
     path.write_text(dump_seed(before), encoding="utf-8")
-    counts = [model.objects.count() for model in (StatusUpdate, Evidence, Claim)]
+    counts = [model.objects.count() for model in (StatusUpdate, Evidence, Claim, Incident, IncidentEvidence)]
 
     empty_the_database()
     load_agreement_file(path)
 
     rebuilt = Agreement.objects.get(slug="karabakh-2020")
     assert canonical(export_agreement(rebuilt)) == canonical(before)
-    assert [model.objects.count() for model in (StatusUpdate, Evidence, Claim)] == counts
+    assert [model.objects.count() for model in (StatusUpdate, Evidence, Claim, Incident, IncidentEvidence)] == counts
+    # The incident log comes along, with the incidents the assessments rest on.
+    blockade = Incident.objects.get(location="Lachin corridor")
+    assert [update.status for update in blockade.assessments.all()] == ["violated"]
+    assert [commitment.code for commitment in blockade.commitments.all()] == ["lachin-safe-passage"]
     # The parties and sources it refers to come along, and those nothing refers to yet.
     assert Party.objects.count() == len(before["parties"]) and Source.objects.count() == len(before["sources"])
     prisoners = rebuilt.provisions.get(number="8").commitments.get()

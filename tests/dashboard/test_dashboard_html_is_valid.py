@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from commitments.models import Commitment
+from commitments.models import Commitment, Incident
 from commitments.seeding import load_agreement_file
 from tests.conftest import skip_or_fail
 from tests.factories import karabakh_like
@@ -45,6 +45,11 @@ def test_every_public_page_is_valid_html(client, tmp_path):
         "source": reverse("dashboard:source_detail", args=[data.azatutyun.pk]),
         "methodology": reverse("dashboard:methodology"),
         "corrections": reverse("dashboard:corrections"),
+        "incidents": reverse("dashboard:incident_list"),
+        "incidents-filtered": reverse("dashboard:agreement_incident_list", args=[data.agreement.slug])
+        + "?verification=x&date_from=31.02.2020",
+        "incident": data.shelling.get_absolute_url(),
+        "seed-incident": Incident.objects.get(location="Lachin corridor").get_absolute_url(),
     }
     files = []
     for name, url in pages.items():

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from commitments.models import Agreement, Commitment, Source
-from tests.factories import bulk_data, karabakh_like
+from tests.factories import add_incident, bulk_data, karabakh_like
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +19,15 @@ MAX_QUERIES = {
     "home": 14,  # with the contested count (issue 11)
     "commitment_list": 7,
     "commitment_list_filtered": 7,
-    "commitment_detail": 11,
+    "commitment_detail": 13,  # + the incidents it bears, and those its assessments rest on (issue 13)
     "agreement_detail": 8,
     "source_list": 6,  # + the latest link checks and stored copies (two prefetches)
     "source_detail": 8,  # + the latest link checks and stored copy (two prefetches), the stored copies
+    # The incident log: the filters' menus (agreements, parties, commitments), the page with its prefetches
+    # (actors, commitments, evidence, casualty reports), the count, the weekly counts and the month-only count.
+    "incident_list": 14,
+    "incident_list_filtered": 15,  # + the agreement, and the verification filter in the count
+    "incident_detail": 8,
 }
 
 
@@ -38,6 +43,11 @@ def urls(data) -> dict[str, str]:
         "agreement_detail": (Agreement.objects.filter(slug="bulk-0").first() or data.agreement).get_absolute_url(),
         "source_list": reverse("dashboard:source_list"),
         "source_detail": reverse("dashboard:source_detail", args=[busiest_source.pk]),
+        "incident_list": reverse("dashboard:incident_list"),
+        "incident_list_filtered": reverse("dashboard:agreement_incident_list", args=[data.agreement.slug])
+        + "?alleged_by=armenia&verification=corroborated&date_from=2020-11-01&commitment="
+        + str(data.prisoners.pk),
+        "incident_detail": data.shelling.get_absolute_url(),
     }
 
 
@@ -47,9 +57,25 @@ def test_each_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_
     data = karabakh_like()
     if size == "large":
         bulk_data(agreements=3, points=10, per_point=4)
+        bulk_incidents(data, 40)
     url = urls(data)[page_name]
 
     with django_assert_max_num_queries(MAX_QUERIES[page_name]):
         response = client.get(url)
 
     assert response.status_code == 200
+
+
+def bulk_incidents(data, count: int) -> None:
+    """Incidents of the statement, alleged by Armenia, each bearing on the prisoner exchange."""
+    for n in range(count):
+        add_incident(
+            data.agreement,
+            data.azatutyun.published_on,
+            data.azatutyun,
+            f"Report {n}.",
+            location=f"Village {n}",
+            alleged_by=data.armenia,
+            alleged_against=data.azerbaijan,
+            commitments=[data.prisoners],
+        )

@@ -84,3 +84,24 @@ def test_the_footer_links_the_api_docs(client):
     assert reverse("api:docs") == "/api/docs/"
     assert b'href="/api/docs/"' in response.content
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_the_incident_pages_link_their_incident_feed_with_the_same_filters(client):
+    data = karabakh_like()
+
+    assert (ATOM, "/incidents/feed.atom?verification=alleged") in alternates(
+        client, "/incidents/?verification=alleged&page=1"
+    )
+    assert (ATOM, "/incidents/feed.atom?agreement=statement-2020") in alternates(
+        client, "/agreements/statement-2020/incidents/"
+    )
+    assert (ATOM, "/incidents/feed.atom?agreement=statement-2020") in alternates(
+        client, data.shelling.get_absolute_url()
+    )
+    assert (ATOM, "/incidents/feed.atom?agreement=statement-2020") in alternates(
+        client, data.agreement.get_absolute_url()
+    )
+    for page in ["/incidents/", data.shelling.get_absolute_url()]:
+        assert alternates(client, page) >= {(ATOM, "/feed.atom"), (ICS, "/commitments/deadlines.ics")}
+        for _, href in alternates(client, page):
+            assert client.get(href).status_code == 200, href

@@ -32,6 +32,7 @@ def test_the_served_schema_is_a_valid_openapi_3_document(client):
             ("status-updates", "{id}/"),
             ("claims", "{id}/"),
             ("sources", "{id}/"),
+            ("incidents", "{id}/"),
         ]
         for suffix in ("", lookup)
     }
@@ -56,3 +57,27 @@ def test_the_commitment_list_documents_the_dashboards_filters(client):
         "page",
         "page_size",
     }
+
+
+def test_the_incident_list_documents_the_incident_pages_filters_with_their_values(client):
+    schema = json.loads(client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content)
+
+    parameters = {p["name"]: p["schema"] for p in schema["paths"]["/api/incidents/"]["get"]["parameters"]}
+
+    assert set(parameters) >= {
+        "agreement",
+        "alleged_by",
+        "alleged_against",
+        "event_type",
+        "sub_event_type",
+        "verification",
+        "commitment",
+        "date_from",
+        "date_to",
+        "page",
+        "page_size",
+    }
+    assert parameters["verification"]["enum"] == ["alleged", "confirmed", "corroborated"]
+    assert "shelling_artillery_missile_attack" in parameters["sub_event_type"]["enum"]
+    assert (parameters["commitment"]["minimum"], parameters["commitment"]["type"]) == (1, "integer")
+    assert parameters["date_from"]["format"] == "date"

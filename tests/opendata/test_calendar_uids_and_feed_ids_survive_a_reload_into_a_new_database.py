@@ -17,7 +17,12 @@ pytestmark = pytest.mark.django_db
 
 SEED = Path(settings.BASE_DIR) / "seeds" / "karabakh-2020.yaml"
 CALENDARS = ["/agreements/karabakh-2020/deadlines.ics", "/commitments/deadlines.ics"]
-FEEDS = ["/feed.atom", "/agreements/karabakh-2020/feed.atom"]
+FEEDS = [
+    "/feed.atom",
+    "/agreements/karabakh-2020/feed.atom",
+    "/incidents/feed.atom",
+    "/incidents/feed.atom?agreement=karabakh-2020",
+]
 
 
 def identifiers(client) -> dict[str, list[str]]:
@@ -56,3 +61,7 @@ def test_the_seed_reloaded_into_a_new_database_at_a_new_address_keeps_every_uid_
     assert "karabakh-2020/lachin-route-plan/deadline@ceasefire-tracker" in before[CALENDARS[0]]
     assert len(before["/feed.atom"]) == StatusUpdate.objects.count() + Claim.objects.count()  # every one of the seed
     assert all(entry_id.startswith("tag:ceasefire-tracker,2020:karabakh-2020/") for entry_id in before["/feed.atom"])
+    assert before["/incidents/feed.atom"] == [
+        "tag:ceasefire-tracker,2020:karabakh-2020/incident/1",
+        "tag:ceasefire-tracker,2020:karabakh-2020/incident/2",
+    ]

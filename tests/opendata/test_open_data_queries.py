@@ -24,7 +24,7 @@ MAX_QUERIES = {
     "export_json": 6,
     "calendar_filtered": 6,
     "calendar_agreement": 7,
-    "agreement_export_json": 24,  # export_agreement (seeding.py) prefetches everything it writes, speakers too, and reads what nothing cites
+    "agreement_export_json": 33,  # export_agreement (seeding.py) prefetches everything it writes (incidents and speakers too) and reads what nothing cites
     "feed": 4,
     "feed_agreement": 5,
     "feed_commitment": 5,

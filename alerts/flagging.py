@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
 from django.db.models import Case, Exists, F, Func, OuterRef, Q, QuerySet, Value, When
 from django.db.models.constants import OnConflict
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Mod, TruncDate
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, Mod, TruncDate
 
 from commitments.models import Agreement, Commitment, Status, end_of_day, local_date
 
@@ -117,6 +117,8 @@ class AgreementZones:
         """Return `expression(zone)` for the row's zone (`zone_field` names it)."""
         return Case(
             *[When(**{zone_field: zone}, then=expression(ZoneInfo(zone))) for zone in self.zones],
+            # Typed: with no agreement (no zone) PostgreSQL would take a bare NULL for text.
+            default=Cast(Value(None), output_field=models.IntegerField()),
             output_field=models.IntegerField(),
         )
 

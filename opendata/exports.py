@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from commitments.filters import CommitmentFilter
-from commitments.models import Agreement, Commitment, iso_date, support_label
+from commitments.models import Agreement, Commitment, iso_date, published_only, support_label
 from commitments.seeding import export_agreement
 
 from .api.serializers import CommitmentSerializer
@@ -100,7 +100,7 @@ def csv_row(commitment: Commitment, now: dt.datetime, request: HttpRequest) -> l
     changes = "; ".join(
         f"{change.previous_deadline} -> {change.new_deadline} "
         f"({iso_date(change.decided_on, change.decided_on_precision())})"
-        for change in commitment.deadline_changes.all()
+        for change in published_only(commitment.deadline_changes.all())
     )
     values = [
         commitment.pk,

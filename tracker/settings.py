@@ -245,6 +245,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 
+# Review before publication (commitments/review.py): a second monitor publishes each entry.
+# A deployment with a single monitor may let monitors publish their own entries; the public
+# pages then say "not independently reviewed" beside each of them.
+REVIEW_ALLOW_SELF_PUBLISH = env_bool("REVIEW_ALLOW_SELF_PUBLISH", False)
+
 # "Due soon" on the dashboard, in its filter, the API and the exports: the deadline in
 # force ends within this many days.
 DUE_SOON_DAYS = env_int("DUE_SOON_DAYS", 30)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from commitments.models import Evidence, Status, StatusUpdate
 from commitments.seeding import SeedError, load_agreement_file
-from tests.factories import add_status, make_commitment, make_source
+from tests.factories import PUBLISHED, add_status, make_commitment, make_source
 
 ADD_URL = reverse("admin:commitments_statusupdate_add")
 
@@ -107,7 +107,11 @@ def test_evidence_without_a_source_or_a_quote_saves_nothing(kalbajar, source):
 def test_an_update_left_without_evidence_is_not_the_current_assessment(kalbajar, source):
     # An update without evidence from before the rule (or written past the ORM, in bulk).
     [legacy] = StatusUpdate.objects.bulk_create(
-        [StatusUpdate(commitment=kalbajar, status="fulfilled", as_of=dt.date(2020, 11, 30), summary="Unsourced.")]
+        [
+            StatusUpdate(
+                commitment=kalbajar, status="fulfilled", as_of=dt.date(2020, 11, 30), summary="Unsourced.", **PUBLISHED
+            )
+        ]
     )
     kalbajar.refresh_status()
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from commitments.models import Claim, DeadlineChange, Source
 from commitments.seeding import SeedError, load_agreement_file
 from tests.commitments.test_admin_monitors import change_url, form_data
-from tests.factories import make_commitment, make_source, make_speaker
+from tests.factories import PUBLISHED, make_commitment, make_source, make_speaker
 
 
 @pytest.fixture
@@ -59,6 +59,7 @@ def decision(kalbajar, source, decided_on=dt.date(2020, 11, 30)) -> DeadlineChan
         decided_on=decided_on,
         reason="More time.",
         source=source,
+        **PUBLISHED,
     )
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -110,6 +111,14 @@ def truncate_date(day: dt.date, precision: str) -> dt.date:
     return day
 
 
+def assigned(instance: models.Model, name: str) -> models.Model | None:
+    """Return the object assigned to the foreign key `name` of `instance`, saved or not yet saved (a
+    source added on a record page is saved with the entry), or None."""
+    if getattr(instance, f"{name}_id") is not None:
+        return getattr(instance, name)
+    return instance._meta.get_field(name).get_cached_value(instance, default=None)
+
+
 def first_words(text: str, limit: int = 60) -> str:
     """Return the start of `text`, cut at a word and marked with … when longer than `limit` characters."""
     text = " ".join((text or "").split())
@@ -175,7 +184,24 @@ class Party(models.Model):
         return f"{name} — {self.get_kind_display()}"
 
 
+def site_of(url: str) -> str:
+    """Return the host a web address is on, without "www." ("" for text that is not a web address)."""
+    host = urlsplit((url or "").strip()).hostname or ""
+    return host.removeprefix("www.")
+
+
 class SourceQuerySet(models.QuerySet):
+    def from_site(self, url: str) -> SourceQuerySet:
+        """Return the sources whose web address is on the same site as `url` (the record pages
+        suggest the publisher, language and kind that earlier sources of that site were given)."""
+        host = site_of(url)
+        if not host:
+            return self.none()
+        on_site = Q()
+        for prefix in (f"https://{host}/", f"http://{host}/", f"https://www.{host}/", f"http://www.{host}/"):
+            on_site |= Q(url__istartswith=prefix)
+        return self.filter(on_site)
+
     def with_links(self) -> SourceQuerySet:
         """Return the sources that have a web address or an archived copy to check."""
         return self.exclude(url="", archive_url="")
@@ -1384,23 +1410,24 @@ class DeadlineChange(Reviewable):
     def source_problem(self) -> str | None:
         """Return why the source cannot back this change, if it cannot: there is none, or it was
         published before the decision (a month-only source compares by month, a year-only by year)."""
-        if not self.source_id:
+        source = assigned(self, "source")
+        if source is None:
             return _("Name the source that reports the change.")
         if self.decided_on is None:
             return None
-        precision = self.source.published_on_precision
-        if truncate_date(self.source.published_on, precision) < truncate_date(self.decided_on, precision):
+        precision = source.published_on_precision
+        if truncate_date(source.published_on, precision) < truncate_date(self.decided_on, precision):
             return _(
                 "The source was published on %(published)s, before the decision of %(decided)s: a source "
                 "cannot report a decision made after it was published. Cite one that reports the decision."
             ) % {
-                "published": format_date(self.source.published_on, precision),
+                "published": format_date(source.published_on, precision),
                 "decided": format_date(self.decided_on),
             }
         return None
 
     def clean(self) -> None:
-        problem = self.source_problem() if self.source_id else None
+        problem = self.source_problem() if assigned(self, "source") is not None else None
         if problem:
             raise ValidationError({"source": problem})
         if not self.commitment_id:
@@ -1978,7 +2005,8 @@ class Claim(Reviewable):
         """Return what keeps this claim from being recorded: no source, quote or speaker, a speaker of
         another party, the source's own words, or a date more precise than the source."""
         errors = {}
-        if not self.source_id:
+        source = assigned(self, "source")
+        if source is None:
             errors["source"] = _("Name the source that reports the claim.")
         if not (self.quote or "").strip():
             errors["quote"] = _("Quote what was said, as the source gives it.")
@@ -1991,10 +2019,10 @@ class Claim(Reviewable):
             }
         if self.speech_kind == SpeechKind.SOURCE:
             errors["speech_kind"] = _("A claim is a speaker's words: quoted directly or as the source reports them.")
-        if self.source_id and is_finer(self.stated_on_precision, self.source.published_on_precision):
+        if source is not None and is_finer(self.stated_on_precision, source.published_on_precision):
             errors["stated_on_precision"] = _(
                 "The source is dated no more precisely than '%(precision)s': date the claim no more precisely."
-            ) % {"precision": DatePrecision(self.source.published_on_precision).label}
+            ) % {"precision": DatePrecision(source.published_on_precision).label}
         return errors
 
     def clean(self) -> None:

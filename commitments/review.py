@@ -38,6 +38,8 @@ class RecordKind:
     related: tuple[str, ...] = ()
     # The lookup from the model to its agreement (the admin's scoping, commitments/admin_scope.py).
     agreement_path: str = "commitment__provision__agreement"
+    # Monitors can upload a spreadsheet of them (commitments/spreadsheets.py, django-import-export).
+    importable: bool = False
 
     @property
     def opts(self):
@@ -63,6 +65,7 @@ register_kind(
         _("assessment"),
         _("assessments"),
         related=("commitment__provision__agreement",),
+        importable=True,
     )
 )
 register_kind(
@@ -72,6 +75,7 @@ register_kind(
         _("claim"),
         _("claims"),
         related=("commitment__provision__agreement", "party", "speaker__party"),
+        importable=True,
     )
 )
 register_kind(

@@ -352,6 +352,7 @@ class MethodologyView(TemplateView):
             begun_statuses=[labels[status] for status in Status.values if status in BEGUN_STATUSES],
             support_levels=Support,
             corrections_url=reverse("dashboard:corrections"),
+            self_publishing=settings.REVIEW_ALLOW_SELF_PUBLISH,
         )
         return context
 

@@ -195,6 +195,8 @@ class DeadlineChangeSerializer(serializers.ModelSerializer):
             "source",
             "quote",
             "recorded_at",
+            "published_via",
+            "reviewed_at",
         ]
 
 
@@ -329,6 +331,8 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
             "correction_reason",
             "is_corrected",
             "recorded_at",
+            "published_via",
+            "reviewed_at",
             "evidence",
         ]
 
@@ -368,4 +372,6 @@ class ClaimSerializer(serializers.ModelSerializer):
             "is_conflicting",
             "is_contesting",
             "recorded_at",
+            "published_via",
+            "reviewed_at",
         ]

@@ -5,11 +5,13 @@ evidence-TOTAL_FORMS=0), the ORM as a shell uses it, and the seed loader alike."
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from commitments.models import Evidence, Status, StatusUpdate
+from commitments.review import publish
 from commitments.seeding import SeedError, load_agreement_file
 from tests.factories import PUBLISHED, add_status, make_commitment, make_source
 
@@ -77,6 +79,11 @@ def test_the_admin_records_an_update_and_its_evidence_together(monitor_client, c
     assert response.status_code == 302, response.context and response.context["errors"]
     update = StatusUpdate.objects.get(status=Status.FULFILLED)
     assert [item.quote for item in update.evidence.all()] == ["Handed over on 25 November."]
+    # A draft until a second monitor publishes it; then it is the current assessment.
+    assert public_status(client, kalbajar) == Status.MINIMAL
+    reviewer = User.objects.create_user("reviewer", is_staff=True)
+    reviewer.groups.add(Group.objects.get(name="Monitors"))
+    publish(update, by=reviewer, now=timezone.now())
     assert public_status(client, kalbajar) == Status.FULFILLED
 
 

@@ -164,6 +164,7 @@ class ReviewableAdmin(ChooserLabelsMixin):
 
     def save_formset(self, request, form, formset, change) -> None:
         if change and not formset.has_changed():
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []  # the change message
             return
         if change and not form.has_changed() and formset.instance.review_state == ReviewState.RETURNED:
             resubmit(formset.instance)

@@ -18,6 +18,7 @@ from typing import Any
 import tablib
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
@@ -127,10 +128,31 @@ def choice(row: dict, name: str, choices: list[str], errors: dict, default: str 
     return value
 
 
+class StylelessDiff(resources.Diff):
+    """The preview's per-row diff, with classes instead of the inline styles of diff_match_patch
+    (the admin runs under a Content-Security-Policy without 'unsafe-inline'; desk.css colours them)."""
+
+    INLINE_STYLES = {
+        ' style="background:#e6ffe6;"': ' class="diff-insert"',
+        ' style="background:#ffe6e6;"': ' class="diff-delete"',
+    }
+
+    def as_html(self):
+        cells = []
+        for html in super().as_html():
+            for style, css_class in self.INLINE_STYLES.items():
+                html = html.replace(style, css_class)
+            cells.append(mark_safe(html))  # diff_prettyHtml escapes the values; only the markup is changed
+        return cells
+
+
 class EntryResource(resources.ModelResource):
     """A row of a spreadsheet → one draft entry of the user's agreements, with its source."""
 
     columns: list[str] = []
+
+    def get_diff_class(self):
+        return StylelessDiff
 
     class Meta:
         force_init_instance = True  # every row is a new entry: history is never rewritten

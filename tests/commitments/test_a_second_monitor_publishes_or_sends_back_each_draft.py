@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from commitments.models import Evidence, Status, StatusUpdate
-from commitments.review import ReviewConflict, publish, send_back
+from commitments.review import ReviewConflict, publish
 from tests.factories import karabakh_like, make_monitor
 
 pytestmark = pytest.mark.django_db

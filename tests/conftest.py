@@ -80,11 +80,12 @@ def monitors_group(db):
     sources_migration = importlib.import_module("commitments.migrations.0012_monitors_snapshots_and_link_checks")
     requeue_migration = importlib.import_module("alerts.migrations.0004_requeue_and_webhook_permissions")
     speakers_migration = importlib.import_module("commitments.migrations.0016_monitors_speakers")
+    review_migration = importlib.import_module("commitments.migrations.0036_monitors_review")
     group, created = Group.objects.get_or_create(name=group_migration.MONITORS)
     if created:
         codenames = [
             f"{action}_{model}" for model, actions in group_migration.PERMISSIONS.items() for action in actions
-        ] + speakers_migration.CODENAMES
+        ] + speakers_migration.CODENAMES + review_migration.CODENAMES
         group.permissions.set(
             Permission.objects.filter(
                 content_type__app_label="commitments", codename__in=codenames + sources_migration.CODENAMES

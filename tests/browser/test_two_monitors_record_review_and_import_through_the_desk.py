@@ -71,7 +71,14 @@ def pick(page, chooser: str, typed: str) -> None:
     search = page.wait_for_selector(".select2-container--open .select2-search__field")
     with page.expect_response(answers_the_typed_term):
         search.type(typed)
-    page.wait_for_selector(".select2-results__option--highlighted:not(.loading-results)")
+    # The list shown on opening (every option) may still be there: wait for the answer to the term.
+    page.wait_for_function(
+        """typed => {
+            const first = document.querySelector(".select2-results__option--highlighted:not(.loading-results)");
+            return first !== null && first.textContent.toLowerCase().includes(typed.toLowerCase());
+        }""",
+        arg=typed,
+    )
     page.keyboard.press("Enter")
 
 

@@ -83,9 +83,11 @@ def monitors_group(db):
     review_migration = importlib.import_module("commitments.migrations.0036_monitors_review")
     group, created = Group.objects.get_or_create(name=group_migration.MONITORS)
     if created:
-        codenames = [
-            f"{action}_{model}" for model, actions in group_migration.PERMISSIONS.items() for action in actions
-        ] + speakers_migration.CODENAMES + review_migration.CODENAMES
+        codenames = (
+            [f"{action}_{model}" for model, actions in group_migration.PERMISSIONS.items() for action in actions]
+            + speakers_migration.CODENAMES
+            + review_migration.CODENAMES
+        )
         group.permissions.set(
             Permission.objects.filter(
                 content_type__app_label="commitments", codename__in=codenames + sources_migration.CODENAMES

@@ -96,7 +96,8 @@ class DeadlineEvent(models.Model):
         if deadline is None or self.kind == self.Kind.NOTICE_DUE_SOON:
             return None
         return (
-            DeadlineChange.objects.filter(commitment_id=self.commitment_id, new_deadline=deadline)
+            DeadlineChange.objects.published()
+            .filter(commitment_id=self.commitment_id, new_deadline=deadline)
             .select_related("requested_by", "source")
             .prefetch_related("agreed_by")
             .order_by("-decided_on", "-id")
@@ -106,15 +107,15 @@ class DeadlineEvent(models.Model):
     def was_caused_by_deadline_change(self, change: DeadlineChange | None) -> bool:
         """Return True if `change` (this event's deadline_change()) is why the event happened: a
         changed deadline, or a deadline already past (or inside the reminder window) when the
-        change was recorded, so that recording it is what made the event."""
+        change was published, so that publishing it is what made the event."""
         if change is None:
             return False
         if self.kind == self.Kind.EXTENDED:
             return True
         if self.kind == self.Kind.WENT_OVERDUE:
-            return change.recorded_at >= self.deadline_ends_at
+            return change.published_at() >= self.deadline_ends_at
         if self.kind == self.Kind.DUE_SOON:
-            return change.recorded_at >= self.deadline_ends_at - dt.timedelta(days=self.offset_days)
+            return change.published_at() >= self.deadline_ends_at - dt.timedelta(days=self.offset_days)
         return False
 
     def was_fulfilled_late(self) -> bool:

@@ -1,12 +1,13 @@
 """The monitors' admin.
 
-Recording is quick: on a commitment's page a monitor adds a status update with its
-first piece of evidence inline (source by autocomplete, or a new one through the
-"+" button), a deadline change or a claim, and sees the whole history above.
-History is append-only: recorded status updates, evidence, claims and deadline
-changes are shown read-only; a mistake is corrected by a new entry that names the
-one it corrects. Monitors' permissions (the "Monitors" group, made by a migration)
-grant add and view on those models and no change or delete.
+Recording has a page of its own for each kind of entry (the add pages of assessments, claims
+and deadline changes, commitments/admin_recording.py), reached from the admin index, from a
+commitment's admin page and, for a monitor, from the commitment's public page. Every entry is
+saved as a draft that a second monitor publishes or sends back (commitments/admin_review.py).
+History is append-only: recorded status updates, evidence, claims and deadline changes are
+shown read-only; a mistake is corrected by a new entry that names the one it corrects.
+Monitors' permissions (the "Monitors" group, made by a migration) grant add, view and review
+on those models and no change or delete; a draft's author may revise it until it is published.
 """
 
 from __future__ import annotations
@@ -14,18 +15,31 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelect, RelatedFieldWidgetWrapper
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
-from django.http import Http404
+from django.db.models import Case, Prefetch, Q, Value, When
+from django.http import Http404, HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_recording import (
+    AssessmentForm,
+    ClaimRecordForm,
+    DeadlineChangeRecordForm,
+    EvidenceRecordForm,
+    EvidenceRecordFormSet,
+    date_from_sources,
+    suggest_for_url,
+)
+from .admin_review import ChooserLabelsMixin, ReviewableAdmin, is_autocomplete, is_own_draft
 from .admin_scope import AgreementScopedMixin
 from .models import (
     Agreement,
@@ -33,13 +47,13 @@ from .models import (
     CasualtyReport,
     Claim,
     Commitment,
-    DatePrecision,
     DeadlineChange,
     Evidence,
     Incident,
     IncidentEvidence,
     Party,
     Provision,
+    ReviewState,
     Source,
     SourceCheck,
     SourceSnapshot,
@@ -47,11 +61,10 @@ from .models import (
     SpeechKind,
     StatusUpdate,
     Verification,
-    finest_precision,
     format_date,
-    is_finer,
 )
 from .snapshots import fingerprint_file, store_snapshot
+from .spreadsheets import AssessmentResource, ClaimResource
 
 
 class AuditedAdmin(SimpleHistoryAdmin):
@@ -97,6 +110,42 @@ def record_user(request, instances) -> None:
             instance.recorded_at = timezone.now()
 
 
+def best_matches_first(queryset, term: str, exact: list[str], prefix: list[str], then: list[str]):
+    """Order a chooser's results so that what the monitor typed exactly comes first, then what
+    starts with it: "Azerbaijan" + Enter picks the Republic of Azerbaijan (its short name), not
+    the "President of the Republic of Azerbaijan"."""
+    term = term.strip()
+    if not term:
+        return queryset
+    is_exact, starts = Q(), Q()
+    for name in exact:
+        is_exact |= Q(**{f"{name}__iexact": term})
+    for name in prefix:
+        starts |= Q(**{f"{name}__istartswith": term})
+    rank = Case(When(is_exact, then=Value(0)), When(starts, then=Value(1)), default=Value(2))
+    return queryset.annotate(match_rank=rank).order_by("match_rank", *then)
+
+
+class AgreementListFilter(admin.SimpleListFilter):
+    """The agreement filter of a list: only the agreements the monitor may see."""
+
+    title = _("agreement")
+    parameter_name = "agreement"
+    path = "provision__agreement"
+
+    def lookups(self, request, model_admin):
+        return [(str(agreement.pk), str(agreement)) for agreement in Agreement.objects.visible_to(request.user)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{f"{self.path}__pk": self.value()})
+        return queryset
+
+
+class EntryAgreementListFilter(AgreementListFilter):
+    path = "commitment__provision__agreement"
+
+
 # --- reference data ---------------------------------------------------------------
 
 
@@ -106,6 +155,13 @@ class PartyAdmin(AuditedAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        queryset = best_matches_first(
+            queryset, search_term, ["short_name", "name", "slug"], ["short_name", "name"], ["name"]
+        )
+        return queryset, may_have_duplicates
 
 
 class LinkCheckFilter(admin.SimpleListFilter):
@@ -294,6 +350,11 @@ class SpeakerAdmin(AuditedAdmin):
     search_fields = ["name", "role", "party__name", "party__short_name"]
     autocomplete_fields = ["party"]
 
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        queryset = best_matches_first(queryset, search_term, ["name"], ["name"], ["name", "role"])
+        return queryset.select_related("party"), may_have_duplicates
+
 
 @admin.register(Source)
 class SourceAdmin(AuditedAdmin):
@@ -350,6 +411,18 @@ class SourceAdmin(AuditedAdmin):
             formset.recorded_by = request.user
         super().save_formset(request, form, formset, change)
 
+    def get_urls(self):
+        return [
+            path("suggest/", self.admin_site.admin_view(self.suggest_view), name="commitments_source_suggest"),
+            *super().get_urls(),
+        ]
+
+    def suggest_view(self, request):
+        """What the record pages fill in for a typed web address (admin_recording.suggest_for_url)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return JsonResponse(suggest_for_url(request.GET.get("url", "")))
+
 
 # --- agreements and provisions ----------------------------------------------------
 
@@ -404,10 +477,14 @@ class CommitmentInline(AgreementScopedMixin, admin.TabularInline):
         return False  # edited on the commitment's own page, with its history
 
 
+class ProvisionAgreementFilter(AgreementListFilter):
+    path = "agreement"
+
+
 @admin.register(Provision)
 class ProvisionAdmin(AgreementScopedMixin, AuditedAdmin):
     list_display = ["__str__", "number", "agreement"]
-    list_filter = ["agreement"]
+    list_filter = [ProvisionAgreementFilter]
     list_select_related = ["agreement"]
     search_fields = ["text", "number", "agreement__title", "agreement__short_title"]
     inlines = [CommitmentInline]
@@ -469,8 +546,9 @@ class StatusHistoryInline(AgreementScopedMixin, admin.TabularInline):
     fk_name = "commitment"
     verbose_name = _("recorded status update")
     verbose_name_plural = _("status history (append-only)")
-    fields = ["as_of_display", "status", "summary", "evidence_list", "corrects", "recorded_by", "recorded_at"]
+    fields = ["as_of_display", "status", "summary", "evidence_list", "corrects", "review", "recorded_by", "recorded_at"]
     readonly_fields = fields
+    show_change_link = True
     extra = 0
     max_num = 0
     can_delete = False
@@ -499,6 +577,17 @@ class StatusHistoryInline(AgreementScopedMixin, admin.TabularInline):
     def as_of_display(self, update: StatusUpdate) -> str:
         return update.display_as_of()
 
+    @admin.display(description=_("review"))
+    def review(self, entry) -> str:
+        return review_state_label(entry)
+
+
+def review_state_label(entry) -> str:
+    """Return where an entry stands in review, as the admin's lists show it."""
+    if entry.is_published():
+        return entry.get_published_via_display() or entry.get_review_state_display()
+    return entry.get_review_state_display()
+
 
 def passage(item: Evidence) -> str:
     """Return evidence as the monitors read it: whose words, then the text."""
@@ -516,142 +605,32 @@ def passage(item: Evidence) -> str:
     return text
 
 
-def precision_error(finest: str) -> str:
-    return _("Its sources date it no more precisely than '%(precision)s'.") % {"precision": DatePrecision(finest).label}
+class ReadOnlyHistoryInline(AgreementScopedMixin, admin.StackedInline):
+    """Recorded entries on the commitment's page: read-only, with where each stands in review.
+    New ones are recorded on their own pages (the links above the form)."""
 
-
-def require_incidents_of_the_agreement(form: forms.ModelForm, commitment: Commitment | None) -> None:
-    """An assessment rests only on incidents of its own agreement (StatusUpdate.incidents_problem)."""
-    incidents = form.cleaned_data.get("incidents")
-    if incidents and commitment is not None:
-        if problem := StatusUpdate(commitment=commitment).incidents_problem(incidents):
-            form.add_error("incidents", problem)
-
-
-def require_correction_reason(form: forms.ModelForm) -> None:
-    """A correction says why (the public corrections log shows it)."""
-    data = form.cleaned_data
-    if data.get("corrects") and not (data.get("correction_reason") or "").strip():
-        form.add_error("correction_reason", _("Say what was wrong with the entry this one corrects."))
-
-
-class NewStatusUpdateForm(forms.ModelForm):
-    """A status update together with its first piece of evidence, which it cannot go without."""
-
-    precision = forms.ChoiceField(
-        label=_("Date precision"),
-        required=False,
-        choices=[("", _("As precise as the source"))] + list(DatePrecision.choices),
-        help_text=_("A source that gives only the month dates the assessment to the month."),
-    )
-    evidence_source = forms.ModelChoiceField(
-        label=_("Source"),
-        queryset=Source.objects.all(),
-        help_text=_("Search by publisher, title or URL, or add a new source with +."),
-    )
-    evidence_quote = forms.CharField(
-        label=_("Quoted passage"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The passage of the source that supports this assessment, word for word."),
-    )
-    evidence_is_verbatim = forms.BooleanField(
-        label=_("Word for word"),
-        required=False,
-        initial=True,
-        help_text=_("Untick when summarising a report whose wording the tracker does not hold."),
-    )
-    evidence_speech_kind = forms.ChoiceField(
-        label=_("Whose words"), choices=SpeechKind.choices, initial=SpeechKind.SOURCE
-    )
-    evidence_speaker = forms.ModelChoiceField(
-        label=_("Speaker"),
-        queryset=Speaker.objects.all(),
-        required=False,
-        help_text=_("Who is speaking, when the passage is a speaker's words."),
-    )
-
-    class Meta:
-        model = StatusUpdate
-        fields = ["status", "as_of", "summary", "incidents", "corrects", "correction_reason"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, model, field_name in (
-            ("evidence_source", Evidence, "source"),
-            ("evidence_speaker", Evidence, "speaker"),
-        ):
-            model_field = model._meta.get_field(field_name)
-            form_field = self.fields[name]
-            form_field.widget = RelatedFieldWidgetWrapper(
-                AutocompleteSelect(model_field, admin.site, choices=form_field.choices),
-                model_field.remote_field,
-                admin.site,
-                can_add_related=True,
-                can_change_related=False,
-                can_delete_related=False,
-                can_view_related=False,
-            )
-
-    def clean_evidence_quote(self) -> str:
-        quote = self.cleaned_data["evidence_quote"].strip()
-        if not quote:
-            raise forms.ValidationError(_("Quote the passage of the source that supports the assessment."))
-        return quote
-
-    def clean(self):
-        cleaned = super().clean()
-        require_correction_reason(self)
-        require_incidents_of_the_agreement(self, self.instance.commitment if self.instance.commitment_id else None)
-        self.instance.as_of_precision = cleaned.get("precision") or None  # None: the source's (record())
-        source, precision = cleaned.get("evidence_source"), cleaned.get("precision")
-        if source and precision and is_finer(precision, source.published_on_precision):
-            self.add_error("precision", precision_error(source.published_on_precision))
-        if cleaned.get("evidence_source") and cleaned.get("evidence_quote"):
-            self.evidence = Evidence(
-                source=cleaned["evidence_source"],
-                quote=cleaned["evidence_quote"],
-                is_verbatim=cleaned["evidence_is_verbatim"],
-                speech_kind=cleaned.get("evidence_speech_kind") or SpeechKind.SOURCE,
-                speaker=cleaned.get("evidence_speaker"),
-            )
-            try:
-                self.evidence.clean()
-            except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    self.add_error(f"evidence_{field}", messages)
-        return cleaned
-
-    def save(self, commit: bool = True) -> StatusUpdate:
-        update = super().save(commit=False)
-        if commit:
-            # The update and its evidence (and the incidents it rests on), together or not at all.
-            update.record([self.evidence], self.cleaned_data.get("incidents") or ())
-        return update
-
-
-class NewStatusUpdateInline(AgreementScopedMixin, admin.StackedInline):
-    """Adds a status update with its evidence; more evidence can be added on the update's own page."""
-
-    model = StatusUpdate
-    fk_name = "commitment"
-    form = NewStatusUpdateForm
-    verbose_name = _("new status update")
-    verbose_name_plural = _("record a status update")
-    extra = 1
+    extra = 0
+    max_num = 0
     can_delete = False
-    autocomplete_fields = ["incidents", "corrects"]
+    show_change_link = True
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).none()
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
-class DeadlineChangeInline(AgreementScopedMixin, AppendOnlyMixin, admin.StackedInline):
+    @admin.display(description=_("review"))
+    def review(self, entry) -> str:
+        return review_state_label(entry)
+
+
+class DeadlineChangeInline(ReadOnlyHistoryInline):
     model = DeadlineChange
     verbose_name_plural = _("deadline changes (append-only)")
-    extra = 0
     fields = [
         "previous_deadline",
         "new_deadline",
@@ -661,23 +640,11 @@ class DeadlineChangeInline(AgreementScopedMixin, AppendOnlyMixin, admin.StackedI
         "reason",
         "source",
         "quote",
+        "review",
         "recorded_by",
         "recorded_at",
     ]
-    readonly_fields = ["previous_deadline", "recorded_by", "recorded_at"]
-    autocomplete_fields = ["requested_by", "agreed_by", "source"]
-
-
-class ClaimForm(forms.ModelForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "speech_kind" in self.fields:  # whose words: said, for every new claim
-            self.fields["speech_kind"].required = True
-
-    def clean(self):
-        cleaned = super().clean()
-        require_correction_reason(self)
-        return cleaned
+    readonly_fields = fields
 
 
 CLAIM_FIELDS = [
@@ -692,20 +659,18 @@ CLAIM_FIELDS = [
     "quote",
     "corrects",
     "correction_reason",
+    "review",
     "recorded_by",
     "recorded_at",
 ]
 
 
-class ClaimInline(AgreementScopedMixin, AppendOnlyMixin, admin.StackedInline):
+class ClaimInline(ReadOnlyHistoryInline):
     model = Claim
-    form = ClaimForm
     fk_name = "commitment"
     verbose_name_plural = _("claims by the parties (append-only)")
-    extra = 0
     fields = CLAIM_FIELDS
-    readonly_fields = ["recorded_by", "recorded_at"]
-    autocomplete_fields = ["party", "speaker", "source", "corrects"]
+    readonly_fields = CLAIM_FIELDS
 
     def get_queryset(self, request):
         return (
@@ -727,7 +692,7 @@ class CommitmentAdmin(AgreementScopedMixin, AuditedAdmin):
         "contested",
     ]
     list_filter = [
-        "provision__agreement",
+        AgreementListFilter,
         "category",
         ("responsible_parties", admin.RelatedOnlyFieldListFilter),
         "current_status",
@@ -771,7 +736,8 @@ class CommitmentAdmin(AgreementScopedMixin, AuditedAdmin):
         ),
         (_("Derived from the history"), {"fields": ["current_status", "derived_states"]}),
     ]
-    inlines = [StatusHistoryInline, NewStatusUpdateInline, DeadlineChangeInline, ClaimInline]
+    inlines = [StatusHistoryInline, DeadlineChangeInline, ClaimInline]
+    change_form_template = "admin/commitments/commitment_change_form.html"
 
     def get_queryset(self, request):
         return (
@@ -857,45 +823,81 @@ class CommitmentAdmin(AgreementScopedMixin, AuditedAdmin):
             states.append(_("contested: a party's claim contradicts the current assessment"))
         return "; ".join(str(state) for state in states) or _("none")
 
-    def save_formset(self, request, form, formset, change) -> None:
-        for inline_form in formset.forms:
-            if inline_form.instance.pk is None:
-                record_user(request, [inline_form.instance])
-        super().save_formset(request, form, formset, change)
+    def get_search_results(self, request, queryset, search_term):
+        if not is_autocomplete(request):
+            return super().get_search_results(request, queryset, search_term)
+        # The commitment chooser: agreement, point number and title (never the provision's text,
+        # which names other commitments), every word matching one of them.
+        words = [word for word in search_term.replace("·", " ").split() if word.lower() not in ("point", "pt")]
+        for word in words:
+            queryset = queryset.filter(
+                Q(provision__agreement__title__icontains=word)
+                | Q(provision__agreement__short_title__icontains=word)
+                | Q(provision__agreement__slug__icontains=word)
+                | Q(provision__number__iexact=word)
+                | Q(title__icontains=word)
+                | Q(code__icontains=word)
+            )
+        queryset = best_matches_first(
+            queryset.select_related("provision__agreement"),
+            search_term,
+            ["title", "code"],
+            ["title"],
+            ["provision__agreement", "provision__position", "id"],
+        )
+        return queryset, False
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["record_links"] = [
+                (label, f"{reverse(f'admin:commitments_{model}_add')}?commitment={obj.pk}")
+                for label, model in (
+                    (_("Record an assessment"), "statusupdate"),
+                    (_("Record a claim"), "claim"),
+                    (_("Record a deadline change"), "deadlinechange"),
+                )
+                if request.user.has_perm(f"commitments.add_{model}")
+            ]
+            context["public_url"] = obj.get_absolute_url()
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
 
-class EvidenceForm(forms.ModelForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "speech_kind" in self.fields:  # whose words: said, for every new piece of evidence
-            self.fields["speech_kind"].required = True
+class EvidenceRecordInline(AgreementScopedMixin, ChooserLabelsMixin, admin.StackedInline):
+    """The evidence of an assessment on its record page: a source chosen or added in the row, the
+    quoted passage, whose words it is. At least one."""
 
-
-class EvidenceFormSet(forms.BaseInlineFormSet):
-    def clean(self) -> None:
-        super().clean()
-        # A new update's date precision (set by StatusUpdateForm.save) against its sources'.
-        precision = getattr(self.instance, "as_of_precision", None)
-        if self.instance.pk is not None or not precision:
-            return
-        sources = [
-            form.cleaned_data["source"]
-            for form in self.forms
-            if form.cleaned_data.get("source") and not form.cleaned_data.get("DELETE")
-        ]
-        finest = finest_precision(source.published_on_precision for source in sources)
-        if sources and is_finer(precision, finest):
-            raise ValidationError(precision_error(finest))
-
-
-class EvidenceInline(AgreementScopedMixin, admin.StackedInline):
     model = Evidence
-    form = EvidenceForm
-    formset = EvidenceFormSet
-    extra = 1
+    form = EvidenceRecordForm
+    formset = EvidenceRecordFormSet
+    extra = 0
     min_num = 1
     autocomplete_fields = ["source", "speaker"]
-    fields = ["source", "quote", "is_verbatim", "speech_kind", "speaker"]
+    verbose_name = _("evidence: a source and the passage quoted from it")
+    verbose_name_plural = _("evidence")
+    fieldsets = [
+        (None, {"fields": ["source"]}),
+        (
+            _("or add a source"),
+            {
+                "fields": [
+                    "new_source_url",
+                    "new_source_publisher",
+                    "new_source_title",
+                    "new_source_published_on",
+                    "new_source_precision",
+                    "new_source_language",
+                    "new_source_kind",
+                    "new_source_affiliated_party",
+                ],
+                "classes": ["new-source-fields"],
+                "description": _(
+                    "Fill these in when the source is not recorded yet: it is saved with the entry. "
+                    "Typing its web address fills in what earlier sources of the same site were given."
+                ),
+            },
+        ),
+        (None, {"fields": ["quote", "is_verbatim", "speech_kind", "speaker"]}),
+    ]
 
     def get_formset(self, request, obj=None, **kwargs):
         # Django's admin passes min_num to the formset but not validate_min, so without this a
@@ -903,92 +905,149 @@ class EvidenceInline(AgreementScopedMixin, admin.StackedInline):
         # anyway, below the forms).
         return super().get_formset(request, obj, validate_min=True, **kwargs)
 
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            return [(None, {"fields": ["source", "quote", "is_verbatim", "speech_kind", "speaker"]})]
+        return self.fieldsets
+
+    # Evidence changes with its assessment: while it is its author's draft.
+    def has_add_permission(self, request, obj=None) -> bool:
+        return obj is None or is_own_draft(request, obj)
+
     def has_change_permission(self, request, obj=None) -> bool:
-        return False
+        return obj is None or is_own_draft(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+        return obj is not None and is_own_draft(request, obj)
 
 
-class StatusUpdateForm(forms.ModelForm):
-    precision = forms.ChoiceField(
-        label=_("Date precision"),
-        required=False,
-        choices=[("", _("As precise as the sources"))] + list(DatePrecision.choices),
-        help_text=_("Sources that give only the month date the assessment to the month."),
-    )
+class RecordedByFilter(admin.SimpleListFilter):
+    title = _("recorded by")
+    parameter_name = "mine"
 
-    class Meta:
-        model = StatusUpdate
-        fields = ["commitment", "status", "as_of", "summary", "incidents", "corrects", "correction_reason"]
+    def lookups(self, request, model_admin):
+        return [("yes", _("Me"))]
 
-    def clean(self):
-        cleaned = super().clean()
-        require_correction_reason(self)
-        require_incidents_of_the_agreement(self, cleaned.get("commitment"))
-        # None: as precise as the sources (StatusUpdate.record); the evidence formset checks a choice.
-        self.instance.as_of_precision = cleaned.get("precision") or None
-        return cleaned
-
-    def save(self, commit: bool = True) -> StatusUpdate:
-        update = super().save(commit=False)
-        if commit:
-            raise ValueError("A status update is saved with its evidence: StatusUpdateAdmin.save_related().")
-        return update
+    def queryset(self, request, queryset):
+        return queryset.filter(recorded_by=request.user) if self.value() == "yes" else queryset
 
 
-@admin.register(StatusUpdate)
-class StatusUpdateAdmin(AgreementScopedMixin, AppendOnlyMixin, AuditedAdmin):
-    list_display = ["commitment", "status", "as_of", "recorded_by", "recorded_at"]
-    list_filter = ["status", "commitment__provision__agreement"]
-    list_select_related = ["commitment", "recorded_by"]
-    search_fields = ["summary", "commitment__title", "evidence__quote"]
-    autocomplete_fields = ["commitment", "incidents", "corrects"]
-    readonly_fields = ["recorded_by", "recorded_at"]
-    inlines = [EvidenceInline]
+class ReviewStateFilter(admin.SimpleListFilter):
+    title = _("review")
+    parameter_name = "review"
 
-    # A recorded update itself never changes, but more evidence can be added to it:
-    # its page accepts a save when the user may add evidence, with every field read-only.
-    def has_change_permission(self, request, obj=None) -> bool:
-        return obj is not None and request.user.has_perm("commitments.add_evidence")
+    def lookups(self, request, model_admin):
+        return list(ReviewState.choices)
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None:
-            kwargs["form"] = StatusUpdateForm
-        return super().get_form(request, obj, change=change, **kwargs)
+    def queryset(self, request, queryset):
+        return queryset.filter(review_state=self.value()) if self.value() else queryset
+
+
+class SpreadsheetImportMixin(ImportMixin):
+    """Bulk entry from a CSV or XLSX file (commitments/spreadsheets.py): a dry run that shows each
+    refused row with its number, then a confirmation; all or nothing; every row a draft."""
+
+    import_formats = [CSV, XLSX]
+    import_template_name = "admin/commitments/import.html"
+    skip_import_confirm = False
+
+    def has_import_permission(self, request) -> bool:
+        return request.user.has_perm(f"commitments.add_{self.model._meta.model_name}")
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {"user": request.user}
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        return {**kwargs, "rollback_on_validation_errors": True}  # one refused row: nothing imported
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "import/template.<str:file_format>",
+                self.admin_site.admin_view(self.import_template_view),
+                name=f"{opts.app_label}_{opts.model_name}_import_template",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_template_view(self, request, file_format: str):
+        """The spreadsheet to fill in: the columns, nothing else (CSV or XLSX)."""
+        if file_format not in ("csv", "xlsx") or not self.has_import_permission(request):
+            raise Http404
+        resource = self.resource_classes[0](user=request.user)
+        content_type = "text/csv; charset=utf-8" if file_format == "csv" else XLSX().get_content_type()
+        response = HttpResponse(resource.template(file_format), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{self.model._meta.model_name}-template.{file_format}"'
+        return response
+
+    def get_import_context_data(self, **kwargs):
+        context = super().get_import_context_data(**kwargs)
+        opts = self.model._meta
+        resource = self.resource_classes[0]()
+        context.update(
+            column_help=resource.column_help(),
+            template_urls=[
+                (label, reverse(f"admin:{opts.app_label}_{opts.model_name}_import_template", args=[extension]))
+                for label, extension in (("CSV", "csv"), ("XLSX", "xlsx"))
+            ],
+        )
+        return context
+
+
+class EntryAdmin(AgreementScopedMixin, ReviewableAdmin, AuditedAdmin):
+    """An assessment, claim or deadline change: recorded on its add page ("Record …") as a draft,
+    revised by its author, published by a second monitor; view-only once published."""
+
+    list_select_related = ["commitment__provision__agreement", "recorded_by"]
+    readonly_fields = ["recorded_by", "recorded_at", "review", "reviewed_by", "reviewed_at", "review_comment"]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
-            return self.readonly_fields
-        return [
-            "commitment",
-            "status",
-            "as_of",
-            "as_of_precision",
-            "summary",
-            "incidents",
-            "corrects",
-            "correction_reason",
-            *self.readonly_fields,
-        ]
+            return []
+        return self.readonly_fields
 
-    def get_fields(self, request, obj=None):
-        if obj is None:
-            return [
-                "commitment",
-                "status",
-                "as_of",
-                "precision",
-                "summary",
-                "incidents",
-                "corrects",
-                "correction_reason",
-            ]
-        return super().get_fields(request, obj)
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [(None, {"fields": list(self.record_fields)})]
+        if obj is not None:
+            fieldsets.append((_("Recorded and reviewed"), {"fields": self.readonly_fields, "classes": ["collapse"]}))
+        return fieldsets
+
+    @admin.display(description=_("commitment"), ordering="commitment__provision__position")
+    def commitment_label(self, entry) -> str:
+        return entry.commitment.chooser_label()
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            record_user(request, [obj])
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(SpreadsheetImportMixin, EntryAdmin):
+    form = AssessmentForm
+    resource_classes = [AssessmentResource]
+    list_display = ["commitment_label", "status", "as_of", "review", "recorded_by", "recorded_at"]
+    list_filter = [ReviewStateFilter, RecordedByFilter, "status", EntryAgreementListFilter]
+    search_fields = ["summary", "commitment__title", "evidence__quote"]
+    autocomplete_fields = ["commitment", "incidents", "corrects"]
+    inlines = [EvidenceRecordInline]
+    record_fields = [
+        "commitment",
+        "status",
+        "as_of",
+        "precision",
+        "summary",
+        "incidents",
+        "is_correction",
+        "corrects",
+        "correction_reason",
+    ]
 
     def save_model(self, request, obj, form, change) -> None:
         if change:
-            return  # nothing of the update itself is editable; only new evidence is saved
+            return super().save_model(request, obj, form, change)
         record_user(request, [obj])
         # Saved in save_related(), together with its evidence (StatusUpdate.record).
 
@@ -996,28 +1055,103 @@ class StatusUpdateAdmin(AgreementScopedMixin, AppendOnlyMixin, AuditedAdmin):
         if change:
             return super().save_related(request, form, formsets, change)
         evidence = []
+        sources = []
         for formset in formsets:
-            evidence += formset.save(commit=False)
+            evidence += formset.save(commit=False)  # new sources are saved here, with the entry
+            sources += formset.sources()
+        date_from_sources(form.instance, sources)
         # The update and its evidence (and the incidents it rests on), together or not at all.
         form.instance.record(evidence, form.cleaned_data.get("incidents") or ())
 
 
 @admin.register(Claim)
-class ClaimAdmin(AgreementScopedMixin, AppendOnlyMixin, AuditedAdmin):
-    form = ClaimForm
-    list_display = ["speaker", "party", "position", "stated_on", "commitment"]
-    list_filter = ["position", "party", "commitment__provision__agreement"]
-    list_select_related = ["party", "speaker", "commitment"]
+class ClaimAdmin(SpreadsheetImportMixin, EntryAdmin):
+    form = ClaimRecordForm
+    resource_classes = [ClaimResource]
+    list_display = ["commitment_label", "speaker", "party", "position", "stated_on", "review", "recorded_by"]
+    list_filter = [ReviewStateFilter, RecordedByFilter, "position", "party", EntryAgreementListFilter]
+    list_select_related = ["party", "speaker", "commitment__provision__agreement", "recorded_by"]
     search_fields = ["speaker__name", "speaker__role", "summary", "quote", "commitment__title"]
     autocomplete_fields = ["commitment", "party", "speaker", "source", "corrects"]
-    readonly_fields = ["recorded_by", "recorded_at"]
+    record_fields = [
+        "commitment",
+        "party",
+        "speaker",
+        "speech_kind",
+        "stated_on",
+        "stated_on_precision",
+        "position",
+        "summary",
+        "quote",
+        "source",
+        "new_source_url",
+        "new_source_publisher",
+        "new_source_title",
+        "new_source_published_on",
+        "new_source_precision",
+        "new_source_language",
+        "new_source_kind",
+        "new_source_affiliated_party",
+        "is_correction",
+        "corrects",
+        "correction_reason",
+    ]
 
-    def save_model(self, request, obj, form, change) -> None:
-        record_user(request, [obj])
-        super().save_model(request, obj, form, change)
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            return [(None, {"fields": CLAIM_FIELDS[:-3] + ["commitment"]}), *super().get_fieldsets(request, obj)[1:]]
+        return super().get_fieldsets(request, obj)
+
+
+@admin.register(DeadlineChange)
+class DeadlineChangeAdmin(EntryAdmin):
+    form = DeadlineChangeRecordForm
+    list_display = ["commitment_label", "previous_deadline", "new_deadline", "decided_on", "review", "recorded_by"]
+    list_filter = [ReviewStateFilter, RecordedByFilter, EntryAgreementListFilter]
+    search_fields = ["reason", "quote", "commitment__title"]
+    autocomplete_fields = ["commitment", "requested_by", "agreed_by", "source"]
+    record_fields = [
+        "commitment",
+        "new_deadline",
+        "decided_on",
+        "requested_by",
+        "agreed_by",
+        "reason",
+        "quote",
+        "source",
+        "new_source_url",
+        "new_source_publisher",
+        "new_source_title",
+        "new_source_published_on",
+        "new_source_precision",
+        "new_source_language",
+        "new_source_kind",
+        "new_source_affiliated_party",
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            fields = ["commitment", "previous_deadline", "new_deadline", "decided_on", "requested_by", "agreed_by"]
+            return [
+                (None, {"fields": [*fields, "reason", "source", "quote"]}),
+                *super().get_fieldsets(request, obj)[1:],
+            ]
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["previous_deadline", *self.readonly_fields]
 
 
 # --- the incident log ---------------------------------------------------------------
+
+
+class IncidentEvidenceForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "speech_kind" in self.fields:  # whose words: said, for every new piece of evidence
+            self.fields["speech_kind"].required = True
 
 
 class IncidentEvidenceFormSet(forms.BaseInlineFormSet):
@@ -1049,7 +1183,7 @@ class IncidentEvidenceInline(AgreementScopedMixin, admin.StackedInline):
     """The evidence of an incident: at least one quoted passage, with whose words it is."""
 
     model = IncidentEvidence
-    form = EvidenceForm
+    form = IncidentEvidenceForm
     formset = IncidentEvidenceFormSet
     extra = 1
     min_num = 1
@@ -1123,10 +1257,24 @@ class IncidentForm(forms.ModelForm):
 
 
 @admin.register(Incident)
-class IncidentAdmin(AgreementScopedMixin, AppendOnlyMixin, AuditedAdmin):
+class IncidentAdmin(AgreementScopedMixin, ReviewableAdmin, AuditedAdmin):
+    """An incident is a draft until a second monitor publishes it (commitments/review.py), like an
+    assessment; its author may add evidence to it while it is a draft, and it is view-only after."""
+
     form = IncidentForm
-    list_display = ["__str__", "agreement", "occurred_on", "event_type", "alleged_by", "alleged_against", "verified"]
+    list_display = [
+        "__str__",
+        "agreement",
+        "occurred_on",
+        "event_type",
+        "alleged_by",
+        "alleged_against",
+        "verified",
+        "review",
+    ]
     list_filter = [
+        ReviewStateFilter,
+        RecordedByFilter,
         "agreement",
         "event_type",
         "time_precision",
@@ -1154,11 +1302,8 @@ class IncidentAdmin(AgreementScopedMixin, AppendOnlyMixin, AuditedAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return INCIDENT_FIELDSETS
-        return [*INCIDENT_FIELDSETS, (_("Recorded"), {"fields": ["verified", "recorded_by", "recorded_at"]})]
-
-    # A recorded incident never changes, but more evidence can be added to it (as for a status update).
-    def has_change_permission(self, request, obj=None) -> bool:
-        return obj is not None and request.user.has_perm("commitments.add_incidentevidence")
+        recorded = ["verified", "recorded_by", "recorded_at", "review", "reviewed_by", "reviewed_at", "review_comment"]
+        return [*INCIDENT_FIELDSETS, (_("Recorded and reviewed"), {"fields": recorded})]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

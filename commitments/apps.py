@@ -12,11 +12,16 @@ class CommitmentsConfig(AppConfig):
         from .data_version import TRACKED_MODELS
         from .models import DataVersion
 
-        # Every write of what the public pages show moves the data version (page cache, ETags).
+        # Every write of what the public pages show moves the data version (page cache, ETags);
+        # a draft's does not (commitments/review.py publishes it and moves the version then).
         for model in TRACKED_MODELS:
             for signal in (post_save, post_delete):
-                signal.connect(DataVersion.bump, sender=model, dispatch_uid=f"data-version-{signal}-{model.__name__}")
+                signal.connect(
+                    DataVersion.bump_unless_draft, sender=model, dispatch_uid=f"data-version-{signal}-{model.__name__}"
+                )
             for field in model._meta.many_to_many:
                 m2m_changed.connect(
-                    DataVersion.bump, sender=field.remote_field.through, dispatch_uid=f"data-version-m2m-{field}"
+                    DataVersion.bump_unless_draft,
+                    sender=field.remote_field.through,
+                    dispatch_uid=f"data-version-m2m-{field}",
                 )

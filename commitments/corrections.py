@@ -1,4 +1,4 @@
-"""The corrections log: every status update and claim that corrects an earlier entry, newest
+"""The corrections log: every published status update and claim that corrects an earlier entry, newest
 recorded first. One definition for the public page (dashboard) and its Atom feed (opendata).
 
 Nothing recorded is edited: a mistake is corrected by a new entry that names the one it
@@ -42,11 +42,11 @@ class Correction:
 
 
 def _updates():
-    return StatusUpdate.objects.filter(corrects__isnull=False)
+    return StatusUpdate.objects.published().filter(corrects__isnull=False)
 
 
 def _claims():
-    return Claim.objects.filter(corrects__isnull=False)
+    return Claim.objects.published().filter(corrects__isnull=False)
 
 
 class CorrectionList:

@@ -14,11 +14,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import connection, models, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
@@ -121,6 +122,22 @@ def truncate_date(day: dt.date, precision: str) -> dt.date:
     return day
 
 
+def assigned(instance: models.Model, name: str) -> models.Model | None:
+    """Return the object assigned to the foreign key `name` of `instance`, saved or not yet saved (a
+    source added on a record page is saved with the entry), or None."""
+    if getattr(instance, f"{name}_id") is not None:
+        return getattr(instance, name)
+    return instance._meta.get_field(name).get_cached_value(instance, default=None)
+
+
+def first_words(text: str, limit: int = 60) -> str:
+    """Return the start of `text`, cut at a word and marked with … when longer than `limit` characters."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "…"
+
+
 def format_date(day: dt.date | None, precision: str = DatePrecision.DAY) -> str:
     """Return `day` in the active language, only as precisely as `precision` allows:
     "Dec. 7, 2020", "September 2023", "2023". The one display helper for dated records
@@ -171,8 +188,31 @@ class Party(models.Model):
     def __str__(self) -> str:
         return self.short_name or self.name
 
+    def chooser_label(self) -> str:
+        """Return the party as choosers show it: full name, short name and kind, so that the state
+        ("Republic of Azerbaijan (Azerbaijan) — State") is never mistaken for its leader's office."""
+        name = f"{self.name} ({self.short_name})" if self.short_name and self.short_name != self.name else self.name
+        return f"{name} — {self.get_kind_display()}"
+
+
+def site_of(url: str) -> str:
+    """Return the host a web address is on, without "www." ("" for text that is not a web address)."""
+    host = urlsplit((url or "").strip()).hostname or ""
+    return host.removeprefix("www.")
+
 
 class SourceQuerySet(models.QuerySet):
+    def from_site(self, url: str) -> SourceQuerySet:
+        """Return the sources whose web address is on the same site as `url` (the record pages
+        suggest the publisher, language and kind that earlier sources of that site were given)."""
+        host = site_of(url)
+        if not host:
+            return self.none()
+        on_site = Q()
+        for prefix in (f"https://{host}/", f"http://{host}/", f"https://www.{host}/", f"http://www.{host}/"):
+            on_site |= Q(url__istartswith=prefix)
+        return self.filter(on_site)
+
     def with_links(self) -> SourceQuerySet:
         """Return the sources that have a web address or an archived copy to check."""
         return self.exclude(url="", archive_url="")
@@ -555,6 +595,12 @@ class Speaker(models.Model):
     def __str__(self) -> str:
         return f"{self.name}, {self.role}" if self.role else self.name
 
+    def chooser_label(self) -> str:
+        """Return the speaker as choosers show it: a person, their office and the party they speak for."""
+        office = f", {self.role}" if self.role else ""
+        values = {"name": self.name, "office": office, "party": self.party}
+        return _("%(name)s%(office)s — speaks for %(party)s") % values
+
     @staticmethod
     def split(text: str) -> tuple[str, str]:
         """Return (name, role) from "Name, office" text, as claims recorded speakers before
@@ -802,12 +848,14 @@ class CommitmentQuerySet(models.QuerySet):
 
     def for_open_data(self) -> CommitmentQuerySet:
         """Return these commitments with what the API and the exports show: a row's data, the
-        supervising bodies and the deadline history."""
+        supervising bodies and the published deadline history."""
         return self.for_display().prefetch_related(
             "supervising_bodies",
             Prefetch(
                 "deadline_changes",
-                queryset=DeadlineChange.objects.select_related("requested_by", "source").prefetch_related("agreed_by"),
+                queryset=DeadlineChange.objects.published()
+                .select_related("requested_by", "source")
+                .prefetch_related("agreed_by"),
             ),
         )
 
@@ -958,6 +1006,15 @@ class Commitment(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def chooser_label(self) -> str:
+        """Return the commitment as choosers show it, unambiguously: "Karabakh 2020 · point 6 · Return of
+        the Kalbajar district"."""
+        return _("%(agreement)s · point %(number)s · %(title)s") % {
+            "agreement": self.provision.agreement,
+            "number": self.provision.number,
+            "title": self.title,
+        }
+
     def get_absolute_url(self) -> str:
         return reverse("dashboard:commitment_detail", args=[self.pk])
 
@@ -976,7 +1033,7 @@ class Commitment(models.Model):
         return None
 
     def compute_deadline_in_force(self, changes: Iterable[DeadlineChange] | None = None) -> dt.date | None:
-        """Return the new deadline of the latest agreed change (by decision date, then as
+        """Return the new deadline of the latest published agreed change (by decision date, then as
         recorded), or the original deadline if it never changed.
 
         `changes` are this commitment's deadline changes when the caller holds them (bulk
@@ -985,8 +1042,9 @@ class Commitment(models.Model):
         if self.deadline_kind not in (self.DeadlineKind.DATE, self.DeadlineKind.PERIOD):
             return None
         if changes is None:
-            changes = DeadlineChange.objects.filter(commitment_id=self.pk) if self.pk else []
-        latest = max(changes, key=lambda change: (change.decided_on, change.pk or 0), default=None)
+            changes = DeadlineChange.objects.published().filter(commitment_id=self.pk) if self.pk else []
+        # A draft change moves nothing until a second monitor publishes it.
+        latest = max(published_only(changes), key=lambda change: (change.decided_on, change.pk or 0), default=None)
         return latest.new_deadline if latest else self.original_deadline()
 
     def sync_deadline(self, save: bool = False, changes: Iterable[DeadlineChange] | None = None) -> None:
@@ -1119,7 +1177,7 @@ class Commitment(models.Model):
 
     def has_conflicting_claims(self) -> bool:
         """Return True if the parties' claims about this commitment conflict (see Claim.is_conflicting)."""
-        all_claims = list(self.claims.all())
+        all_claims = published_only(self.claims.all())
         corrected = {claim.corrects_id for claim in all_claims if claim.corrects_id}
         claims = [claim for claim in all_claims if claim.pk not in corrected]
         return any(claim.is_conflicting(claims) for claim in claims)
@@ -1129,8 +1187,8 @@ class Commitment(models.Model):
     ) -> list[tuple[Claim, str]]:
         """Return the parties' claims that contradict the tracker's current assessment, each with
         the reason (Claim.contests); `claims` and `updates` are this commitment's, when the caller
-        holds them (with their evidence prefetched, or annotated with_is_evidenced)."""
-        claims = list(self.claims.all() if claims is None else claims)
+        holds them (with their evidence prefetched, or annotated with_is_evidenced). Drafts do not count."""
+        claims = published_only(self.claims.all() if claims is None else claims)
         corrected = {claim.corrects_id for claim in claims if claim.corrects_id}
         if updates is None:
             updates = StatusUpdate.objects.filter(commitment_id=self.pk).with_is_evidenced()
@@ -1155,12 +1213,12 @@ class Commitment(models.Model):
         """Recompute the stored current status, its date and the fulfilment time from the status history.
 
         `updates` are all of this commitment's status updates when the caller holds them
-        (bulk writes); otherwise they are read from the database. An update without evidence
-        does not count (see standing()).
+        (bulk writes); otherwise they are read from the database. A draft, or an update without
+        evidence, does not count (see standing()).
         """
         if updates is None:
-            updates = StatusUpdate.objects.filter(commitment_id=self.pk).with_is_evidenced()
-        updates = standing(updates)
+            updates = StatusUpdate.objects.published().filter(commitment_id=self.pk).with_is_evidenced()
+        updates = standing(updates)  # published, uncorrected, with evidence
         current = current_update(updates)
         self.current_status = current.status if current else Status.NOT_ASSESSED
         self.status_as_of = current.as_of if current else None
@@ -1215,7 +1273,111 @@ class Commitment(models.Model):
         super().save(*args, **kwargs)
 
 
-class DeadlineChange(models.Model):
+class ReviewState(models.TextChoices):
+    """Where an entry stands in review before publication. Only published entries are public and
+    count in any derived state (ReviewableQuerySet.published(), Reviewable.is_published())."""
+
+    DRAFT = "draft", _("Draft, awaiting review")
+    RETURNED = "returned", _("Sent back to its author")
+    PUBLISHED = "published", _("Published")
+
+
+class PublishedVia(models.TextChoices):
+    """How a published entry came to be published (shown publicly beside it)."""
+
+    REVIEW = "review", _("Reviewed by a second monitor")
+    AUTHOR = "author", _("Not independently reviewed")
+    SEED = "seed", _("Loaded from a seed file of sourced facts")
+    BEFORE_REVIEW = "before_review", _("Recorded before review was introduced")
+
+
+class ReviewableQuerySet(models.QuerySet):
+    def published(self) -> ReviewableQuerySet:
+        """Return the published entries: the only ones the public sees and the derived states count
+        (the row form: Reviewable.is_published())."""
+        return self.filter(review_state=ReviewState.PUBLISHED)
+
+    def unpublished(self) -> ReviewableQuerySet:
+        """Return drafts awaiting review and drafts sent back to their authors."""
+        return self.exclude(review_state=ReviewState.PUBLISHED)
+
+    def with_publication_time(self) -> ReviewableQuerySet:
+        """Annotate publication_time: when the entry became public (Reviewable.published_at())."""
+        return self.annotate(publication_time=Coalesce("reviewed_at", "recorded_at"))
+
+    def awaiting_review(self) -> ReviewableQuerySet:
+        """Return the drafts a second monitor has yet to publish or send back (the review queue)."""
+        return self.filter(review_state=ReviewState.DRAFT)
+
+
+class Reviewable(models.Model):
+    """An entry that is recorded as a draft, seen only by monitors, and published once a second
+    monitor has reviewed it (commitments/review.py: publish(), send_back()).
+
+    A model joins the review by inheriting this (with `recorded_by`/`recorded_at` of its own and
+    `objects` built on ReviewableQuerySet) and registering a RecordKind in commitments/review.py.
+    """
+
+    review_state = models.CharField(
+        _("review"), max_length=16, choices=ReviewState.choices, default=ReviewState.DRAFT, editable=False
+    )
+    published_via = models.CharField(
+        _("published"), max_length=16, choices=PublishedVia.choices, blank=True, editable=False
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text=_("Who published it, or sent it back."),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
+    review_comment = models.TextField(
+        _("reviewer's comment"), blank=True, editable=False, help_text=_("Why it was sent back; its author sees it.")
+    )
+
+    class Meta:
+        abstract = True
+        # "review": may publish or send back other monitors' drafts (commitments/review.py).
+        default_permissions = ("add", "change", "delete", "view", "review")
+
+    def is_published(self) -> bool:
+        """Return True if the entry is published (the QuerySet form: ReviewableQuerySet.published())."""
+        return self.review_state == ReviewState.PUBLISHED
+
+    def published_at(self) -> dt.datetime:
+        """Return when the entry became public: when it was reviewed and published, or, for an entry
+        of a seed file or from before review, when it was recorded (the SQL form: with_publication_time())."""
+        return self.reviewed_at or self.recorded_at
+
+    def review_label(self) -> str:
+        """Return how the public is told the entry was checked: "reviewed by a second monitor" or
+        "not independently reviewed" ("" for entries of a seed file or from before review)."""
+        if self.published_via == PublishedVia.REVIEW:
+            return _("reviewed by a second monitor")
+        if self.published_via == PublishedVia.AUTHOR:
+            return _("not independently reviewed")
+        return ""
+
+    def prepare_publication(self) -> None:
+        """Bring what the entry derived while it was a draft up to date before it is published."""
+
+    def agreement_of(self) -> Agreement:
+        return self.commitment.agreement
+
+
+def published_only(entries: Iterable[Reviewable]) -> list[Reviewable]:
+    """Return the published entries among `entries` (ReviewableQuerySet.published() in memory)."""
+    return [entry for entry in entries if entry.is_published()]
+
+
+class DeadlineChangeQuerySet(ReviewableQuerySet):
+    pass
+
+
+class DeadlineChange(Reviewable):
     """An agreed change of a commitment's deadline. History, never an edit of the original."""
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="deadline_changes")
@@ -1235,12 +1397,33 @@ class DeadlineChange(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
 
     history = HistoricalRecords(m2m_fields=[agreed_by])
+    objects = DeadlineChangeQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Reviewable.Meta):
         ordering = ["decided_on", "id"]
 
     def __str__(self) -> str:
         return f"{self.commitment}: {self.previous_deadline} → {self.new_deadline}"
+
+    def chooser_label(self) -> str:
+        """Return what a monitor needs to recognise the change in a chooser or a list."""
+        return f"{self.commitment.chooser_label()} · {self.previous_deadline} → {self.new_deadline}"
+
+    def deadline_before(self) -> dt.date | None:
+        """Return the deadline in force when this change was decided: the latest published change
+        decided before it, else the original (a change may be recorded after later ones)."""
+        latest = (
+            DeadlineChange.objects.published()
+            .filter(commitment_id=self.commitment_id, decided_on__lte=self.decided_on)
+            .exclude(pk=self.pk)
+            .order_by("-decided_on", "-id")
+            .first()
+        )
+        return latest.new_deadline if latest else self.commitment.original_deadline()
+
+    def prepare_publication(self) -> None:
+        # Other changes may have been published while this one waited for review.
+        self.previous_deadline = self.deadline_before()
 
     def decided_on_precision(self) -> str:
         """Return how precisely the decision is dated: no more precisely than its source."""
@@ -1249,23 +1432,24 @@ class DeadlineChange(models.Model):
     def source_problem(self) -> str | None:
         """Return why the source cannot back this change, if it cannot: there is none, or it was
         published before the decision (a month-only source compares by month, a year-only by year)."""
-        if not self.source_id:
+        source = assigned(self, "source")
+        if source is None:
             return _("Name the source that reports the change.")
         if self.decided_on is None:
             return None
-        precision = self.source.published_on_precision
-        if truncate_date(self.source.published_on, precision) < truncate_date(self.decided_on, precision):
+        precision = source.published_on_precision
+        if truncate_date(source.published_on, precision) < truncate_date(self.decided_on, precision):
             return _(
                 "The source was published on %(published)s, before the decision of %(decided)s: a source "
                 "cannot report a decision made after it was published. Cite one that reports the decision."
             ) % {
-                "published": format_date(self.source.published_on, precision),
+                "published": format_date(source.published_on, precision),
                 "decided": format_date(self.decided_on),
             }
         return None
 
     def clean(self) -> None:
-        problem = self.source_problem() if self.source_id else None
+        problem = self.source_problem() if assigned(self, "source") is not None else None
         if problem:
             raise ValidationError({"source": problem})
         if not self.commitment_id:
@@ -1291,16 +1475,9 @@ class DeadlineChange(models.Model):
             problem = self.source_problem()
             if problem:
                 raise ValidationError({"source": problem})
-            # The deadline in force when this change was decided: the latest change decided
-            # before it, else the original (a change may be recorded after later ones).
-            latest = (
-                self.commitment.deadline_changes.filter(decided_on__lte=self.decided_on)
-                .order_by("-decided_on", "-id")
-                .first()
-            )
-            self.previous_deadline = latest.new_deadline if latest else self.commitment.original_deadline()
+            self.previous_deadline = self.deadline_before()
         super().save(*args, **kwargs)
-        self.commitment.sync_deadline(save=True)
+        self.commitment.sync_deadline(save=True)  # counts published changes only
 
 
 class Support(models.TextChoices):
@@ -1359,14 +1536,23 @@ def support_label(level: str | None, count: int | None) -> str:
     return SupportSummary(count or 0, level != Support.PARTY_SOURCES_ONLY).label
 
 
-class StatusUpdateQuerySet(models.QuerySet):
+class StatusUpdateQuerySet(ReviewableQuerySet):
     def with_is_evidenced(self) -> StatusUpdateQuerySet:
         """Annotate is_evidenced: whether the update has evidence (the in-memory rule, standing(), reads it)."""
         return self.annotate(is_evidenced=Exists(Evidence.objects.filter(status_update=OuterRef("pk"))))
 
+    def uncorrected(self) -> StatusUpdateQuerySet:
+        """Return the updates that no published entry corrects (a draft correction corrects nothing yet)."""
+        return self.exclude(Exists(StatusUpdate.objects.published().filter(corrects=OuterRef("pk"))))
+
+    def with_is_corrected(self) -> StatusUpdateQuerySet:
+        """Annotate is_corrected: whether a published entry corrects the update."""
+        return self.annotate(is_corrected=Exists(StatusUpdate.objects.published().filter(corrects=OuterRef("pk"))))
+
     def standing(self) -> StatusUpdateQuerySet:
-        """Return the updates that count: not corrected by a later entry, and backed by evidence."""
-        return self.filter(Exists(Evidence.objects.filter(status_update=OuterRef("pk"))), corrected_by__isnull=True)
+        """Return the updates that count: published, not corrected by a later published entry, and
+        backed by evidence (the row form: standing())."""
+        return self.published().filter(Exists(Evidence.objects.filter(status_update=OuterRef("pk")))).uncorrected()
 
     def current(self) -> StatusUpdateQuerySet:
         """Return standing updates in the order that makes the first one the current assessment.
@@ -1404,8 +1590,9 @@ class StatusUpdateQuerySet(models.QuerySet):
 
 
 def uncorrected(updates: Iterable[StatusUpdate]) -> list[StatusUpdate]:
-    """Return the updates of one commitment that no other of them corrects."""
-    updates = list(updates)
+    """Return the published updates of one commitment that no other published one corrects
+    (StatusUpdateQuerySet.published().uncorrected() in memory)."""
+    updates = published_only(updates)
     corrected = {update.corrects_id for update in updates if update.corrects_id}
     return [update for update in updates if update.pk is None or update.pk not in corrected]
 
@@ -1420,14 +1607,18 @@ def is_evidenced(update: StatusUpdate) -> bool:
 
 
 def standing(updates: Iterable[StatusUpdate]) -> list[StatusUpdate]:
-    """Return the updates that count (StatusUpdateQuerySet.standing in memory): uncorrected, with evidence."""
+    """Return the updates that count (StatusUpdateQuerySet.standing in memory): published,
+    uncorrected, with evidence."""
     return [update for update in uncorrected(updates) if is_evidenced(update)]
 
 
 def current_update(updates: Iterable[StatusUpdate]) -> StatusUpdate | None:
     """Return the current assessment among one commitment's standing updates: the same rule
     as StatusUpdateQuerySet.current() (latest as-of date, then latest recorded), in memory."""
-    return max(updates, key=lambda update: (update.as_of, update.recorded_at, update.pk or 0), default=None)
+    # A draft is never current.
+    return max(
+        published_only(updates), key=lambda update: (update.as_of, update.recorded_at, update.pk or 0), default=None
+    )
 
 
 EVIDENCE_REQUIRED = _(
@@ -1436,7 +1627,7 @@ EVIDENCE_REQUIRED = _(
 )
 
 
-class StatusUpdate(models.Model):
+class StatusUpdate(Reviewable):
     """A monitor's assessment of a commitment as of a date, backed by quoted evidence. Append-only.
 
     Written only together with its evidence (record()): save() refuses a new update without it,
@@ -1483,7 +1674,7 @@ class StatusUpdate(models.Model):
     history = HistoricalRecords(m2m_fields=[incidents])
     objects = StatusUpdateQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Reviewable.Meta):
         ordering = ["-as_of", "-recorded_at", "-id"]
         indexes = [
             models.Index(fields=["commitment", "-as_of"], name="statusupdate_commitment_asof"),
@@ -1498,6 +1689,14 @@ class StatusUpdate(models.Model):
 
     def display_as_of(self) -> str:
         return format_date(self.as_of, self.as_of_precision)
+
+    def chooser_label(self) -> str:
+        """Return what a monitor needs to recognise the assessment (a correction's target): its
+        commitment, status, date and the first words of its summary."""
+        return (
+            f"{self.commitment.chooser_label()} · {self.get_status_display()} · {self.display_as_of()} · "
+            f"“{first_words(self.summary)}”"
+        )
 
     def support(self) -> SupportSummary:
         """Return how well the evidence supports this assessment (StatusUpdateQuerySet.with_support in SQL)."""
@@ -1662,6 +1861,10 @@ class Evidence(QuotedPassage):
     def __str__(self) -> str:
         return f"{self.source.publisher}: {self.quote[:60]}"
 
+    def is_published(self) -> bool:
+        """Return True if the assessment this evidence supports is published."""
+        return self.status_update.is_published()
+
     @transaction.atomic
     def save(self, *args, refresh: bool = True, **kwargs) -> None:
         super().save(*args, **kwargs)
@@ -1676,26 +1879,40 @@ class Evidence(QuotedPassage):
         return result
 
 
-class ClaimQuerySet(models.QuerySet):
+class ClaimQuerySet(ReviewableQuerySet):
+    def uncorrected(self) -> ClaimQuerySet:
+        """Return the claims that no published claim corrects (a draft correction corrects nothing yet)."""
+        return self.exclude(Exists(Claim.objects.published().filter(corrects=OuterRef("pk"))))
+
     def conflicting(self) -> ClaimQuerySet:
-        """Return claims that conflict with the text or another claim (see Claim.is_conflicting)."""
-        other_position_nearby = Claim.objects.filter(
-            corrected_by__isnull=True,
-            commitment=OuterRef("commitment"),
-            stated_on__gte=OuterRef("window_start"),
-            stated_on__lte=OuterRef("window_end"),
-        ).exclude(position=OuterRef("position"))
-        return self.alias(
-            window_start=models.ExpressionWrapper(
-                models.F("stated_on") - DISPUTE_WINDOW, output_field=models.DateField()
-            ),
-            window_end=models.ExpressionWrapper(
-                models.F("stated_on") + DISPUTE_WINDOW, output_field=models.DateField()
-            ),
-        ).filter(Q(position=Claim.Position.REINTERPRETS) | Exists(other_position_nearby), corrected_by__isnull=True)
+        """Return published claims that conflict with the text or another published claim (see
+        Claim.is_conflicting). Drafts neither conflict nor are conflicted with."""
+        other_position_nearby = (
+            Claim.objects.published()
+            .uncorrected()
+            .filter(
+                commitment=OuterRef("commitment"),
+                stated_on__gte=OuterRef("window_start"),
+                stated_on__lte=OuterRef("window_end"),
+            )
+            .exclude(position=OuterRef("position"))
+        )
+        return (
+            self.alias(
+                window_start=models.ExpressionWrapper(
+                    models.F("stated_on") - DISPUTE_WINDOW, output_field=models.DateField()
+                ),
+                window_end=models.ExpressionWrapper(
+                    models.F("stated_on") + DISPUTE_WINDOW, output_field=models.DateField()
+                ),
+            )
+            .filter(Q(position=Claim.Position.REINTERPRETS) | Exists(other_position_nearby))
+            .published()
+            .uncorrected()
+        )
 
     def contesting(self) -> ClaimQuerySet:
-        """Return claims that contradict their commitment's current assessment (see Claim.contests)."""
+        """Return published claims that contradict their commitment's current assessment (see Claim.contests)."""
         begun = StatusUpdate.objects.standing().filter(commitment=OuterRef("commitment"), status__in=BEGUN_STATUSES)
         never_begun = Q(position__in=PROGRESS_POSITIONS, commitment__current_status__in=NEVER_BEGUN_STATUSES) & ~Exists(
             begun
@@ -1707,10 +1924,10 @@ class ClaimQuerySet(models.QuerySet):
                 commitment__current_status__in=statuses,
                 stated_on__gte=F("commitment__status_as_of"),
             )
-        return self.filter(never_begun | contradicts, corrected_by__isnull=True)
+        return self.filter(never_begun | contradicts).published().uncorrected()
 
 
-class Claim(models.Model):
+class Claim(Reviewable):
     """What a party's official said about a commitment, with the quoted source. Append-only."""
 
     class Position(models.TextChoices):
@@ -1766,7 +1983,7 @@ class Claim(models.Model):
     history = HistoricalRecords()
     objects = ClaimQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Reviewable.Meta):
         ordering = ["stated_on", "id"]
         indexes = [
             models.Index(fields=["commitment", "stated_on"], name="claim_commitment_stated"),
@@ -1780,6 +1997,13 @@ class Claim(models.Model):
 
     def display_stated_on(self) -> str:
         return format_date(self.stated_on, self.stated_on_precision)
+
+    def chooser_label(self) -> str:
+        """Return what a monitor needs to recognise the claim (a correction's target)."""
+        return (
+            f"{self.commitment.chooser_label()} · {self.speaker} ({self.party}) · {self.get_position_display()} · "
+            f"{self.display_stated_on()} · “{first_words(self.summary)}”"
+        )
 
     def is_conflicting(self, claims: list[Claim]) -> bool:
         """Return True if this claim disputes what the text says, or one of `claims` about the
@@ -1842,7 +2066,8 @@ class Claim(models.Model):
         """Return what keeps this claim from being recorded: no source, quote or speaker, a speaker of
         another party, the source's own words, or a date more precise than the source."""
         errors = {}
-        if not self.source_id:
+        source = assigned(self, "source")
+        if source is None:
             errors["source"] = _("Name the source that reports the claim.")
         if not (self.quote or "").strip():
             errors["quote"] = _("Quote what was said, as the source gives it.")
@@ -1855,10 +2080,10 @@ class Claim(models.Model):
             }
         if self.speech_kind == SpeechKind.SOURCE:
             errors["speech_kind"] = _("A claim is a speaker's words: quoted directly or as the source reports them.")
-        if self.source_id and is_finer(self.stated_on_precision, self.source.published_on_precision):
+        if source is not None and is_finer(self.stated_on_precision, source.published_on_precision):
             errors["stated_on_precision"] = _(
                 "The source is dated no more precisely than '%(precision)s': date the claim no more precisely."
-            ) % {"precision": DatePrecision(self.source.published_on_precision).label}
+            ) % {"precision": DatePrecision(source.published_on_precision).label}
         return errors
 
     def clean(self) -> None:
@@ -1922,6 +2147,18 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"data version {self.version}"
+
+    @classmethod
+    def bump_unless_draft(cls, instance=None, **kwargs) -> None:
+        """Bump the version (a signal receiver), unless the write is of an unpublished entry: a draft
+        changes nothing the public sees. Publishing it bumps the version (review.publish())."""
+        is_published = getattr(instance, "is_published", None)
+        try:
+            if is_published is not None and not is_published():
+                return
+        except ObjectDoesNotExist:  # evidence whose assessment is being deleted with it
+            pass
+        cls.bump()
 
     @classmethod
     def bump(cls, **kwargs) -> None:
@@ -1994,13 +2231,13 @@ def verification_of(sources: Iterable[Source]) -> str:
     return Verification.ALLEGED
 
 
-class IncidentQuerySet(models.QuerySet):
+class IncidentQuerySet(ReviewableQuerySet):
     def on_record(self) -> IncidentQuerySet:
-        """Return the incidents every public surface shows and counts: those with evidence.
+        """Return the incidents every public surface shows and counts: published, with evidence.
 
         The one filter the pages, the chart, feeds, exports and API apply to incidents.
         """
-        return self.filter(Exists(IncidentEvidence.objects.filter(incident=OuterRef("pk"))))
+        return self.published().filter(Exists(IncidentEvidence.objects.filter(incident=OuterRef("pk"))))
 
     def with_verification(self) -> IncidentQuerySet:
         """Annotate verification_level (Incident.verification(), verification_of())."""
@@ -2078,7 +2315,7 @@ EVIDENCE_REQUIRED_FOR_INCIDENT = _(
 )
 
 
-class Incident(models.Model):
+class Incident(Reviewable):
     """Something that happened on the ground, as ACLED codes an event: when, where, what kind,
     which actors, who alleges it against whom, the casualties reported, the commitments it bears
     on, and the evidence for it. Append-only, like an assessment.
@@ -2170,7 +2407,7 @@ class Incident(models.Model):
     history = HistoricalRecords(m2m_fields=[assoc_actors_1, assoc_actors_2, commitments])
     objects = IncidentQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Reviewable.Meta):
         ordering = ["-occurred_on", "-recorded_at", "-id"]
         indexes = [
             models.Index(fields=["agreement", "-occurred_on"], name="incident_agreement_date"),
@@ -2179,6 +2416,9 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_sub_event_type_display()}, {self.location}, {self.iso_date()}"
+
+    def agreement_of(self) -> Agreement:
+        return self.agreement
 
     def get_absolute_url(self) -> str:
         return reverse("dashboard:incident_detail", args=[self.pk])

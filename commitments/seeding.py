@@ -36,11 +36,14 @@ from .models import (
     IncidentEvidence,
     Party,
     Provision,
+    PublishedVia,
+    ReviewState,
     Source,
     Speaker,
     SpeechKind,
     StatusUpdate,
     finest_precision,
+    published_only,
 )
 
 SUPPORTED_FORMATS = {1}
@@ -495,15 +498,39 @@ class _Loader:
             self.load_claim(commitment, claim_data, claim_where)
 
     def recorded(self, entry: _Entry) -> dict:
-        """Return who recorded an entry and when, as an export wrote them. A username with
-        no account here is left out (accounts are not part of seed files)."""
+        """Return who recorded an entry and when, and where it stands in review, as an export wrote
+        them. A username with no account here is left out (accounts are not part of seed files).
+        An entry without `review` is a sourced fact of a seed file: published."""
         values = {}
         if entry.get("recorded_at") is not None:
             values["recorded_at"] = entry.moment("recorded_at")
         username = entry.get("recorded_by")
         if username:
             values["recorded_by"] = get_user_model().objects.filter(username=username).first()
-        return values
+        return {**values, **self.review(entry)}
+
+    def review(self, entry: _Entry) -> dict:
+        if entry.get("review") is None:
+            return {"review_state": ReviewState.PUBLISHED, "published_via": PublishedVia.SEED}
+        review = self.entry(
+            entry.get("review"), entry.path("review"), {"state", "via", "reviewed_at", "reviewed_by", "comment"}
+        )
+        state = review.text("state", ReviewState.PUBLISHED)
+        if state not in ReviewState.values:
+            self.fail(review.path("state"), f"{state!r} is not one of {', '.join(ReviewState.values)}")
+        via = review.text("via")
+        if state == ReviewState.PUBLISHED and via not in PublishedVia.values:
+            self.fail(review.path("via"), f"{via!r} is not one of {', '.join(PublishedVia.values)}")
+        if state != ReviewState.PUBLISHED and via:
+            self.fail(review.path("via"), "only a published entry says how it was published")
+        username = review.get("reviewed_by")
+        return {
+            "review_state": state,
+            "published_via": via,
+            "reviewed_at": review.moment("reviewed_at"),
+            "reviewed_by": get_user_model().objects.filter(username=username).first() if username else None,
+            "review_comment": review.text("comment"),
+        }
 
     def refuse_rewrite(self, where: str, recorded: dict, in_file: dict) -> None:
         differences = [name for name in in_file if recorded.get(name) != in_file[name]]
@@ -542,6 +569,7 @@ class _Loader:
             "quote",
             "recorded_at",
             "recorded_by",
+            "review",
         }
         entry = self.entry(data, where, fields, {"new_deadline", "decided_on", "agreed_by", "reason", "source"})
         requested_by = entry.get("requested_by")
@@ -613,6 +641,7 @@ class _Loader:
                 "incidents",
                 "recorded_at",
                 "recorded_by",
+                "review",
             },
             {"status", "as_of", "summary", "evidence"},
         )
@@ -690,7 +719,15 @@ class _Loader:
 
     def load_claim(self, commitment: Commitment, data: Any, where: str) -> None:
         required = {"party", "speaker", "stated_on", "position", "summary", "source", "quote"}
-        optional = {"speech", "stated_on_precision", "corrects", "correction_reason", "recorded_at", "recorded_by"}
+        optional = {
+            "speech",
+            "stated_on_precision",
+            "corrects",
+            "correction_reason",
+            "recorded_at",
+            "recorded_by",
+            "review",
+        }
         entry = self.entry(data, where, required | optional, required)
         party = self.party(entry.get("party"), f"{where}.party")
         source = self.source(entry.get("source"), f"{where}.source")
@@ -771,6 +808,7 @@ class _Loader:
         "evidence",
         "recorded_at",
         "recorded_by",
+        "review",
     }
 
     def coordinate(self, entry: _Entry, name: str) -> Decimal | None:
@@ -950,6 +988,18 @@ def _recorded(entry: StatusUpdate | Claim | DeadlineChange, with_recorders: bool
     values = {"recorded_at": entry.recorded_at.astimezone(dt.UTC).isoformat()}
     if with_recorders and entry.recorded_by_id:
         values["recorded_by"] = entry.recorded_by.get_username()
+    review = _omit_empty(
+        {
+            "state": entry.review_state if not entry.is_published() else None,
+            "via": entry.published_via,
+            "reviewed_at": entry.reviewed_at.astimezone(dt.UTC).isoformat() if entry.reviewed_at else None,
+            "reviewed_by": entry.reviewed_by.get_username() if with_recorders and entry.reviewed_by_id else None,
+            "comment": entry.review_comment if with_recorders else None,
+        }
+    )
+    # A seed file's own entries are published sourced facts: the loader's default, left unwritten.
+    if review and review != {"via": PublishedVia.SEED}:
+        values["review"] = review
     return values
 
 
@@ -1058,7 +1108,7 @@ def _source_keys(sources: Iterable[Source]) -> dict[int, str]:
     return keys
 
 
-def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
+def export_agreement(agreement: Agreement, with_recorders: bool = True, include_drafts: bool = False) -> dict:
     """Return `agreement` and everything recorded about it as a seed document (format 1).
 
     Loading the result into an empty database with load_agreement rebuilds it, and exporting
@@ -1067,8 +1117,14 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
     come along. User accounts are not included: who recorded an entry is written as a username and
     restored where an account with that name exists; with_recorders=False leaves it out
     (the public download: monitors' usernames are half of an admin login, and in a
-    conflict a monitor's identity can be a safety risk).
+    conflict a monitor's identity can be a safety risk). Only published entries are written unless
+    `include_drafts` (the monitors' export_agreement command: drafts keep their review state, so a
+    round trip loses nothing); the public download never includes them.
     """
+
+    def kept(manager) -> list:
+        return list(manager.all()) if include_drafts else published_only(manager.all())
+
     commitments = list(
         Commitment.objects.filter(provision__agreement=agreement)
         .select_related("provision")
@@ -1079,21 +1135,25 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
             "deadline_changes__requested_by",
             "deadline_changes__source",
             "deadline_changes__recorded_by",
+            "deadline_changes__reviewed_by",
             "status_updates__evidence__source__affiliated_party",
             "status_updates__evidence__speaker__party",
             "status_updates__corrects",
             "status_updates__recorded_by",
             "status_updates__incidents",
+            "status_updates__reviewed_by",
             "claims__party",
             "claims__speaker__party",
             "claims__source__affiliated_party",
             "claims__corrects__speaker",
             "claims__recorded_by",
+            "claims__reviewed_by",
         )
         .order_by("provision__position", "id")
     )
     incidents = sorted(
-        Incident.objects.filter(agreement=agreement)
+        (Incident.objects if include_drafts else Incident.objects.published())
+        .filter(agreement=agreement)
         .select_related("actor1", "actor2", "alleged_by", "alleged_against")
         .prefetch_related(
             "assoc_actors_1",
@@ -1114,15 +1174,15 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
     for commitment in commitments:
         parties.update((party.pk, party) for party in commitment.responsible_parties.all())
         parties.update((party.pk, party) for party in commitment.supervising_bodies.all())
-        for change in commitment.deadline_changes.all():
+        for change in kept(commitment.deadline_changes):
             parties.update((party.pk, party) for party in change.agreed_by.all())
             if change.requested_by:
                 parties[change.requested_by.pk] = change.requested_by
             sources[change.source.pk] = change.source
-        for update in commitment.status_updates.all():
+        for update in kept(commitment.status_updates):
             sources.update((item.source.pk, item.source) for item in update.evidence.all())
             speakers.update((item.speaker.pk, item.speaker) for item in update.evidence.all() if item.speaker)
-        for claim in commitment.claims.all():
+        for claim in kept(commitment.claims):
             parties[claim.party.pk] = claim.party
             sources[claim.source.pk] = claim.source
             speakers[claim.speaker.pk] = claim.speaker
@@ -1231,7 +1291,7 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
                     **_recorded(change, with_recorders),
                 }
             )
-            for change in sorted(commitment.deadline_changes.all(), key=lambda change: (change.decided_on, change.pk))
+            for change in sorted(kept(commitment.deadline_changes), key=lambda change: (change.decided_on, change.pk))
         ]
         # Oldest recorded first, so a correction follows the entry it corrects.
         updates = [
@@ -1249,7 +1309,11 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
                     if update.corrects
                     else None,
                     "correction_reason": update.correction_reason,
-                    "incidents": sorted(incident_keys[incident.pk] for incident in update.incidents.all()),
+                    "incidents": sorted(
+                        incident_keys[incident.pk]
+                        for incident in update.incidents.all()
+                        if incident.pk in incident_keys
+                    ),
                     "evidence": [
                         _omit_empty(
                             {
@@ -1265,7 +1329,7 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
                     **_recorded(update, with_recorders),
                 }
             )
-            for update in sorted(commitment.status_updates.all(), key=lambda update: (update.recorded_at, update.pk))
+            for update in sorted(kept(commitment.status_updates), key=lambda update: (update.recorded_at, update.pk))
         ]
         claims = [
             _omit_empty(
@@ -1291,7 +1355,7 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
                     **_recorded(claim, with_recorders),
                 }
             )
-            for claim in sorted(commitment.claims.all(), key=lambda claim: (claim.recorded_at, claim.pk))
+            for claim in sorted(kept(commitment.claims), key=lambda claim: (claim.recorded_at, claim.pk))
         ]
         return _omit_empty(
             {

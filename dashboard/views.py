@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -108,12 +108,13 @@ class HomeView(TemplateView):
             due_soon_days=settings.DUE_SOON_DAYS,
             due_soon_is_cut=len(due_soon) == HOME_LIST_LIMIT,
             due_soon_query="?due_soon=yes&sort=deadline",
-            latest_updates=StatusUpdate.objects.select_related("commitment__provision__agreement")
+            latest_updates=StatusUpdate.objects.published()
+            .select_related("commitment__provision__agreement")
             .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("source")))
             .order_by("-as_of", "-recorded_at", "-id")[:LATEST_COUNT],
-            latest_claims=Claim.objects.select_related("commitment", "party", "speaker", "source").order_by(
-                "-stated_on", "-id"
-            )[:LATEST_COUNT],
+            latest_claims=Claim.objects.published()
+            .select_related("commitment", "party", "speaker", "source")
+            .order_by("-stated_on", "-id")[:LATEST_COUNT],
             timeline=deadline_timeline(dated, now),
             timeline_is_cut=len(dated) == TIMELINE_MAX_ROWS,
         )
@@ -158,18 +159,23 @@ class CommitmentDetailView(DetailView):
         "provision__agreement__texts",
         Prefetch(
             "deadline_changes",
-            queryset=DeadlineChange.objects.select_related("requested_by", "source").prefetch_related("agreed_by"),
+            queryset=DeadlineChange.objects.published()
+            .select_related("requested_by", "source")
+            .prefetch_related("agreed_by"),
         ),
         Prefetch(
             "status_updates",
-            queryset=StatusUpdate.objects.select_related("corrects")
+            queryset=StatusUpdate.objects.published()
+            .select_related("corrects")
             .prefetch_related(
                 Prefetch("evidence", queryset=Evidence.objects.select_related("source", "speaker__party")),
                 Prefetch("incidents", queryset=Incident.objects.on_record().order_by("occurred_on", "pk")),
             )
             .order_by("as_of", "recorded_at", "id"),
         ),
-        Prefetch("claims", queryset=Claim.objects.select_related("party", "speaker__party", "source", "corrects")),
+        Prefetch(
+            "claims", queryset=Claim.objects.published().select_related("party", "speaker__party", "source", "corrects")
+        ),
         Prefetch(
             "incidents",
             queryset=Incident.objects.on_record()
@@ -184,7 +190,7 @@ class CommitmentDetailView(DetailView):
         commitment = self.object
         now = timezone.now()
         today = commitment.agreement.local_today(now)
-        conflicting_ids = set(commitment.claims.conflicting().values_list("pk", flat=True))
+        conflicting_ids = set(Claim.objects.filter(commitment=commitment).conflicting().values_list("pk", flat=True))
         claims = list(commitment.claims.all())
         status_updates = list(commitment.status_updates.all())
         current = current_update(standing(status_updates))
@@ -215,6 +221,8 @@ class CommitmentDetailView(DetailView):
             current_update_id=current.pk if current else None,
             contested_by=contested_by,
             corrected_claim_ids={claim.corrects_id for claim in claims if claim.corrects_id},
+            # A monitor (pages of signed-in users are never cached) gets links to record entries.
+            may_record=self.request.user.is_staff and self.request.user.has_perm("commitments.add_statusupdate"),
             conflicting_claims=[claim for claim in claims if claim.pk in conflicting_ids],
             other_claims=[claim for claim in claims if claim.pk not in conflicting_ids],
             incidents=list(commitment.incidents.all()),
@@ -268,9 +276,13 @@ class SourceListView(ListView):
     queryset = (
         Source.objects.with_link_state()
         .annotate(
-            evidence_count=Count("evidence", distinct=True),
-            claim_count=Count("claims", distinct=True),
-            deadline_change_count=Count("deadline_changes", distinct=True),
+            evidence_count=Count(
+                "evidence", filter=Q(evidence__status_update__in=StatusUpdate.objects.published()), distinct=True
+            ),
+            claim_count=Count("claims", filter=Q(claims__in=Claim.objects.published()), distinct=True),
+            deadline_change_count=Count(
+                "deadline_changes", filter=Q(deadline_changes__in=DeadlineChange.objects.published()), distinct=True
+            ),
         )
         .order_by("-published_on", "publisher", "pk")
     )
@@ -296,13 +308,15 @@ class SourceDetailView(DetailView):
             # Pages of signed-in users are never cached (dashboard.page_cache), so a monitor's
             # download links never reach the public.
             may_download_snapshots=may_download_snapshots(self.request.user),
-            evidence=source.evidence.select_related(
-                "status_update__commitment__provision__agreement", "source", "speaker__party"
-            ).order_by("-status_update__as_of", "pk"),
-            claims=source.claims.select_related("commitment", "party", "speaker__party", "source").order_by(
-                "-stated_on", "pk"
-            ),
-            deadline_changes=source.deadline_changes.select_related("commitment").order_by("-decided_on", "pk"),
+            evidence=source.evidence.filter(status_update__in=StatusUpdate.objects.published())
+            .select_related("status_update__commitment__provision__agreement", "source", "speaker__party")
+            .order_by("-status_update__as_of", "pk"),
+            claims=source.claims.published()
+            .select_related("commitment", "party", "speaker__party", "source")
+            .order_by("-stated_on", "pk"),
+            deadline_changes=source.deadline_changes.published()
+            .select_related("commitment")
+            .order_by("-decided_on", "pk"),
         )
         return context
 
@@ -352,6 +366,7 @@ class MethodologyView(TemplateView):
             support_levels=Support,
             corrections_url=reverse("dashboard:corrections"),
             verification_definitions=[(Verification(level), text) for level, text in VERIFICATION_DEFINITIONS.items()],
+            self_publishing=settings.REVIEW_ALLOW_SELF_PUBLISH,
         )
         return context
 

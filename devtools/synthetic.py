@@ -30,6 +30,8 @@ from commitments.models import (
     Evidence,
     Party,
     Provision,
+    PublishedVia,
+    ReviewState,
     Source,
     Speaker,
     Status,
@@ -39,6 +41,8 @@ from commitments.models import (
 
 TIME_ZONES = ["Europe/Moscow", "UTC", "Africa/Addis_Ababa", "Asia/Yangon", "America/Bogota", "Asia/Kolkata"]
 BATCH = 5000
+# Synthetic entries stand for published records (drafts are few and count nowhere).
+PUBLISHED = {"review_state": ReviewState.PUBLISHED, "published_via": PublishedVia.SEED}
 
 Progress = Callable[[str, int, int], None]
 
@@ -168,6 +172,7 @@ def make_synthetic_data(scale: Scale, seed: int = 2020, progress: Progress = _no
                     new_deadline=extension,
                     decided_on=original - dt.timedelta(days=1),
                     reason="Extended by agreement of the parties.",
+                    **PUBLISHED,
                 )
                 if extension
                 else None
@@ -205,7 +210,9 @@ def make_synthetic_data(scale: Scale, seed: int = 2020, progress: Progress = _no
             start = agreement.entry_into_force_date()
             as_of = min(today, start + dt.timedelta(days=rng.randrange(1, 3000)))
             status = rng.choices(statuses, weights=[3, 3, 3, 2, 1, 1])[0]
-            update = StatusUpdate(commitment=commitment, status=status, as_of=as_of, summary=f"Assessment {n}.")
+            update = StatusUpdate(
+                commitment=commitment, status=status, as_of=as_of, summary=f"Assessment {n}.", **PUBLISHED
+            )
             update.is_evidenced = True  # each gets evidence below (what refresh_status counts)
             updates.append(update)
         done = 0
@@ -245,6 +252,7 @@ def make_synthetic_data(scale: Scale, seed: int = 2020, progress: Progress = _no
                         summary="Said so.",
                         source=rng.choice(sources),
                         quote="What was said.",
+                        **PUBLISHED,
                     )
                 )
         Claim.objects.bulk_create(claims, batch_size=BATCH)

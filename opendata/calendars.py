@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from commitments.models import Agreement, Commitment, CommitmentQuerySet, end_of_day, format_date
+from commitments.models import Agreement, Commitment, CommitmentQuerySet, end_of_day, format_date, published_only
 
 from .exports import filter_commitments, invalid_filters_response
 from .http import conditional
@@ -62,7 +62,7 @@ def commitment_events(commitment: Commitment, request: HttpRequest, today: dt.da
     }
     # DTSTAMP is when the event was last revised (RFC 5545 3.8.7.2 for a calendar without METHOD):
     # the latest agreed change, else the agreement's entry into force. Stable between requests.
-    changes = list(commitment.deadline_changes.all())
+    changes = published_only(commitment.deadline_changes.all())
     stamp = max((change.recorded_at for change in changes), default=agreement.entry_into_force)
 
     if commitment.deadline_in_force:

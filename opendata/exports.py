@@ -23,6 +23,7 @@ from commitments.models import (
     Incident,
     Verification,
     iso_date,
+    published_only,
     support_label,
 )
 from commitments.seeding import export_agreement
@@ -114,7 +115,7 @@ def csv_row(commitment: Commitment, now: dt.datetime, request: HttpRequest) -> l
     changes = "; ".join(
         f"{change.previous_deadline} -> {change.new_deadline} "
         f"({iso_date(change.decided_on, change.decided_on_precision())})"
-        for change in commitment.deadline_changes.all()
+        for change in published_only(commitment.deadline_changes.all())
     )
     values = [
         commitment.pk,

@@ -56,12 +56,18 @@ def entry_id(item: StatusUpdate | Claim) -> str:
 
 
 def with_number_in_record(entries: QuerySet, scope: str = "commitment") -> QuerySet:
-    """Annotate each entry with its number among its commitment's (or other `scope`'s) entries of the
-    same kind, in the order they were recorded (the order an export writes them and a load creates them)."""
+    """Annotate each entry with its number among its commitment's (or other `scope`'s) published
+    entries of the same kind, in the order they became public (a draft published later is numbered
+    after the entries already published, so no number ever changes; an export keeps these times and
+    a load restores them)."""
+    entries = entries.with_publication_time()
     earlier = (
-        entries.model.objects.filter(**{scope: OuterRef(scope)})
+        entries.model.objects.published()
+        .with_publication_time()
+        .filter(**{scope: OuterRef(scope)})
         .filter(
-            Q(recorded_at__lt=OuterRef("recorded_at")) | Q(recorded_at=OuterRef("recorded_at"), pk__lte=OuterRef("pk"))
+            Q(publication_time__lt=OuterRef("publication_time"))
+            | Q(publication_time=OuterRef("publication_time"), pk__lte=OuterRef("pk"))
         )
         .order_by()
         .values(scope)
@@ -107,12 +113,14 @@ class ChangesFeed(Feed):
         return updates, claims
 
     def items(self, obj) -> list[StatusUpdate | Claim]:
-        updates = StatusUpdate.objects.select_related(
-            "commitment__provision__agreement", "corrects", "corrected_by"
-        ).prefetch_related(
-            Prefetch("evidence", queryset=Evidence.objects.select_related("source", "speaker").order_by("pk"))
+        updates = (
+            StatusUpdate.objects.published()
+            .select_related("commitment__provision__agreement", "corrects", "corrected_by")
+            .prefetch_related(
+                Prefetch("evidence", queryset=Evidence.objects.select_related("source", "speaker").order_by("pk"))
+            )
         )
-        claims = Claim.objects.select_related(
+        claims = Claim.objects.published().select_related(
             "commitment__provision__agreement", "party", "speaker", "source", "corrects", "corrected_by"
         )
         updates, claims = self.scope(updates, claims, obj)
@@ -121,7 +129,7 @@ class ChangesFeed(Feed):
             *with_number_in_record(updates).order_by(*newest)[:FEED_LENGTH],
             *with_number_in_record(claims).order_by(*newest)[:FEED_LENGTH],
         ]
-        return sorted(entries, key=lambda entry: entry.recorded_at, reverse=True)[:FEED_LENGTH]
+        return sorted(entries, key=lambda entry: entry.published_at(), reverse=True)[:FEED_LENGTH]
 
     def item_title(self, item: StatusUpdate | Claim) -> str:
         if isinstance(item, Claim):
@@ -147,7 +155,7 @@ class ChangesFeed(Feed):
             correction += format_html(
                 "<p>{}</p>",
                 _("A later entry, recorded on %(date)s, corrects this one.")
-                % {"date": corrected_by.recorded_at.date().isoformat()},
+                % {"date": corrected_by.published_at().date().isoformat()},
             )
         if isinstance(item, Claim):
             said = (
@@ -199,9 +207,9 @@ class ChangesFeed(Feed):
         return start_of_day(day, item.commitment.agreement.tz)
 
     def item_updateddate(self, item: StatusUpdate | Claim) -> dt.datetime:
-        """When the tracker recorded the entry, or later recorded its correction."""
+        """When the tracker published the entry, or later published its correction."""
         corrected_by = correction_of(item)
-        return max(item.recorded_at, corrected_by.recorded_at) if corrected_by else item.recorded_at
+        return max(item.published_at(), corrected_by.published_at()) if corrected_by else item.published_at()
 
     def item_author_name(self, item: StatusUpdate | Claim) -> str | None:
         return item.party.name if isinstance(item, Claim) else None
@@ -211,11 +219,12 @@ class ChangesFeed(Feed):
 
 
 def correction_of(item: StatusUpdate | Claim) -> StatusUpdate | Claim | None:
-    """Return the entry that corrects `item`, if one does."""
+    """Return the published entry that corrects `item`, if one does (a draft correction corrects nothing yet)."""
     try:
-        return item.corrected_by
+        corrected_by = item.corrected_by
     except ObjectDoesNotExist:
         return None
+    return corrected_by if corrected_by.is_published() else None
 
 
 def whose_words(evidence: Evidence) -> str:

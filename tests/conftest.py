@@ -85,12 +85,16 @@ def monitors_group(db):
     requeue_migration = importlib.import_module("alerts.migrations.0004_requeue_and_webhook_permissions")
     speakers_migration = importlib.import_module("commitments.migrations.0016_monitors_speakers")
     incidents_migration = importlib.import_module("commitments.migrations.0023_monitors_incidents")
+    review_migration = importlib.import_module("commitments.migrations.0025_monitors_review")
+    incident_review_migration = importlib.import_module("commitments.migrations.0027_monitors_review_incidents")
     group, created = Group.objects.get_or_create(name=group_migration.MONITORS)
     if created:
         codenames = (
             [f"{action}_{model}" for model, actions in group_migration.PERMISSIONS.items() for action in actions]
             + speakers_migration.CODENAMES
             + incidents_migration.CODENAMES
+            + review_migration.CODENAMES
+            + incident_review_migration.CODENAMES
         )
         group.permissions.set(
             Permission.objects.filter(

@@ -30,6 +30,8 @@ from commitments.models import (
     IncidentEvidence,
     Party,
     Provision,
+    PublishedVia,
+    ReviewState,
     Source,
     SourceCheck,
     SourceSnapshot,
@@ -44,6 +46,10 @@ MOSCOW_ENTRY_INTO_FORCE = dt.datetime(2020, 11, 9, 21, 0, tzinfo=dt.UTC)  # 00:0
 KALBAJAR_ENDS_AT = dt.datetime(2020, 11, 25, 21, 0, tzinfo=dt.UTC)
 
 _sequence = itertools.count(1)
+
+# Entries built here are published (as if a second monitor had reviewed them) unless a test passes
+# review_state=ReviewState.DRAFT: most tests are about what the public sees.
+PUBLISHED = {"review_state": ReviewState.PUBLISHED, "published_via": PublishedVia.REVIEW}
 
 
 def make_party(
@@ -169,7 +175,8 @@ def add_status(
 ) -> StatusUpdate:
     """Record an assessment with its evidence (one quoted passage from `source`, a new source unless
     one is given, or the `evidence` given), then refresh `commitment` so that its current status
-    and fulfilment date show it. The date is as precise as the sources unless as_of_precision is given."""
+    and fulfilment date show it. The date is as precise as the sources unless as_of_precision is given.
+    Published, unless review_state says otherwise."""
     evidence = list(evidence) or [Evidence(source=source or make_source(), quote=quote)]
     update = StatusUpdate.objects.record(
         commitment=commitment,
@@ -177,7 +184,7 @@ def add_status(
         as_of=as_of,
         summary=summary or f"Assessed {status}.",
         evidence=evidence,
-        **{"as_of_precision": None, **fields},
+        **{"as_of_precision": None, **PUBLISHED, **fields},
     )
     commitment.refresh_from_db()
     return update
@@ -195,7 +202,7 @@ def add_claim(
     **fields,
 ) -> Claim:
     """Record what a party's speaker said about a commitment (from a new source unless one is given).
-    `speaker` is a Speaker or "Name, office", a speaker of `party`."""
+    `speaker` is a Speaker or "Name, office", a speaker of `party`. Published, unless review_state says otherwise."""
     if not isinstance(speaker, Speaker):
         speaker = make_speaker(*Speaker.split(speaker), party=party)
     return Claim.objects.create(
@@ -207,7 +214,7 @@ def add_claim(
         summary=summary or quote,
         source=source or make_source(),
         quote=quote,
-        **fields,
+        **{**PUBLISHED, **fields},
     )
 
 
@@ -221,14 +228,15 @@ def add_deadline_change(
     reason: str = "Agreed extension.",
     **fields,
 ) -> DeadlineChange:
-    """Record a change of deadline (from a new source unless one is given), then refresh `commitment`."""
+    """Record a change of deadline (from a new source unless one is given), then refresh `commitment`.
+    Published, unless review_state says otherwise."""
     change = DeadlineChange.objects.create(
         commitment=commitment,
         new_deadline=new_deadline,
         decided_on=decided_on,
         reason=reason,
         source=source or make_source(),
-        **fields,
+        **{**PUBLISHED, **fields},
     )
     change.agreed_by.set(agreed_by)
     commitment.refresh_from_db()
@@ -255,7 +263,8 @@ def add_incident(
     **fields,
 ) -> Incident:
     """Record an incident of `agreement` (default: the statement) with its evidence (one quoted passage
-    from `source`, a new source unless one is given, or the `evidence` given), bearing on `commitments`."""
+    from `source`, a new source unless one is given, or the `evidence` given), bearing on `commitments`.
+    Published, unless review_state says otherwise."""
     evidence = list(evidence) or [IncidentEvidence(source=source or make_source(), quote=quote)]
     incident = Incident(
         agreement=agreement or make_agreement(),
@@ -266,7 +275,7 @@ def add_incident(
         country=country,
         geo_precision=geo_precision,
         summary=summary or f"{SubEventType(sub_event_type).label} at {location}.",
-        **fields,
+        **{**PUBLISHED, **fields},
     )
     return incident.record(
         evidence,

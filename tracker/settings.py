@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "import_export",  # monitors' bulk entry from spreadsheets (commitments/spreadsheets.py)
     # The tracker's apps (README, "Architecture"): the domain, then what is built on it.
     "commitments",
     "alerts",
@@ -252,6 +253,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 
+# Review before publication (commitments/review.py): a second monitor publishes each entry.
+# A deployment with a single monitor may let monitors publish their own entries; the public
+# pages then say "not independently reviewed" beside each of them.
+REVIEW_ALLOW_SELF_PUBLISH = env_bool("REVIEW_ALLOW_SELF_PUBLISH", False)
+
 # "Due soon" on the dashboard, in its filter, the API and the exports: the deadline in
 # force ends within this many days.
 DUE_SOON_DAYS = env_int("DUE_SOON_DAYS", 30)
@@ -308,6 +314,8 @@ SPECTACULAR_SETTINGS = {
         "SpeechKindEnum": "commitments.models.SpeechKind",
         "ClaimSpeechKindEnum": "commitments.models.Claim.SPEECH_KINDS",
         "SupportLevelEnum": "commitments.models.Support",
+        # How a published entry was checked: reviewed by a second monitor, not independently, a seed's.
+        "PublishedViaEnum": "commitments.models.PublishedVia",
     },
 }
 
@@ -351,6 +359,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_VERBOSE = False
+# The lockout page is in the admin's look and says when the monitor can try again.
+AXES_LOCKOUT_CALLABLE = "tracker.admin.lockout_response"
 
 # The audit trail is read-only: no "revert to this version" in the admin's history pages.
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -199,6 +199,8 @@ class DeadlineChangeSerializer(serializers.ModelSerializer):
             "source",
             "quote",
             "recorded_at",
+            "published_via",
+            "reviewed_at",
         ]
 
 
@@ -333,6 +335,8 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
             "correction_reason",
             "is_corrected",
             "recorded_at",
+            "published_via",
+            "reviewed_at",
             "evidence",
         ]
 
@@ -372,6 +376,8 @@ class ClaimSerializer(serializers.ModelSerializer):
             "is_conflicting",
             "is_contesting",
             "recorded_at",
+            "published_via",
+            "reviewed_at",
         ]
 
 

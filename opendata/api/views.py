@@ -163,7 +163,8 @@ class StatusUpdateViewSet(ReadOnlyViewSet):
     listed with is_corrected true; the entry that corrects it names it in `corrects`."""
 
     queryset = (
-        StatusUpdate.objects.annotate(is_corrected=Exists(StatusUpdate.objects.filter(corrects=OuterRef("pk"))))
+        StatusUpdate.objects.published()
+        .with_is_corrected()
         .prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.select_related("source", "speaker__party").order_by("pk"))
         )
@@ -178,7 +179,8 @@ class ClaimViewSet(ReadOnlyViewSet):
     contradict each other or the text, and is_contesting where a claim contradicts the tracker's current assessment."""
 
     queryset = (
-        Claim.objects.select_related("party", "speaker__party")
+        Claim.objects.published()
+        .select_related("party", "speaker__party")
         .annotate(
             is_conflicting=Exists(Claim.objects.conflicting().filter(pk=OuterRef("pk"))),
             is_contesting=Exists(Claim.objects.contesting().filter(pk=OuterRef("pk"))),

@@ -1,4 +1,5 @@
-"""A monitor records a status update with a quoted source in the admin, in a real browser, under the
+"""A monitor records a status update with a quoted source in the admin (the Record page, reached from the
+commitment's admin page), in a real browser, under the
 site's own Content-Security-Policy (django-csp, no unsafe-inline): the autocomplete works and nothing is refused."""
 
 import datetime as dt
@@ -56,18 +57,22 @@ def test_a_monitor_records_an_update_with_an_autocompleted_source(live_server, p
     page.fill("#id_password", "a-long-demo-password")
     page.click("input[type=submit]")
     page.goto(f"{live_server.url}/admin/commitments/commitment/{kalbajar.pk}/change/")
-    form = "#status_updates-2-0"
-    page.select_option(f"{form} select[name$='-status']", "fulfilled")
-    page.fill(f"{form} input[name$='-as_of']", "2020-11-25")
-    page.fill(f"{form} textarea[name$='-summary']", "Handed over on the extended deadline.")
-    page.click(f"{form} .field-evidence_source .select2-selection")
-    page.keyboard.type("TASS")
-    page.wait_for_selector(".select2-results__option--highlighted")
+    page.click("[data-testid=record-links] >> text=Record an assessment")  # the commitment comes chosen
+    page.select_option("#id_status", "fulfilled")
+    page.fill("#id_as_of", "2020-11-25")
+    page.fill("#id_summary", "Handed over on the extended deadline.")
+    page.click("#id_evidence-0-source + .select2 .select2-selection")
+    search = page.wait_for_selector(".select2-container--open .select2-search__field")
+    with page.expect_response(lambda response: "/admin/autocomplete/" in response.url and "term=TASS" in response.url):
+        search.type("TASS")
+    page.wait_for_selector(".select2-results__option--highlighted:not(.loading-results)")
     page.keyboard.press("Enter")
-    page.fill(f"{form} textarea[name$='-evidence_quote']", "The Kalbajar district was handed over on 25 November.")
-    page.click("input[name=_continue]")
+    page.fill("#id_evidence-0-quote", "The Kalbajar district was handed over on 25 November.")
+    page.select_option("#id_evidence-0-speech_kind", "source")
+    with page.expect_navigation():
+        page.click("input[name=_save]")
 
-    assert "was changed successfully" in page.locator(".messagelist").inner_text()
+    assert "Saved as a draft" in page.locator(".messagelist").inner_text()
     screenshot(page, "admin-commitment-after-recording")
     update = StatusUpdate.objects.get(commitment=kalbajar)
     assert (update.status, update.recorded_by.username) == ("fulfilled", "monitor")

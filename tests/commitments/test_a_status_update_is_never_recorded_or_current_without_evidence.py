@@ -5,13 +5,15 @@ evidence-TOTAL_FORMS=0), the ORM as a shell uses it, and the seed loader alike."
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from commitments.models import Evidence, Status, StatusUpdate
+from commitments.review import publish
 from commitments.seeding import SeedError, load_agreement_file
-from tests.factories import add_status, make_commitment, make_source
+from tests.factories import PUBLISHED, add_status, make_commitment, make_source
 
 ADD_URL = reverse("admin:commitments_statusupdate_add")
 
@@ -77,6 +79,11 @@ def test_the_admin_records_an_update_and_its_evidence_together(monitor_client, c
     assert response.status_code == 302, response.context and response.context["errors"]
     update = StatusUpdate.objects.get(status=Status.FULFILLED)
     assert [item.quote for item in update.evidence.all()] == ["Handed over on 25 November."]
+    # A draft until a second monitor publishes it; then it is the current assessment.
+    assert public_status(client, kalbajar) == Status.MINIMAL
+    reviewer = User.objects.create_user("reviewer", is_staff=True)
+    reviewer.groups.add(Group.objects.get(name="Monitors"))
+    publish(update, by=reviewer, now=timezone.now())
     assert public_status(client, kalbajar) == Status.FULFILLED
 
 
@@ -107,7 +114,11 @@ def test_evidence_without_a_source_or_a_quote_saves_nothing(kalbajar, source):
 def test_an_update_left_without_evidence_is_not_the_current_assessment(kalbajar, source):
     # An update without evidence from before the rule (or written past the ORM, in bulk).
     [legacy] = StatusUpdate.objects.bulk_create(
-        [StatusUpdate(commitment=kalbajar, status="fulfilled", as_of=dt.date(2020, 11, 30), summary="Unsourced.")]
+        [
+            StatusUpdate(
+                commitment=kalbajar, status="fulfilled", as_of=dt.date(2020, 11, 30), summary="Unsourced.", **PUBLISHED
+            )
+        ]
     )
     kalbajar.refresh_status()
 

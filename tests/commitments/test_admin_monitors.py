@@ -56,20 +56,32 @@ def form_data(response) -> dict:
     return data
 
 
-def new_update_prefix(response) -> str:
-    for inline in response.context["inline_admin_formsets"]:
-        if inline.opts.__class__.__name__ == "NewStatusUpdateInline":
-            return inline.formset.forms[0].prefix
-    raise AssertionError("no inline to record a status update")
-
-
 def record_update(monitor_client, commitment, **fields):
-    page = monitor_client.get(change_url(commitment))
+    """Post the record page of an assessment (its first evidence row given as evidence_<field>)."""
+    page = monitor_client.get(reverse("admin:commitments_statusupdate_add"), {"commitment": commitment.pk})
     assert page.status_code == 200
-    data = form_data(page)
-    prefix = new_update_prefix(page)
-    data.update({f"{prefix}-{name}": value for name, value in fields.items()})
-    return monitor_client.post(change_url(commitment), data)
+    data = {
+        "commitment": str(commitment.pk),
+        "evidence-TOTAL_FORMS": "1",
+        "evidence-INITIAL_FORMS": "0",
+        "evidence-MIN_NUM_FORMS": "1",
+        "evidence-MAX_NUM_FORMS": "1000",
+        "evidence-0-speech_kind": "source",
+        "evidence-0-new_source_precision": "day",
+        "evidence-0-new_source_language": "en",
+        "evidence-0-new_source_kind": "news_report",
+    }
+    for name, value in fields.items():
+        data[f"evidence-0-{name.removeprefix('evidence_')}" if name.startswith("evidence_") else name] = value
+    return monitor_client.post(reverse("admin:commitments_statusupdate_add"), data)
+
+
+def errors_of(response) -> str:
+    """Return every error the record page shows (the entry's form and its evidence rows)."""
+    errors = [str(response.context["adminform"].form.errors)]
+    for inline in response.context["inline_admin_formsets"]:
+        errors += [str(inline.formset.errors), str(inline.formset.non_form_errors())]
+    return " ".join(errors)
 
 
 def test_a_monitor_records_a_status_update_with_a_quoted_source(monitor_client, monitor, kalbajar, source):
@@ -84,20 +96,22 @@ def test_a_monitor_records_a_status_update_with_a_quoted_source(monitor_client, 
         evidence_is_verbatim="on",
     )
 
-    assert response.status_code == 302, response.context and response.context["errors"]
+    assert response.status_code == 302, response.context and errors_of(response)
     update = StatusUpdate.objects.get(commitment=kalbajar)
     assert (update.status, update.as_of, update.recorded_by) == ("fulfilled", dt.date(2020, 11, 25), monitor)
     assert update.evidence.get().quote == "The Kalbajar district was handed over."
     assert update.evidence.get().source == source
+    # A draft until a second monitor publishes it (tests/commitments/test_a_second_monitor_publishes_….py).
+    assert update.review_state == "draft"
     kalbajar.refresh_from_db()
-    assert kalbajar.current_status == "fulfilled"
+    assert kalbajar.current_status == "not_assessed"
 
 
 def test_a_status_update_without_evidence_is_refused_and_nothing_is_saved(monitor_client, kalbajar):
     response = record_update(monitor_client, kalbajar, status="fulfilled", as_of="2020-11-25", summary="Handed over.")
 
     assert response.status_code == 200
-    assert "This field is required." in str(response.context["inline_admin_formsets"][1].formset.errors)
+    assert "Choose the source, or add a new one below." in errors_of(response)
     assert not StatusUpdate.objects.exists()
 
 
@@ -128,9 +142,7 @@ def test_an_assessment_dated_in_the_future_is_refused(monitor_client, kalbajar, 
     )
 
     assert response.status_code == 200
-    assert "An assessment cannot be dated in the future." in str(
-        response.context["inline_admin_formsets"][1].formset.errors
-    )
+    assert "An assessment cannot be dated in the future." in errors_of(response)
     assert not StatusUpdate.objects.exists()
 
 
@@ -143,7 +155,7 @@ def test_a_monitor_cannot_change_or_delete_a_recorded_status_update(monitor_clie
     )
 
     assert delete.status_code == 403
-    assert change.status_code in (200, 302)  # the page accepts new evidence; the update's fields are read-only
+    assert change.status_code == 403  # a recorded entry opens view-only: nothing of it can be saved
     update.refresh_from_db()
     assert (update.status, update.summary) == ("minimal", "Begun.")
 
@@ -251,26 +263,31 @@ def test_a_deadline_before_the_agreement_was_signed_is_refused(monitor_client, p
 
 
 def test_a_monitor_extends_a_deadline_and_the_original_stays(monitor_client, monitor, kalbajar, source, azerbaijan):
-    page = monitor_client.get(change_url(kalbajar))
-    data = form_data(page)
-    data.update(
+    response = monitor_client.post(
+        reverse("admin:commitments_deadlinechange_add"),
         {
-            "deadline_changes-TOTAL_FORMS": "1",
-            "deadline_changes-0-new_deadline": "2020-11-25",
-            "deadline_changes-0-decided_on": "2020-11-15",
-            "deadline_changes-0-agreed_by": [str(azerbaijan.pk)],
-            "deadline_changes-0-reason": "At Armenia's request.",
-            "deadline_changes-0-source": str(source.pk),
-        }
+            "commitment": str(kalbajar.pk),
+            "new_deadline": "2020-11-25",
+            "decided_on": "2020-11-15",
+            "agreed_by": [str(azerbaijan.pk)],
+            "reason": "At Armenia's request.",
+            "source": str(source.pk),
+            "new_source_precision": "day",
+            "new_source_language": "en",
+            "new_source_kind": "news_report",
+        },
     )
 
-    response = monitor_client.post(change_url(kalbajar), data)
-
-    assert response.status_code == 302
-    kalbajar.refresh_from_db()
+    assert response.status_code == 302, response.context and errors_of(response)
     change = kalbajar.deadline_changes.get()
-    assert (kalbajar.deadline_date, kalbajar.deadline_in_force) == (dt.date(2020, 11, 15), dt.date(2020, 11, 25))
-    assert (change.previous_deadline, change.recorded_by) == (dt.date(2020, 11, 15), monitor)
+    assert (change.previous_deadline, change.recorded_by, change.review_state) == (
+        dt.date(2020, 11, 15),
+        monitor,
+        "draft",
+    )
+    kalbajar.refresh_from_db()
+    # The original stays; a draft change moves nothing until a second monitor publishes it.
+    assert (kalbajar.deadline_date, kalbajar.deadline_in_force) == (dt.date(2020, 11, 15), dt.date(2020, 11, 15))
 
 
 def test_the_source_autocomplete_answers_a_monitor(monitor_client, source):
@@ -299,9 +316,20 @@ def test_the_commitment_list_makes_no_query_per_row(monitor_client, russia):
     assert count_queries() == few
 
 
-def test_a_monitor_adds_evidence_to_a_recorded_update_but_cannot_change_it(monitor_client, kalbajar, source):
-    update = add_status(kalbajar, "minimal", dt.date(2020, 11, 16), source, "First passage.", summary="Begun.")
-    page = monitor_client.get(change_url(update))
+def test_a_recorded_update_opens_view_only_and_its_author_adds_evidence_to_a_draft(
+    monitor_client, monitor, kalbajar, source
+):
+    recorded = add_status(kalbajar, "minimal", dt.date(2020, 11, 16), source, "First passage.", summary="Begun.")
+    page = monitor_client.get(change_url(recorded))
+    assert page.status_code == 200
+    assert not page.context["has_change_permission"]
+    assert 'name="_save"' not in page.content.decode()  # no Save button on a recorded entry
+
+    draft = add_status(
+        kalbajar, "minimal", dt.date(2020, 11, 17), source, "First.", summary="Draft.", review_state="draft"
+    )
+    StatusUpdate.objects.filter(pk=draft.pk).update(recorded_by=monitor)
+    page = monitor_client.get(change_url(draft))
     data = form_data(page)
     data.update(
         {
@@ -309,17 +337,14 @@ def test_a_monitor_adds_evidence_to_a_recorded_update_but_cannot_change_it(monit
             "evidence-1-source": str(source.pk),
             "evidence-1-quote": "Second passage.",
             "evidence-1-is_verbatim": "on",
-            "summary": "Rewritten.",
-            "status": "fulfilled",
+            "evidence-1-speech_kind": "source",
         }
     )
 
-    response = monitor_client.post(change_url(update), data)
+    response = monitor_client.post(change_url(draft), data)
 
-    assert response.status_code == 302, response.context and response.context["errors"]
-    update.refresh_from_db()
-    assert (update.status, update.summary) == ("minimal", "Begun.")
-    assert list(update.evidence.order_by("id").values_list("quote", flat=True)) == ["First passage.", "Second passage."]
+    assert response.status_code == 302, response.context and errors_of(response)
+    assert list(draft.evidence.order_by("id").values_list("quote", flat=True)) == ["First.", "Second passage."]
 
 
 def test_the_history_pages_never_save_an_old_version(monitor_client, kalbajar, source):

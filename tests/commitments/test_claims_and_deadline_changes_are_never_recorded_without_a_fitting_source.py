@@ -8,11 +8,11 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from commitments.models import Claim, DeadlineChange, Source
 from commitments.seeding import SeedError, load_agreement_file
-from tests.commitments.test_admin_monitors import change_url, form_data
-from tests.factories import make_commitment, make_source, make_speaker
+from tests.factories import PUBLISHED, make_commitment, make_party, make_source, make_speaker
 
 
 @pytest.fixture
@@ -59,6 +59,7 @@ def decision(kalbajar, source, decided_on=dt.date(2020, 11, 30)) -> DeadlineChan
         decided_on=decided_on,
         reason="More time.",
         source=source,
+        **PUBLISHED,
     )
 
 
@@ -99,24 +100,21 @@ def test_the_admin_refuses_a_decision_later_than_its_source_and_saves_nothing(
     agreement.monitors.add(user)
     client.force_login(user)
     older = make_source("JAMnews", "Deadline report", dt.date(2020, 11, 15))
-    page = client.get(change_url(kalbajar))
-    data = form_data(page)
-    prefix = next(
-        inline.formset.prefix
-        for inline in page.context["inline_admin_formsets"]
-        if inline.formset.model is DeadlineChange
-    )
-    data.update(
-        {
-            f"{prefix}-TOTAL_FORMS": "1",
-            f"{prefix}-0-new_deadline": "2026-12-31",
-            f"{prefix}-0-decided_on": "2026-11-30",
-            f"{prefix}-0-reason": "Forged.",
-            f"{prefix}-0-source": older.pk,
-        }
-    )
 
-    response = client.post(change_url(kalbajar), data)
+    response = client.post(
+        reverse("admin:commitments_deadlinechange_add"),
+        {
+            "commitment": kalbajar.pk,
+            "new_deadline": "2026-12-31",
+            "decided_on": "2026-11-30",
+            "agreed_by": [make_party().pk],
+            "reason": "Forged.",
+            "source": older.pk,
+            "new_source_precision": "day",
+            "new_source_language": "en",
+            "new_source_kind": "news_report",
+        },
+    )
 
     assert response.status_code == 200
     assert "cannot report a decision made after it was published" in response.content.decode()

@@ -6,7 +6,7 @@ import pytest
 
 from commitments.models import Commitment, DeadlineChange
 from tests.conftest import utc
-from tests.factories import add_deadline_change, add_status, make_commitment
+from tests.factories import PUBLISHED, add_deadline_change, add_status, make_commitment
 
 
 @pytest.fixture
@@ -62,6 +62,7 @@ def test_a_second_change_records_the_previous_deadline_in_force(kalbajar, source
         decided_on=dt.date(2020, 11, 20),
         reason="Again.",
         source=source,
+        **PUBLISHED,
     )
 
     kalbajar.refresh_from_db()
@@ -77,6 +78,7 @@ def test_a_change_recorded_after_a_later_one_keeps_the_deadline_in_force_when_it
         decided_on=dt.date(2020, 11, 20),
         reason="Later.",
         source=source,
+        **PUBLISHED,
     )
     earlier = DeadlineChange.objects.create(
         commitment=kalbajar,
@@ -84,6 +86,7 @@ def test_a_change_recorded_after_a_later_one_keeps_the_deadline_in_force_when_it
         decided_on=dt.date(2020, 11, 15),
         reason="Earlier.",
         source=source,
+        **PUBLISHED,
     )
 
     kalbajar.refresh_from_db()

@@ -21,6 +21,7 @@ from commitments.models import (
     StatusUpdate,
 )
 from commitments.seeding import dump_seed, export_agreement, load_agreement_file
+from tests.factories import PUBLISHED
 
 SEED = Path(settings.BASE_DIR) / "seeds" / "karabakh-2020.yaml"
 
@@ -63,6 +64,7 @@ def karabakh_with_corrections(db):
         as_of=dt.date(2020, 12, 20),
         summary="Wrong.",
         recorded_by=monitor,
+        **PUBLISHED,
         evidence=[Evidence(source=source, quote="Армения и Азербайджан обменялись пленными", is_verbatim=False)],
     )
     fix = StatusUpdate.objects.record(
@@ -73,6 +75,7 @@ def karabakh_with_corrections(db):
         corrects=wrong,
         correction_reason="The exchange was partial.",
         recorded_by=monitor,
+        **PUBLISHED,
         evidence=[Evidence(source=source, quote="Partial.")],
     )
     # A correction that fixes only the summary and the quote: same day, same status.
@@ -82,6 +85,7 @@ def karabakh_with_corrections(db):
         as_of=dt.date(2020, 12, 20),
         summary="Correction of the correction.",
         corrects=fix,
+        **PUBLISHED,
         evidence=[Evidence(source=source, quote="Partial,\nover two lines.")],
     )
     first_claim = Claim.objects.filter(commitment=prisoners).first()
@@ -95,6 +99,7 @@ def karabakh_with_corrections(db):
         source=first_claim.source,
         quote=first_claim.quote,
         corrects=first_claim,
+        **PUBLISHED,
     )
     return Agreement.objects.get()
 

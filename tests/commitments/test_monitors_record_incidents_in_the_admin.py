@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from commitments.models import CasualtyReport, Incident, IncidentEvidence
+from commitments.models import CasualtyReport, Incident, IncidentEvidence, ReviewState
 from tests.factories import add_incident, make_agreement, make_commitment, make_provision
 
 pytestmark = pytest.mark.django_db
@@ -144,8 +144,12 @@ def test_a_monitor_sees_and_records_only_for_assigned_agreements(monitor_client,
     assert Incident.objects.count() == 2 and mine.pk
 
 
-def test_a_recorded_incident_is_read_only_but_takes_more_evidence(monitor_client, agreement, source):
-    incident = add_incident(agreement, summary="As recorded.")
+def test_a_recorded_incident_is_read_only_but_its_authors_draft_takes_more_evidence(
+    monitor_client, monitor, agreement, source
+):
+    incident = add_incident(
+        agreement, summary="As recorded.", review_state=ReviewState.DRAFT, published_via="", recorded_by=monitor
+    )
     url = reverse("admin:commitments_incident_change", args=[incident.pk])
 
     page = monitor_client.get(url)
@@ -174,6 +178,35 @@ def test_a_recorded_incident_is_read_only_but_takes_more_evidence(monitor_client
     incident.refresh_from_db()
     assert incident.summary == "As recorded."
     assert IncidentEvidence.objects.filter(incident=incident).count() == 2
+
+
+def test_a_published_incident_opens_view_only_and_refuses_a_change(monitor_client, agreement, source):
+    incident = add_incident(agreement, summary="As recorded.")  # published
+    url = reverse("admin:commitments_incident_change", args=[incident.pk])
+
+    page = monitor_client.get(url)
+    assert page.status_code == 200 and b'name="_save"' not in page.content
+    assert monitor_client.post(url, {"summary": "Rewritten."}).status_code == 403
+    incident.refresh_from_db()
+    assert incident.summary == "As recorded." and incident.evidence.count() == 1
+
+
+def test_a_new_incident_is_a_draft_that_a_second_monitor_publishes(monitor, agreement, monitors_group):
+    from django.utils import timezone
+
+    from commitments.review import publish, queue_counts
+
+    incident = add_incident(agreement, review_state=ReviewState.DRAFT, published_via="", recorded_by=monitor)
+    assert not Incident.objects.on_record().filter(pk=incident.pk).exists()
+    reviewer = User.objects.create_user("reviewer", password="pw", is_staff=True)
+    reviewer.groups.add(monitors_group)
+    agreement.monitors.add(reviewer)
+    assert queue_counts(reviewer)["incident"] == 1 and queue_counts(monitor)["incident"] == 0
+
+    publish(incident, by=reviewer, now=timezone.now())
+
+    assert Incident.objects.on_record().filter(pk=incident.pk).exists()
+    assert incident.review_label() == "reviewed by a second monitor"
 
 
 def test_a_monitor_records_a_violated_assessment_resting_on_an_incident(monitor_client, agreement, source, ceasefire):

@@ -10,7 +10,7 @@ import time_machine
 from icalendar import Calendar
 
 from commitments.models import Commitment, DeadlineChange, Status
-from tests.factories import add_status, karabakh_like, make_commitment, make_provision
+from tests.factories import PUBLISHED, add_status, karabakh_like, make_commitment, make_provision
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +61,7 @@ def test_a_changed_deadline_keeps_its_uid_and_raises_its_sequence(client):
         decided_on=dt.date(2020, 11, 24),
         reason="Weather.",
         source=data.tass,  # published 1 Dec: a source cannot report a decision made after it
+        **PUBLISHED,
     )
     after = events(client, f"/agreements/{data.agreement.slug}/deadlines.ics")[uid]
 

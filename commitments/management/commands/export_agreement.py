@@ -10,7 +10,8 @@ from commitments.seeding import dump_seed, export_agreement
 class Command(BaseCommand):
     help = (
         "Write agreements in the seed format (seeds/README.md), everything recorded about them "
-        "included; load_agreement rebuilds them. With --all and --output DIR, one file per agreement."
+        "included (drafts too, with their review state: the public download leaves them out); "
+        "load_agreement rebuilds them. With --all and --output DIR, one file per agreement."
     )
 
     def add_arguments(self, parser) -> None:
@@ -32,10 +33,10 @@ class Command(BaseCommand):
             directory.mkdir(parents=True, exist_ok=True)
             for agreement in agreements:
                 path = directory / f"{agreement.slug}.yaml"
-                path.write_text(dump_seed(export_agreement(agreement)), encoding="utf-8")
+                path.write_text(dump_seed(export_agreement(agreement, include_drafts=True)), encoding="utf-8")
                 self.stderr.write(f"wrote {path}")
             return
-        text = dump_seed(export_agreement(agreements[0]))
+        text = dump_seed(export_agreement(agreements[0], include_drafts=True))
         if output:
             Path(output).write_text(text, encoding="utf-8")
         else:

@@ -16,11 +16,11 @@ pytestmark = pytest.mark.django_db
 # The bound for each page (see the views for what each query fetches).
 # Each includes the one query of the data version that keys the page cache.
 MAX_QUERIES = {
-    "home": 14,  # with the contested count (issue 11)
+    "home": 16,  # with the contested count (issue 11); the per-party rollup (issue 14: two grouped counts)
     "commitment_list": 7,
     "commitment_list_filtered": 7,
-    "commitment_detail": 11,
-    "agreement_detail": 8,
+    "commitment_detail": 12,  # + the versions' wordings of the deadline (issue 14)
+    "agreement_detail": 17,  # + links both ways (2 × 3), events, implementation over time (2) (issue 14)
     "source_list": 6,  # + the latest link checks and stored copies (two prefetches)
     "source_detail": 8,  # + the latest link checks and stored copy (two prefetches), the stored copies
 }

@@ -17,6 +17,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import search
 from .models import (
     Agreement,
     Claim,
@@ -24,6 +25,7 @@ from .models import (
     CommitmentQuerySet,
     Party,
     Provision,
+    SearchEntry,
     Source,
     Status,
     StatusUpdate,
@@ -227,3 +229,26 @@ class SourceFilter(django_filters.FilterSet):
     class Meta:
         model = Source
         fields: list[str] = []
+
+
+class SearchFilter(django_filters.FilterSet):
+    """The API's search: the words, an agreement, a kind of result (commitments.search)."""
+
+    # Not stripped: a query of spaces or punctuation is valid, and finds nothing.
+    q = django_filters.CharFilter(
+        label=_("Words"),
+        required=True,
+        strip=False,
+        max_length=search.MAX_QUERY_LENGTH,
+        method="keep",
+        help_text=_("Every word must match, as the beginning of a word."),
+    )
+    agreement = agreement_filter("agreement")
+    kind = django_filters.ChoiceFilter(label=_("Kind of result"), choices=search.kind_choices(), method="keep")
+
+    class Meta:
+        model = SearchEntry
+        fields: list[str] = []
+
+    def keep(self, queryset, name: str, value):
+        return queryset  # the search itself runs on the index (commitments.search.SearchResults)

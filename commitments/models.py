@@ -1205,7 +1205,7 @@ class CommitmentQuerySet(models.QuerySet):
         parties, whether disputed or contested, and how well the current assessment is
         supported (the dashboard's lists, the API, the exports)."""
         return (
-            self.select_related("provision__agreement")
+            self.select_related("provision__agreement", "deadline_event__source")
             .prefetch_related("responsible_parties")
             .with_is_disputed()
             .with_is_contested()
@@ -1217,9 +1217,12 @@ class CommitmentQuerySet(models.QuerySet):
         supervising bodies and the deadline history."""
         return self.for_display().prefetch_related(
             "supervising_bodies",
+            "version_deadlines__text",
             Prefetch(
                 "deadline_changes",
-                queryset=DeadlineChange.objects.select_related("requested_by", "source").prefetch_related("agreed_by"),
+                queryset=DeadlineChange.objects.select_related(
+                    "requested_by", "announced_by", "source"
+                ).prefetch_related("agreed_by"),
             ),
         )
 

@@ -14,6 +14,7 @@ router.register("commitments", views.CommitmentViewSet, basename="commitment")
 router.register("status-updates", views.StatusUpdateViewSet, basename="statusupdate")
 router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("sources", views.SourceViewSet, basename="source")
+router.register("search", views.SearchViewSet, basename="search")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -815,8 +815,9 @@ class AgreementLink(models.Model):
         "Agreement", on_delete=models.CASCADE, related_name="links_out", help_text=_("The later agreement.")
     )
     kind = models.CharField(max_length=16, choices=Kind.choices)
+    # An agreement others link to is deleted only together with them.
     to_agreement = models.ForeignKey(
-        "Agreement", on_delete=models.PROTECT, related_name="links_in", help_text=_("The agreement it links to.")
+        "Agreement", on_delete=models.RESTRICT, related_name="links_in", help_text=_("The agreement it links to.")
     )
     provisions = models.ManyToManyField(
         "Provision",
@@ -1348,7 +1349,7 @@ class Commitment(models.Model):
         AgreementEvent,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="commitments",
         help_text=_("For 'within a period after an event': the event the period counts from."),
     )
@@ -1613,10 +1614,10 @@ class Commitment(models.Model):
             and self.fulfilled_at <= self.deadline_ends_at
         )
 
-    def known_state(self, moment: dt.datetime) -> KnownState:
-        """Return what the tracker had published about this commitment by `moment`: its status, the
-        deadline in force then and whether it was overdue (on a row annotated by
-        CommitmentQuerySet.as_known_on(moment))."""
+    def known_state(self, day: dt.date) -> KnownState:
+        """Return what the tracker showed about this commitment on `day`: the status, the deadline in
+        force and whether it was overdue that day (in the agreement's zone), from the entries it had
+        recorded by then (on a row annotated by CommitmentQuerySet.as_known_on(moment))."""
         status = self.known_status
         if not self.has_dated_deadline():
             deadline = None
@@ -1624,7 +1625,7 @@ class Commitment(models.Model):
             deadline = self.known_changed_deadline or self.original_deadline()
         tz = self.agreement.tz
         ends_at = end_of_day(deadline, tz) if deadline else None
-        overdue = ends_at is not None and ends_at <= moment and status not in CLOSED_STATUSES
+        overdue = ends_at is not None and ends_at <= end_of_day(day, tz) and status not in CLOSED_STATUSES
         return KnownState(
             status=status,
             status_label=Status(status).label,
@@ -1633,7 +1634,7 @@ class Commitment(models.Model):
             deadline_in_force=deadline,
             deadline_ends_at=ends_at,
             is_overdue=overdue,
-            days_overdue=(local_date(moment, tz) - local_date(ends_at, tz)).days + 1 if overdue else None,
+            days_overdue=(day - local_date(ends_at, tz)).days + 1 if overdue else None,
         )
 
     def days_late(self) -> int | None:

@@ -181,7 +181,7 @@ class HomeView(AsOfMixin, TemplateView):
         for commitment in commitments:
             agreement = by_agreement[commitment.provision.agreement_id]
             commitment.provision.agreement = agreement
-            state = commitment.known_state(moment)
+            state = commitment.known_state(as_of.day)
             agreement.by_status[state.status] = agreement.by_status.get(state.status, 0) + 1
             if state.is_overdue:
                 agreement.overdue_count += 1
@@ -322,7 +322,7 @@ class CommitmentDetailView(AsOfMixin, DetailView):
             ),
         }
         context.update(
-            known_state=known.known_state(moment) if known else None,
+            known_state=known.known_state(as_of.day) if known else None,
             not_yet_recorded=known is None,
             status_updates=[u for u in context["status_updates"] if u.pk in recorded["updates"]],
             deadline_changes=[c for c in context["deadline_changes"] if c.pk in recorded["changes"]],
@@ -389,7 +389,7 @@ class AgreementDetailView(AsOfMixin, DetailView):
             )
             for commitment in rows:
                 commitment.provision = next(p for p in provisions if p.pk == commitment.provision_id)
-                known[commitment.pk] = commitment.known_state(moment)
+                known[commitment.pk] = commitment.known_state(as_of.day)
         context.update(
             now=now,
             as_of=as_of,
@@ -480,7 +480,7 @@ class PartyDetailView(DetailView):
             extensions=DeadlineChange.objects.requested_by_party(party)
             .select_related("commitment", "source")
             .order_by("-decided_on", "-id"),
-            list_url=reverse("dashboard:commitment_list") + f"?party={party.slug}",
+            filtered_list_url=reverse("dashboard:commitment_list") + f"?party={party.slug}",
         )
         return context
 

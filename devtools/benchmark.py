@@ -24,6 +24,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 
 from alerts import sending
 from alerts.models import AlertDelivery, DeadlineEvent, Subscriber
+from commitments import search
 from commitments.filters import CommitmentFilter
 from commitments.models import Agreement, Commitment, Provision, end_of_day
 
@@ -106,6 +107,27 @@ def explain_filters(params_by_name: dict[str, dict[str, str]], now) -> list[tupl
         )
         results.append((name, plan, scanned))
     return results
+
+
+def explain_search(query: str) -> tuple[str, str, list[str], float]:
+    """Return the search's plan, the tables it reads whole (an FTS5 virtual table read through its
+    full-text index is not one), and the time of one page of results."""
+    plan = search.explain(query)
+    scanned = sorted(
+        {
+            table
+            for line in plan.splitlines()
+            if "VIRTUAL TABLE INDEX" not in line
+            for groups in FULL_SCAN.findall(line)
+            for table in groups
+            if table and table not in SMALL_TABLES
+        }
+    )
+    started = time.perf_counter()
+    results = search.SearchResults(query)
+    results.count()
+    results[0:20]
+    return f"search: {query}", plan, scanned, time.perf_counter() - started
 
 
 def time_callable(function: Callable[[], object], repeat: int = 1) -> float:

@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='commitment',
             name='deadline_event',
-            field=models.ForeignKey(blank=True, help_text="For 'within a period after an event': the event the period counts from.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='commitments', to='commitments.agreementevent'),
+            field=models.ForeignKey(blank=True, help_text="For 'within a period after an event': the event the period counts from.", null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='commitments', to='commitments.agreementevent'),
         ),
         migrations.AddField(
             model_name='historicalcommitment',
@@ -109,7 +109,7 @@ class Migration(migrations.Migration):
                 ('by_provisions', models.ManyToManyField(blank=True, help_text='The points of this agreement that do it (none: the whole agreement).', related_name='links_out', to='commitments.provision')),
                 ('from_agreement', models.ForeignKey(help_text='The later agreement.', on_delete=django.db.models.deletion.CASCADE, related_name='links_out', to='commitments.agreement')),
                 ('provisions', models.ManyToManyField(blank=True, help_text='The points of the linked agreement it bears on (none: the whole agreement).', related_name='links_in', to='commitments.provision')),
-                ('to_agreement', models.ForeignKey(help_text='The agreement it links to.', on_delete=django.db.models.deletion.PROTECT, related_name='links_in', to='commitments.agreement')),
+                ('to_agreement', models.ForeignKey(help_text='The agreement it links to.', on_delete=django.db.models.deletion.RESTRICT, related_name='links_in', to='commitments.agreement')),
             ],
             options={
                 'ordering': ['from_agreement', 'to_agreement', 'kind'],

@@ -28,6 +28,12 @@ def pages(data) -> list[str]:
         data.agreement.get_absolute_url(),
         "/sources/",
         f"/sources/{data.azatutyun.pk}/",
+        "/parties/",
+        "/parties/armenia/",
+        f"/speakers/{data.ayvazian.speaker_id}/",
+        "/search/?q=Ayvazian",
+        f"{data.agreement.get_absolute_url()}implementation/",
+        "/?as_of=2020-12-01",
         "/alerts/subscribe/",
         "/no-such-page/",
     ]

@@ -33,6 +33,8 @@ from devtools import benchmark
 from devtools.synthetic import Scale, make_synthetic_data
 
 LIST_FILTERS = "?category=territorial_handover&status=not_started&overdue=yes&sort=-deadline"
+# A word every synthetic assessment quotes, as a name would be: the search's worst case.
+SEARCH_QUERY = "Assessment"
 
 FILTERS = {
     "agreement": {"agreement": "synthetic-agreement-7"},
@@ -155,6 +157,10 @@ class Command(BaseCommand):
             "commitment page": commitment.get_absolute_url(),
             "agreement page": agreement.get_absolute_url(),
         }
+        party = commitment.responsible_parties.order_by("pk").first()
+        if party is not None:
+            pages["party page"] = party.get_absolute_url()
+        pages["search, a name"] = reverse("dashboard:search") + "?q=" + SEARCH_QUERY
         extra = {
             "API list": optional_url("api:commitment-list"),
             "CSV export, 4 filters": optional_url("opendata:commitment_list_csv"),
@@ -166,13 +172,16 @@ class Command(BaseCommand):
         return pages
 
     def report_plans(self) -> None:
-        self.say("Query plans of the dashboard filters (full plans in the log):")
+        self.say("Query plans of the dashboard filters and the search (full plans in the log):")
         self.say("")
         self.say("| filter | tables read whole |")
         self.say("|---|---|")
         for name, plan, scanned in benchmark.explain_filters(FILTERS, timezone.now()):
             self.stderr.write(f"--- plan: {name}\n{plan}\n")
             self.say(f"| {name} | {', '.join(scanned) or 'none'} |")
+        name, plan, scanned, seconds = benchmark.explain_search(SEARCH_QUERY)
+        self.stderr.write(f"--- plan: {name}\n{plan}\n")
+        self.say(f"| {name} ({seconds * 1000:.1f} ms for a page of results) | {', '.join(scanned) or 'none'} |")
         self.say("")
 
     def report_load(self, seconds: int) -> None:

@@ -8,13 +8,28 @@ from __future__ import annotations
 
 from django.db import models
 
-from .models import Agreement, AgreementText, Claim, Commitment, DeadlineChange, Evidence, Provision, StatusUpdate
+from .models import (
+    Agreement,
+    AgreementEvent,
+    AgreementLink,
+    AgreementText,
+    Claim,
+    Commitment,
+    DeadlineChange,
+    Evidence,
+    Provision,
+    StatusUpdate,
+    VersionDeadline,
+)
 
 # Where each model finds its agreement. Other apps add theirs with scope_by_agreement().
 AGREEMENT_PATHS: dict[type[models.Model], str] = {
     Agreement: "",
     AgreementText: "agreement",
+    AgreementEvent: "agreement",
+    AgreementLink: "from_agreement",
     Provision: "agreement",
+    VersionDeadline: "commitment__provision__agreement",
     Commitment: "provision__agreement",
     DeadlineChange: "commitment__provision__agreement",
     StatusUpdate: "commitment__provision__agreement",
@@ -47,6 +62,12 @@ class AgreementScopedMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = visible_to(field.queryset, request)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if field is not None and hasattr(field, "queryset"):
             field.queryset = visible_to(field.queryset, request)
         return field

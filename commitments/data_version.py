@@ -11,6 +11,8 @@ import datetime as dt
 
 from .models import (
     Agreement,
+    AgreementEvent,
+    AgreementLink,
     AgreementText,
     Claim,
     Commitment,
@@ -24,6 +26,7 @@ from .models import (
     SourceSnapshot,
     Speaker,
     StatusUpdate,
+    VersionDeadline,
 )
 
 # Writes of these models move the data version (signals connected in apps.py).
@@ -35,8 +38,11 @@ TRACKED_MODELS = [
     SourceCheck,
     Agreement,
     AgreementText,
+    AgreementEvent,
+    AgreementLink,
     Provision,
     Commitment,
+    VersionDeadline,
     DeadlineChange,
     StatusUpdate,
     Evidence,

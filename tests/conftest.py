@@ -80,11 +80,14 @@ def monitors_group(db):
     sources_migration = importlib.import_module("commitments.migrations.0012_monitors_snapshots_and_link_checks")
     requeue_migration = importlib.import_module("alerts.migrations.0004_requeue_and_webhook_permissions")
     speakers_migration = importlib.import_module("commitments.migrations.0016_monitors_speakers")
+    links_migration = importlib.import_module("commitments.migrations.0042_monitors_links_events_version_deadlines")
     group, created = Group.objects.get_or_create(name=group_migration.MONITORS)
     if created:
-        codenames = [
-            f"{action}_{model}" for model, actions in group_migration.PERMISSIONS.items() for action in actions
-        ] + speakers_migration.CODENAMES
+        codenames = (
+            [f"{action}_{model}" for model, actions in group_migration.PERMISSIONS.items() for action in actions]
+            + speakers_migration.CODENAMES
+            + links_migration.CODENAMES
+        )
         group.permissions.set(
             Permission.objects.filter(
                 content_type__app_label="commitments", codename__in=codenames + sources_migration.CODENAMES

@@ -922,8 +922,9 @@ def _recorded(entry: StatusUpdate | Claim | DeadlineChange, with_recorders: bool
     return values
 
 
-def _omit_empty(values: dict) -> dict:
-    return {name: value for name, value in values.items() if value not in (None, "", [])}
+def _omit_empty(values: dict, keep: tuple[str, ...] = ()) -> dict:
+    """Return `values` without the empty ones, except those named in `keep` (required fields)."""
+    return {name: value for name, value in values.items() if name in keep or value not in (None, "", [])}
 
 
 def _parties_cited_nowhere() -> models.QuerySet:
@@ -1100,7 +1101,8 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True) -> dict:
                     "source": source_key(change.source),
                     "quote": change.quote,
                     **_recorded(change, with_recorders),
-                }
+                },
+                keep=("agreed_by",),  # required: "agreed_by: []" says no source names who agreed
             )
             for change in sorted(commitment.deadline_changes.all(), key=lambda change: (change.decided_on, change.pk))
         ]

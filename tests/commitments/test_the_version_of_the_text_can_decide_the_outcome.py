@@ -44,7 +44,7 @@ def test_held_on_30_january_it_is_on_time_under_the_quoted_text_and_a_day_late_u
     assert meeting.version_outcome_differs(NOW)
     assert not meeting.is_fulfilled_late()  # the tracker measures against the quoted version
     page = client.get(meeting.get_absolute_url()).content.decode()
-    assert "on time under the quoted text; 1 day late under the Azerbaijani presidency&#x27;s wording." in page
+    assert "on time under the quoted text; 1 day late under the Azerbaijani presidency's wording." in page
 
 
 def test_held_on_29_january_no_version_gives_another_outcome(meeting, client):

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps as global_apps
 from django.db import connection, models, transaction
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, F, Func, IntegerField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.urls import reverse
@@ -35,6 +35,10 @@ MAX_QUERY_LENGTH = 200
 BATCH = 2000
 # Marks the database puts around matched words in a snippet; replaced by <mark> after escaping.
 START, STOP = "\x01", "\x02"
+# PostgreSQL's parser reads "<…>" as markup and skips it; the index (migration 0043) and the
+# headline read '<' and '>' as these private-use characters instead, turned back for display.
+NO_MARKUP = str.maketrans("<>", "\ue000\ue001")
+MARKUP = str.maketrans("\ue000\ue001", "<>")
 SNIPPET_WORDS = 24
 
 Rows = Callable[[object, Iterable[int] | None], Iterator[dict]]
@@ -504,7 +508,13 @@ class _PostgreSQL:
                 rank=SearchRank(F("document"), query),
                 kind_order=order,
                 snippet=SearchHeadline(
-                    Concat("title", Value(" — "), "body", output_field=models.TextField()),
+                    Func(
+                        Concat("title", Value(" — "), "body", output_field=models.TextField()),
+                        Value("<>"),
+                        Value("<>".translate(NO_MARKUP)),
+                        function="translate",
+                        output_field=models.TextField(),
+                    ),
                     query,
                     config="simple",
                     start_sel=START,
@@ -516,7 +526,7 @@ class _PostgreSQL:
             .order_by("kind_order", "-rank", "pk")
             .values_list("kind", "object_id", "title", "path", "agreement_id", "snippet")[offset : offset + limit]
         )
-        return [Hit(*row[:5], snippet=highlight(row[5])) for row in rows]
+        return [Hit(*row[:5], snippet=highlight(row[5].translate(MARKUP))) for row in rows]
 
     def explain(self, results: SearchResults) -> str:
         from django.contrib.postgres.search import SearchRank

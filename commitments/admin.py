@@ -43,6 +43,8 @@ from .admin_review import ChooserLabelsMixin, ReviewableAdmin, is_autocomplete, 
 from .admin_scope import AgreementScopedMixin
 from .models import (
     Agreement,
+    AgreementEvent,
+    AgreementLink,
     AgreementText,
     CasualtyReport,
     Claim,
@@ -61,6 +63,7 @@ from .models import (
     SpeechKind,
     StatusUpdate,
     Verification,
+    VersionDeadline,
     format_date,
 )
 from .snapshots import fingerprint_file, store_snapshot
@@ -432,6 +435,53 @@ class AgreementTextInline(AgreementScopedMixin, admin.TabularInline):
     extra = 0
 
 
+class AgreementEventInline(AgreementScopedMixin, admin.StackedInline):
+    """What deadlines count from. Recording the date it happened (with its source) derives the
+    deadlines that count from it; correcting the date moves them (AgreementEvent.save)."""
+
+    model = AgreementEvent
+    extra = 0
+    fields = ["code", "name", "occurred_on", "source", "quote", "is_verbatim"]
+    autocomplete_fields = ["source"]
+
+
+class AgreementLinkForm(forms.ModelForm):
+    """Each side's points belong to that side: `provisions` to the linked agreement, `by_provisions`
+    to this one (the many-to-many values are saved after the link, so checked here)."""
+
+    class Meta:
+        model = AgreementLink
+        fields = ["kind", "to_agreement", "provisions", "by_provisions", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        to_agreement = cleaned.get("to_agreement")
+        if to_agreement is not None and any(
+            provision.agreement_id != to_agreement.pk for provision in cleaned.get("provisions") or []
+        ):
+            self.add_error("provisions", _("Name points of the linked agreement only."))
+        from_id = self.instance.from_agreement_id
+        if from_id is not None and any(
+            provision.agreement_id != from_id for provision in cleaned.get("by_provisions") or []
+        ):
+            self.add_error("by_provisions", _("Name points of this agreement only."))
+        if to_agreement is not None and from_id is not None and to_agreement.pk == from_id:
+            self.add_error("to_agreement", _("An agreement cannot link to itself."))
+        return cleaned
+
+
+class AgreementLinkInline(AgreementScopedMixin, admin.StackedInline):
+    """Recorded on the later agreement; the earlier one shows it the other way round."""
+
+    model = AgreementLink
+    form = AgreementLinkForm
+    fk_name = "from_agreement"
+    verbose_name_plural = _("links to other agreements (implements, amends, supersedes, recommits to)")
+    extra = 0
+    fields = ["kind", "to_agreement", "provisions", "by_provisions", "note"]
+    autocomplete_fields = ["to_agreement", "provisions", "by_provisions"]
+
+
 class ProvisionInline(AgreementScopedMixin, admin.TabularInline):
     model = Provision
     extra = 0
@@ -444,7 +494,7 @@ class AgreementAdmin(AgreementScopedMixin, AuditedAdmin):
     list_display = ["__str__", "signed_on", "entry_into_force_local", "time_zone"]
     search_fields = ["title", "short_title", "slug"]
     prepopulated_fields = {"slug": ["short_title"]}
-    inlines = [AgreementTextInline, ProvisionInline]
+    inlines = [AgreementTextInline, AgreementEventInline, AgreementLinkInline, ProvisionInline]
 
     def get_exclude(self, request, obj=None):
         # Who monitors what is decided by those who manage accounts, not by monitors.
@@ -637,6 +687,7 @@ class DeadlineChangeInline(ReadOnlyHistoryInline):
         "decided_on",
         "requested_by",
         "agreed_by",
+        "announced_by",
         "reason",
         "source",
         "quote",
@@ -645,6 +696,21 @@ class DeadlineChangeInline(ReadOnlyHistoryInline):
         "recorded_at",
     ]
     readonly_fields = fields
+
+
+class VersionDeadlineInline(AgreementScopedMixin, admin.TabularInline):
+    """Where published versions of the text word the deadline differently."""
+
+    model = VersionDeadline
+    extra = 0
+    fields = ["text", "wording", "deadline_date"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None:  # only the versions of this commitment's agreement
+            field = formset.form.base_fields["text"]
+            field.queryset = field.queryset.filter(agreement=obj.agreement)
+        return formset
 
 
 CLAIM_FIELDS = [
@@ -657,6 +723,7 @@ CLAIM_FIELDS = [
     "summary",
     "source",
     "quote",
+    "is_verbatim",
     "corrects",
     "correction_reason",
     "review",
@@ -727,6 +794,8 @@ class CommitmentAdmin(AgreementScopedMixin, AuditedAdmin):
                     "deadline_kind",
                     "deadline_date",
                     "period_months",
+                    "period_days",
+                    "deadline_event",
                     "term_months",
                     "notice_months",
                     "deadline_summary",
@@ -736,7 +805,7 @@ class CommitmentAdmin(AgreementScopedMixin, AuditedAdmin):
         ),
         (_("Derived from the history"), {"fields": ["current_status", "derived_states"]}),
     ]
-    inlines = [StatusHistoryInline, DeadlineChangeInline, ClaimInline]
+    inlines = [StatusHistoryInline, VersionDeadlineInline, DeadlineChangeInline, ClaimInline]
     change_form_template = "admin/commitments/commitment_change_form.html"
 
     def get_queryset(self, request):
@@ -748,8 +817,8 @@ class CommitmentAdmin(AgreementScopedMixin, AuditedAdmin):
         # The original deadline is a fact of the text; once recorded it changes only
         # through a DeadlineChange (kept as history).
         readonly = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.deadline_kind in (Commitment.DeadlineKind.DATE, Commitment.DeadlineKind.PERIOD):
-            readonly += ["deadline_kind", "deadline_date", "period_months"]
+        if obj is not None and obj.has_dated_deadline():
+            readonly += ["deadline_kind", "deadline_date", "period_months", "period_days", "deadline_event"]
         return readonly
 
     @admin.display(description=_("point"), ordering="provision__position")

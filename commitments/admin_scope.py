@@ -10,6 +10,8 @@ from django.db import models
 
 from .models import (
     Agreement,
+    AgreementEvent,
+    AgreementLink,
     AgreementText,
     CasualtyReport,
     Claim,
@@ -20,13 +22,17 @@ from .models import (
     IncidentEvidence,
     Provision,
     StatusUpdate,
+    VersionDeadline,
 )
 
 # Where each model finds its agreement. Other apps add theirs with scope_by_agreement().
 AGREEMENT_PATHS: dict[type[models.Model], str] = {
     Agreement: "",
     AgreementText: "agreement",
+    AgreementEvent: "agreement",
+    AgreementLink: "from_agreement",
     Provision: "agreement",
+    VersionDeadline: "commitment__provision__agreement",
     Commitment: "provision__agreement",
     DeadlineChange: "commitment__provision__agreement",
     StatusUpdate: "commitment__provision__agreement",

@@ -9,6 +9,7 @@ class CommitmentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: models can only be imported once apps are loaded.
+        from . import search
         from .data_version import TRACKED_MODELS
         from .models import DataVersion
 
@@ -25,3 +26,9 @@ class CommitmentsConfig(AppConfig):
                     sender=field.remote_field.through,
                     dispatch_uid=f"data-version-m2m-{field}",
                 )
+
+        # The search index follows every write of what it holds, inside the writing transaction.
+        for label in sorted(search.watched_models()):
+            model = self.apps.get_model(label)
+            for signal in (post_save, post_delete):
+                signal.connect(search.on_write, sender=model, dispatch_uid=f"search-{signal}-{label}")

@@ -11,6 +11,8 @@ import datetime as dt
 
 from .models import (
     Agreement,
+    AgreementEvent,
+    AgreementLink,
     AgreementText,
     CasualtyReport,
     Claim,
@@ -27,6 +29,7 @@ from .models import (
     SourceSnapshot,
     Speaker,
     StatusUpdate,
+    VersionDeadline,
 )
 
 # Writes of these models move the data version (signals connected in apps.py).
@@ -38,8 +41,11 @@ TRACKED_MODELS = [
     SourceCheck,
     Agreement,
     AgreementText,
+    AgreementEvent,
+    AgreementLink,
     Provision,
     Commitment,
+    VersionDeadline,
     DeadlineChange,
     StatusUpdate,
     Evidence,

@@ -17,6 +17,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import search
 from .acled import EventType, SubEventType
 from .models import (
     Agreement,
@@ -27,6 +28,7 @@ from .models import (
     IncidentQuerySet,
     Party,
     Provision,
+    SearchEntry,
     Source,
     Status,
     StatusUpdate,
@@ -248,14 +250,14 @@ class IncidentFilter(django_filters.FilterSet):
         label=_("Alleged by"),
         field_name="alleged_by",
         to_field_name="slug",
-        queryset=Party.objects.filter(incidents_alleged__isnull=False).distinct(),
+        queryset=Party.objects.filter(pk__in=Incident.objects.on_record().values("alleged_by")),
         empty_label=_("Any party"),
     )
     alleged_against = django_filters.ModelChoiceFilter(
         label=_("Alleged against"),
         field_name="alleged_against",
         to_field_name="slug",
-        queryset=Party.objects.filter(incidents_alleged_against__isnull=False).distinct(),
+        queryset=Party.objects.filter(pk__in=Incident.objects.on_record().values("alleged_against")),
         empty_label=_("Any party"),
     )
     event_type = django_filters.ChoiceFilter(
@@ -283,3 +285,26 @@ class IncidentFilter(django_filters.FilterSet):
     def filter_date_from(self, queryset: IncidentQuerySet, name: str, value: dt.date) -> IncidentQuerySet:
         # An incident over several days is in the range while any of its days is.
         return queryset.filter(Q(ended_on__gte=value) | Q(ended_on__isnull=True, occurred_on__gte=value))
+
+
+class SearchFilter(django_filters.FilterSet):
+    """The API's search: the words, an agreement, a kind of result (commitments.search)."""
+
+    # Not stripped: a query of spaces or punctuation is valid, and finds nothing.
+    q = django_filters.CharFilter(
+        label=_("Words"),
+        required=True,
+        strip=False,
+        max_length=search.MAX_QUERY_LENGTH,
+        method="keep",
+        help_text=_("Every word must match, as the beginning of a word."),
+    )
+    agreement = agreement_filter("agreement")
+    kind = django_filters.ChoiceFilter(label=_("Kind of result"), choices=search.kind_choices(), method="keep")
+
+    class Meta:
+        model = SearchEntry
+        fields: list[str] = []
+
+    def keep(self, queryset, name: str, value):
+        return queryset  # the search itself runs on the index (commitments.search.SearchResults)

@@ -194,11 +194,67 @@ class Party(models.Model):
         name = f"{self.name} ({self.short_name})" if self.short_name and self.short_name != self.name else self.name
         return f"{name} — {self.get_kind_display()}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("dashboard:party_detail", args=[self.slug])
+
+    def scorecard(self, now: dt.datetime) -> Scorecard:
+        """Return the party's scorecard at `now`: each figure from its one QuerySet method (the
+        methodology page explains them). Incidents alleged by and against it join once the incident
+        log exists."""
+        commitments = Commitment.objects.for_party(self)
+        on_time, due = commitments.on_time_rate(now)
+        late = commitments.days_late_summary()
+        claims = Claim.objects.by_party(self)
+        return Scorecard(
+            responsible=commitments.count(),
+            due=due,
+            on_time=on_time,
+            fulfilled_late=late.count,
+            mean_days_late=late.mean,
+            worst_days_late=late.worst,
+            overdue=commitments.overdue(now).count(),
+            extensions_requested=DeadlineChange.objects.requested_by_party(self).count(),
+            claims=claims.count(),
+            claims_disputed=claims.conflicting().count(),
+            claims_contested=claims.contesting().count(),
+        )
+
 
 def site_of(url: str) -> str:
     """Return the host a web address is on, without "www." ("" for text that is not a web address)."""
     host = urlsplit((url or "").strip()).hostname or ""
     return host.removeprefix("www.")
+
+
+@dataclass(frozen=True)
+class DaysLate:
+    """How late a set of commitments were fulfilled (CommitmentQuerySet.days_late_summary)."""
+
+    count: int
+    mean: float | None
+    worst: int | None
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """A party's record across agreements (Party.scorecard)."""
+
+    responsible: int
+    due: int  # dated commitments whose deadline in force has passed
+    on_time: int  # of those, fulfilled by the deadline in force
+    fulfilled_late: int
+    mean_days_late: float | None
+    worst_days_late: int | None
+    overdue: int
+    extensions_requested: int
+    claims: int
+    claims_disputed: int
+    claims_contested: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Return the share of due dated commitments fulfilled on time (None when none is due yet)."""
+        return self.on_time / self.due if self.due else None
 
 
 class SourceQuerySet(models.QuerySet):
@@ -627,6 +683,12 @@ class AgreementQuerySet(models.QuerySet):
             return self.all()
         return self.filter(monitors=user)
 
+    def recorded_by(self, moment: dt.datetime) -> AgreementQuerySet:
+        """Return the agreements the tracker had recorded by `moment` (the as-of views)."""
+        return self.exclude(
+            Exists(Agreement.history.model.objects.filter(id=OuterRef("pk"), history_type="+", history_date__gt=moment))
+        )
+
 
 class Agreement(models.Model):
     slug = models.SlugField(unique=True)
@@ -642,6 +704,13 @@ class Agreement(models.Model):
     )
     entry_into_force = models.DateTimeField(
         help_text=_("The exact moment the agreement took effect (stored in UTC, shown in its time zone).")
+    )
+    # "In force on signature" with no hour on record: the moment is the start of the day in the
+    # agreement's zone, and pages show the day only.
+    entry_into_force_time_known = models.BooleanField(
+        _("time of entry into force known"),
+        default=True,
+        help_text=_("Untick when only the day is known: the pages then show the date without a time."),
     )
     monitors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -685,6 +754,44 @@ class Agreement(models.Model):
         """Return the published version of the text that the tracker quotes."""
         return next((text for text in self.texts.all() if text.is_quoted), None)
 
+    def implementation_by_month(self, today: dt.date) -> list[MonthStatus]:
+        """Return, for the end of each month from entry into force to `today`'s month (that one to
+        `today`), how many of the agreement's commitments stood at each status: each commitment's
+        latest standing assessment dated by then (the Peace Accords Matrix's chart). Two queries."""
+        commitment_ids = list(Commitment.objects.for_agreement(self).values_list("pk", flat=True))
+        history: dict[int, list[tuple[dt.date, str]]] = {pk: [] for pk in commitment_ids}
+        rows = (
+            StatusUpdate.objects.for_agreement(self)
+            .standing()
+            .order_by("as_of", "recorded_at", "id")
+            .values_list("commitment_id", "as_of", "status")
+        )
+        for commitment_id, as_of, status in rows:
+            history.setdefault(commitment_id, []).append((as_of, status))
+        start = self.entry_into_force_date()
+        month_ends = []
+        month = start.replace(day=1)
+        while month <= today:
+            next_month = add_months(month, 1)
+            month_ends.append(min(next_month - dt.timedelta(days=1), today))
+            month = next_month
+        counts = [dict.fromkeys(Status.values, 0) for _ in month_ends]
+        for updates in history.values():
+            index, status = 0, Status.NOT_ASSESSED
+            for position, month_end in enumerate(month_ends):
+                while index < len(updates) and updates[index][0] <= month_end:
+                    status = updates[index][1]
+                    index += 1
+                counts[position][status] += 1
+        return [MonthStatus(month_end, by_status) for month_end, by_status in zip(month_ends, counts, strict=True)]
+
+    def links(self) -> list[AgreementLinkView]:
+        """Return this agreement's links to other agreements, both ways, each worded from this
+        agreement's side ("implements", "implemented by"), oldest agreement first."""
+        outgoing = [AgreementLinkView(link, outgoing=True) for link in self.links_out.all()]
+        incoming = [AgreementLinkView(link, outgoing=False) for link in self.links_in.all()]
+        return sorted([*outgoing, *incoming], key=lambda view: (view.other.signed_on, view.other.slug, view.label))
+
     def clean(self) -> None:
         if self.time_zone and self.entry_into_force and self.signed_on:
             try:
@@ -704,6 +811,18 @@ class Agreement(models.Model):
             commitment.provision.agreement = self
             commitment.sync_deadline(save=True)
             commitment.refresh_status()
+
+
+@dataclass(frozen=True)
+class MonthStatus:
+    """How many of an agreement's commitments stood at each status at the end of a month."""
+
+    month_end: dt.date
+    by_status: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
 
 
 class AgreementText(models.Model):
@@ -732,6 +851,242 @@ class AgreementText(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class AgreementLink(models.Model):
+    """A typed link from one agreement to another (the Moscow statement of 11 Jan 2021 implements
+    point 9 of the 2020 statement), optionally naming the points it bears on on both sides."""
+
+    class Kind(models.TextChoices):
+        IMPLEMENTS = "implements", _("implements")
+        AMENDS = "amends", _("amends")
+        SUPERSEDES = "supersedes", _("supersedes")
+        RECOMMITS_TO = "recommits_to", _("recommits to")
+
+    # How the other side words it: "implemented by the Moscow statement".
+    INVERSE_LABELS = {
+        Kind.IMPLEMENTS: _("implemented by"),
+        Kind.AMENDS: _("amended by"),
+        Kind.SUPERSEDES: _("superseded by"),
+        Kind.RECOMMITS_TO: _("recommitted to by"),
+    }
+
+    from_agreement = models.ForeignKey(
+        "Agreement", on_delete=models.CASCADE, related_name="links_out", help_text=_("The later agreement.")
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # An agreement others link to is deleted only together with them.
+    to_agreement = models.ForeignKey(
+        "Agreement", on_delete=models.RESTRICT, related_name="links_in", help_text=_("The agreement it links to.")
+    )
+    provisions = models.ManyToManyField(
+        "Provision",
+        blank=True,
+        related_name="links_in",
+        help_text=_("The points of the linked agreement it bears on (none: the whole agreement)."),
+    )
+    by_provisions = models.ManyToManyField(
+        "Provision",
+        blank=True,
+        related_name="links_out",
+        help_text=_("The points of this agreement that do it (none: the whole agreement)."),
+    )
+    note = models.TextField(blank=True)
+
+    history = HistoricalRecords(m2m_fields=[provisions, by_provisions])
+
+    class Meta:
+        ordering = ["from_agreement", "to_agreement", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_agreement", "to_agreement", "kind"], name="agreement_link_unique"),
+            models.CheckConstraint(condition=~Q(from_agreement=F("to_agreement")), name="agreement_link_not_to_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_agreement} {self.get_kind_display()} {self.to_agreement}"
+
+    def provision_problems(self) -> dict[str, str]:
+        """Return the points named on the wrong side: `provisions` must be the linked agreement's,
+        `by_provisions` this one's."""
+        errors = {}
+        if self.pk is None:
+            return errors
+        if any(provision.agreement_id != self.to_agreement_id for provision in self.provisions.all()):
+            errors["provisions"] = _("Name points of the linked agreement only.")
+        if any(provision.agreement_id != self.from_agreement_id for provision in self.by_provisions.all()):
+            errors["by_provisions"] = _("Name points of this agreement only.")
+        return errors
+
+
+@dataclass(frozen=True)
+class AgreementLinkView:
+    """An agreement link seen from one of its two agreements (Agreement.links())."""
+
+    link: AgreementLink
+    outgoing: bool
+
+    @property
+    def label(self) -> str:
+        return str(self.link.get_kind_display() if self.outgoing else AgreementLink.INVERSE_LABELS[self.link.kind])
+
+    @property
+    def other(self) -> Agreement:
+        return self.link.to_agreement if self.outgoing else self.link.from_agreement
+
+    @property
+    def own_provisions(self) -> list[Provision]:
+        """The points of the agreement whose page shows the link."""
+        provisions = self.link.by_provisions.all() if self.outgoing else self.link.provisions.all()
+        return sorted(provisions, key=lambda provision: provision.position)
+
+    @property
+    def other_provisions(self) -> list[Provision]:
+        provisions = self.link.provisions.all() if self.outgoing else self.link.by_provisions.all()
+        return sorted(provisions, key=lambda provision: provision.position)
+
+    @property
+    def own_points(self) -> str:
+        return points_text(self.own_provisions)
+
+    @property
+    def other_points(self) -> str:
+        return points_text(self.other_provisions)
+
+
+def points_text(provisions: list[Provision]) -> str:
+    """Return points in words: "point 9", "points 1–4" (a run in order), "points 2, 6"."""
+    if not provisions:
+        return ""
+    numbers = [provision.number for provision in provisions]
+    if len(numbers) == 1:
+        return _("point %(number)s") % {"number": numbers[0]}
+    positions = [provision.position for provision in provisions]
+    if len(numbers) > 2 and positions == list(range(positions[0], positions[0] + len(positions))):
+        return _("points %(first)s–%(last)s") % {"first": numbers[0], "last": numbers[-1]}
+    return _("points %(numbers)s") % {"numbers": ", ".join(numbers)}
+
+
+class AgreementEvent(models.Model):
+    """Something an agreement's deadlines count from ("the working group's first meeting"). Until it
+    is recorded as held, with its date and a source, the deadlines that count from it are pending."""
+
+    agreement = models.ForeignKey("Agreement", on_delete=models.CASCADE, related_name="events")
+    code = models.SlugField(max_length=64, help_text=_("Stable identifier within the agreement: first-meeting."))
+    name = models.CharField(max_length=200, help_text=_("As a deadline names it: the working group's first meeting."))
+    occurred_on = models.DateField(
+        null=True, blank=True, help_text=_("When it happened; leave empty until a source reports it.")
+    )
+    source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+        help_text=_("The source that reports when it happened."),
+    )
+    quote = models.TextField(blank=True, help_text=_("The passage of the source that reports it."))
+    is_verbatim = models.BooleanField(
+        _("word for word"), default=True, help_text=_("Untick when the text summarises the report.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement", "code"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "code"], name="agreement_event_code_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def has_occurred(self) -> bool:
+        """Return True once the event is recorded as held (a date and its source)."""
+        return self.occurred_on is not None and self.source_id is not None
+
+    def occurred_on_precision(self) -> str:
+        """Return how precisely the event is dated: no more precisely than its source."""
+        return self.source.published_on_precision if self.source_id else DatePrecision.DAY
+
+    def problems(self) -> dict[str, str]:
+        """Return what keeps the event from being recorded: a date without its source or the other
+        way round, or a source published before the event (compared at the source's precision)."""
+        if self.occurred_on is None and not self.source_id:
+            return {}
+        if self.occurred_on is None:
+            return {"occurred_on": _("Give the date the source reports, or leave the source empty.")}
+        if not self.source_id:
+            return {"source": _("Name the source that reports when it happened.")}
+        precision = self.source.published_on_precision
+        if truncate_date(self.source.published_on, precision) < truncate_date(self.occurred_on, precision):
+            return {
+                "source": _("The source was published on %(published)s, before the event: cite one that reports it.")
+                % {"published": format_date(self.source.published_on, precision)}
+            }
+        return {}
+
+    def clean(self) -> None:
+        errors = self.problems()
+        if errors:
+            raise ValidationError(errors)
+
+    @transaction.atomic
+    def save(self, *args, **kwargs) -> None:
+        errors = self.problems()
+        if errors:  # below the forms: the admin, the seed loader and a shell meet the same rule
+            raise ValidationError(errors)
+        super().save(*args, **kwargs)
+        # The deadlines that count from it follow its date, also when a wrong date is corrected.
+        for commitment in self.commitments.select_related("provision__agreement"):
+            commitment.deadline_event = self
+            commitment.sync_deadline(save=True)
+
+
+class VersionDeadline(models.Model):
+    """A commitment's deadline as one published version of the text words it, where versions differ:
+    "by January 30, 2021" (Aravot) against "before 30 January 2021" (the Azerbaijani presidency).
+    The tracker measures against the version it quotes (the commitment's own deadline)."""
+
+    commitment = models.ForeignKey("Commitment", on_delete=models.CASCADE, related_name="version_deadlines")
+    text = models.ForeignKey(AgreementText, on_delete=models.CASCADE, related_name="deadlines")
+    wording = models.CharField(max_length=200, help_text=_("The deadline as this version words it."))
+    deadline_date = models.DateField(help_text=_("The last day this wording allows ('before 30 January': 29 January)."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["commitment", "-text__is_quoted", "text__label"]
+        constraints = [models.UniqueConstraint(fields=["commitment", "text"], name="version_deadline_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.text}: {self.wording}"
+
+    def clean(self) -> None:
+        if self.commitment_id and self.text_id and self.text.agreement_id != self.commitment.agreement.pk:
+            raise ValidationError({"text": _("Choose a version of this commitment's agreement.")})
+
+
+@dataclass(frozen=True)
+class VersionOutcome:
+    """How a commitment stands against one version's deadline (Commitment.version_outcomes)."""
+
+    text: AgreementText
+    wording: str
+    deadline: dt.date
+    is_quoted: bool
+    # Fulfilled: on time or late by days_late; open: overdue or not.
+    fulfilled: bool
+    days_late: int | None
+    is_overdue: bool
+
+    @property
+    def on_time(self) -> bool:
+        return self.fulfilled and not self.days_late
+
+    def verdict(self) -> str:
+        if self.fulfilled:
+            if not self.days_late:
+                return str(_("on time"))
+            return ngettext("%(days)d day late", "%(days)d days late", self.days_late) % {"days": self.days_late}
+        return str(_("overdue")) if self.is_overdue else str(_("not yet due"))
 
 
 class Provision(models.Model):
@@ -778,6 +1133,8 @@ class Status(models.TextChoices):
 
 # Statuses after which a deadline no longer applies.
 CLOSED_STATUSES = frozenset({Status.FULFILLED, Status.ENDED})
+# Kinds of deadline that fall on a day (and can be changed by an agreed DeadlineChange).
+DATED_DEADLINE_KINDS = frozenset({"date", "period", "after_event"})
 
 
 class CommitmentQuerySet(models.QuerySet):
@@ -834,12 +1191,83 @@ class CommitmentQuerySet(models.QuerySet):
     def for_agreement(self, agreement: Agreement) -> CommitmentQuerySet:
         return self.filter(provision__agreement=agreement)
 
+    def for_party(self, party: Party) -> CommitmentQuerySet:
+        """Return the commitments `party` is responsible for (across agreements)."""
+        return self.filter(responsible_parties=party)
+
+    def deadline_passed(self, now: dt.datetime) -> CommitmentQuerySet:
+        """Return the commitments with a dated deadline in force that has ended by `now`."""
+        return self.filter(deadline_ends_at__lte=now)
+
+    def fulfilled_on_time(self) -> CommitmentQuerySet:
+        """Return commitments first assessed fulfilled on or before the day of their deadline in
+        force (Commitment.is_fulfilled_on_time)."""
+        return self.filter(
+            fulfilled_at__isnull=False, deadline_ends_at__isnull=False, fulfilled_at__lte=F("deadline_ends_at")
+        )
+
+    def on_time_rate(self, now: dt.datetime) -> tuple[int, int]:
+        """Return (fulfilled on time, due): among these commitments whose deadline in force has passed
+        by `now`, how many were fulfilled by it. One grouped query."""
+        due = self.deadline_passed(now)
+        counts = due.order_by().aggregate(
+            due=Count("pk", distinct=True),
+            on_time=Count(
+                "pk", distinct=True, filter=Q(fulfilled_at__isnull=False, fulfilled_at__lte=F("deadline_ends_at"))
+            ),
+        )
+        return counts["on_time"], counts["due"]
+
+    def days_late_summary(self) -> DaysLate:
+        """Return how many of these were fulfilled late, and the mean and worst days late
+        (Commitment.days_late: calendar days in each agreement's zone)."""
+        days = [
+            commitment.days_late()
+            for commitment in self.fulfilled_late().distinct().select_related("provision__agreement")
+        ]
+        if not days:
+            return DaysLate(0, None, None)
+        return DaysLate(len(days), sum(days) / len(days), max(days))
+
+    def counts_by_party(self, now: dt.datetime) -> dict[int, AgreementCounts]:
+        """Return, per responsible party id, how many of these commitments stand at each status and
+        how many are overdue at `now` (the home page's rollup). Two grouped queries."""
+        counts: dict[int, AgreementCounts] = defaultdict(AgreementCounts)
+        rows = self.order_by().values("responsible_parties", "current_status").annotate(n=Count("pk"))
+        for row in rows:
+            counts[row["responsible_parties"]].by_status[row["current_status"]] = row["n"]
+        for row in self.overdue(now).order_by().values("responsible_parties").annotate(n=Count("pk")):
+            counts[row["responsible_parties"]].overdue = row["n"]
+        return counts
+
+    def as_known_on(self, moment: dt.datetime) -> CommitmentQuerySet:
+        """Annotate what the tracker had published by `moment`: known_status (the current assessment
+        among the updates published by then, with evidence, not corrected by an entry published by
+        then) and known_changed_deadline (the latest deadline change published by then). Leaves out the
+        commitments the tracker recorded after `moment`. Commitment.known_state() reads them."""
+        updates = StatusUpdate.objects.known_by(moment).filter(commitment=OuterRef("pk")).current_as_known(moment)
+        changes = (
+            DeadlineChange.objects.known_by(moment)
+            .filter(commitment=OuterRef("pk"))
+            .order_by("-decided_on", "-id")
+            .values("new_deadline")[:1]
+        )
+        created_later = Commitment.history.model.objects.filter(
+            id=OuterRef("pk"), history_type="+", history_date__gt=moment
+        )
+        return self.exclude(Exists(created_later)).annotate(
+            known_status=Coalesce(Subquery(updates.values("status")[:1]), Value(Status.NOT_ASSESSED)),
+            known_status_as_of=Subquery(updates.values("as_of")[:1]),
+            known_status_precision=Subquery(updates.values("as_of_precision")[:1]),
+            known_changed_deadline=Subquery(changes),
+        )
+
     def for_display(self) -> CommitmentQuerySet:
         """Return these commitments with what a row of a list shows: agreement, responsible
         parties, whether disputed or contested, and how well the current assessment is
         supported (the dashboard's lists, the API, the exports)."""
         return (
-            self.select_related("provision__agreement")
+            self.select_related("provision__agreement", "deadline_event__source")
             .prefetch_related("responsible_parties")
             .with_is_disputed()
             .with_is_contested()
@@ -851,10 +1279,11 @@ class CommitmentQuerySet(models.QuerySet):
         supervising bodies and the published deadline history."""
         return self.for_display().prefetch_related(
             "supervising_bodies",
+            "version_deadlines__text",
             Prefetch(
                 "deadline_changes",
                 queryset=DeadlineChange.objects.published()
-                .select_related("requested_by", "source")
+                .select_related("requested_by", "announced_by", "source")
                 .prefetch_related("agreed_by"),
             ),
         )
@@ -887,6 +1316,20 @@ class AgreementCounts:
     @property
     def total(self) -> int:
         return sum(self.by_status.values())
+
+
+@dataclass(frozen=True)
+class KnownState:
+    """What the tracker had published about a commitment by a moment (Commitment.known_state)."""
+
+    status: str
+    status_label: str
+    status_as_of: dt.date | None
+    status_precision: str
+    deadline_in_force: dt.date | None
+    deadline_ends_at: dt.datetime | None
+    is_overdue: bool
+    days_overdue: int | None
 
 
 @dataclass(frozen=True)
@@ -928,6 +1371,7 @@ class Commitment(models.Model):
     class DeadlineKind(models.TextChoices):
         DATE = "date", _("By a date")
         PERIOD = "period", _("Within a period from entry into force")
+        AFTER_EVENT = "after_event", _("Within a period after an event")
         ONGOING = "ongoing", _("Ongoing from entry into force")
         RENEWABLE = "renewable", _("Renewable term with a notice window")
         NONE = "none", _("No deadline set")
@@ -953,7 +1397,22 @@ class Commitment(models.Model):
         null=True, blank=True, help_text=_("For 'by a date': the date as the text gives it.")
     )
     period_months = models.PositiveIntegerField(
-        null=True, blank=True, help_text=_("For 'within a period': months from entry into force.")
+        null=True,
+        blank=True,
+        help_text=_("For 'within a period': months from entry into force (or after the event)."),
+    )
+    period_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text=_("For 'within a period': days from entry into force (or after the event), instead of months."),
+    )
+    deadline_event = models.ForeignKey(
+        AgreementEvent,
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,
+        related_name="commitments",
+        help_text=_("For 'within a period after an event': the event the period counts from."),
     )
     term_months = models.PositiveIntegerField(
         null=True, blank=True, help_text=_("For a renewable term: length of each term in months.")
@@ -1025,12 +1484,77 @@ class Commitment(models.Model):
     # --- deadlines -------------------------------------------------------------
 
     def original_deadline(self) -> dt.date | None:
-        """Return the deadline the text sets, before any agreed change (date and period kinds only)."""
+        """Return the deadline the text sets, before any agreed change: a date; a period from entry
+        into force; a period after an event, once the event is recorded (None before it)."""
         if self.deadline_kind == self.DeadlineKind.DATE:
             return self.deadline_date
-        if self.deadline_kind == self.DeadlineKind.PERIOD and self.period_months is not None:
-            return add_months(self.agreement.entry_into_force_date(), self.period_months)
+        if self.deadline_kind == self.DeadlineKind.PERIOD:
+            return self.after_period(self.agreement.entry_into_force_date())
+        if self.deadline_kind == self.DeadlineKind.AFTER_EVENT:
+            event = self.deadline_event
+            return self.after_period(event.occurred_on) if event is not None and event.has_occurred() else None
         return None
+
+    def after_period(self, start: dt.date) -> dt.date | None:
+        """Return the day the commitment's period ends, counted from `start` (months, or days)."""
+        if self.period_months is not None:
+            return add_months(start, self.period_months)
+        if self.period_days is not None:
+            return start + dt.timedelta(days=self.period_days)
+        return None
+
+    def has_dated_deadline(self) -> bool:
+        """Return True for the kinds of deadline that fall on a day (by a date, within a period)."""
+        return self.deadline_kind in DATED_DEADLINE_KINDS
+
+    def pending_event(self) -> AgreementEvent | None:
+        """Return the event a relative deadline waits for, while it is not yet recorded as held:
+        the commitment is then "due one month after: the working group's first meeting — not yet
+        held", neither overdue nor due soon."""
+        if self.deadline_kind != self.DeadlineKind.AFTER_EVENT or self.deadline_event is None:
+            return None
+        return None if self.deadline_event.has_occurred() else self.deadline_event
+
+    def period_text(self) -> str:
+        """Return the period in words: "one month", "60 days"."""
+        if self.period_months is not None:
+            if self.period_months == 1:
+                return str(_("one month"))
+            return ngettext("%(n)d month", "%(n)d months", self.period_months) % {"n": self.period_months}
+        if self.period_days is not None:
+            return ngettext("%(n)d day", "%(n)d days", self.period_days) % {"n": self.period_days}
+        return ""
+
+    def version_outcomes(self, now: dt.datetime) -> list[VersionOutcome]:
+        """Return how the commitment stands against each published version's wording of its deadline
+        (VersionDeadline), the quoted version first; empty when no version words it differently,
+        or once an agreed change has replaced the original deadline."""
+        versions = list(self.version_deadlines.all())
+        if not versions or self.deadline_in_force != self.original_deadline():
+            return []
+        fulfilled_on = self.fulfilled_on()
+        tz = self.agreement.tz
+        outcomes = []
+        for version in versions:
+            late = (fulfilled_on - version.deadline_date).days if fulfilled_on else None
+            outcomes.append(
+                VersionOutcome(
+                    text=version.text,
+                    wording=version.wording,
+                    deadline=version.deadline_date,
+                    is_quoted=version.text.is_quoted,
+                    fulfilled=fulfilled_on is not None,
+                    days_late=late if late and late > 0 else None,
+                    is_overdue=fulfilled_on is None
+                    and self.current_status not in CLOSED_STATUSES
+                    and end_of_day(version.deadline_date, tz) <= now,
+                )
+            )
+        return sorted(outcomes, key=lambda outcome: (not outcome.is_quoted, outcome.text.label))
+
+    def version_outcome_differs(self, now: dt.datetime) -> bool:
+        """Return True if another version's wording of the deadline gives another outcome than the quoted one."""
+        return len({outcome.verdict() for outcome in self.version_outcomes(now)}) > 1
 
     def compute_deadline_in_force(self, changes: Iterable[DeadlineChange] | None = None) -> dt.date | None:
         """Return the new deadline of the latest published agreed change (by decision date, then as
@@ -1039,13 +1563,19 @@ class Commitment(models.Model):
         `changes` are this commitment's deadline changes when the caller holds them (bulk
         writes); otherwise they are read from the database.
         """
-        if self.deadline_kind not in (self.DeadlineKind.DATE, self.DeadlineKind.PERIOD):
+        if not self.has_dated_deadline():
             return None
         if changes is None:
             changes = DeadlineChange.objects.published().filter(commitment_id=self.pk) if self.pk else []
         # A draft change moves nothing until a second monitor publishes it.
         latest = max(published_only(changes), key=lambda change: (change.decided_on, change.pk or 0), default=None)
         return latest.new_deadline if latest else self.original_deadline()
+
+    def known_deadline_in_force(self, changes: Iterable[DeadlineChange]) -> tuple[dt.date | None, dt.datetime | None]:
+        """Return the deadline in force and the instant it ends given only `changes` (the changes
+        the tracker had recorded by some moment: the as-of views)."""
+        deadline = self.compute_deadline_in_force(list(changes))
+        return deadline, end_of_day(deadline, self.agreement.tz) if deadline else None
 
     def sync_deadline(self, save: bool = False, changes: Iterable[DeadlineChange] | None = None) -> None:
         """Recompute the stored deadline in force and the instant it ends (see compute_deadline_in_force)."""
@@ -1153,6 +1683,38 @@ class Commitment(models.Model):
             and self.fulfilled_at > self.deadline_ends_at
         )
 
+    def is_fulfilled_on_time(self) -> bool:
+        """Return True if first assessed fulfilled on or before the day of the deadline in force
+        (the row form of CommitmentQuerySet.fulfilled_on_time)."""
+        return (
+            self.fulfilled_at is not None
+            and self.deadline_ends_at is not None
+            and self.fulfilled_at <= self.deadline_ends_at
+        )
+
+    def known_state(self, day: dt.date) -> KnownState:
+        """Return what the tracker showed about this commitment on `day`: the status, the deadline in
+        force and whether it was overdue that day (in the agreement's zone), from the entries it had
+        recorded by then (on a row annotated by CommitmentQuerySet.as_known_on(moment))."""
+        status = self.known_status
+        if not self.has_dated_deadline():
+            deadline = None
+        else:
+            deadline = self.known_changed_deadline or self.original_deadline()
+        tz = self.agreement.tz
+        ends_at = end_of_day(deadline, tz) if deadline else None
+        overdue = ends_at is not None and ends_at <= end_of_day(day, tz) and status not in CLOSED_STATUSES
+        return KnownState(
+            status=status,
+            status_label=Status(status).label,
+            status_as_of=self.known_status_as_of,
+            status_precision=self.known_status_precision or DatePrecision.DAY,
+            deadline_in_force=deadline,
+            deadline_ends_at=ends_at,
+            is_overdue=overdue,
+            days_overdue=(day - local_date(ends_at, tz)).days + 1 if overdue else None,
+        )
+
     def days_late(self) -> int | None:
         """Return by how many calendar days (in the agreement's zone) the commitment was
         fulfilled after its deadline in force, if it was fulfilled late."""
@@ -1245,16 +1807,36 @@ class Commitment(models.Model):
         kind = self.deadline_kind
         required = {
             self.DeadlineKind.DATE: ["deadline_date"],
-            self.DeadlineKind.PERIOD: ["period_months"],
+            self.DeadlineKind.AFTER_EVENT: ["deadline_event"],
             self.DeadlineKind.RENEWABLE: ["term_months", "notice_months"],
         }.get(kind, [])
         errors = {
             name: _("Required for this kind of deadline.") for name in required if getattr(self, name) in (None, "")
         }
-        unused = {"deadline_date", "period_months", "term_months", "notice_months"} - set(required)
-        errors.update(
-            {name: _("Leave empty for this kind of deadline.") for name in unused if getattr(self, name) is not None}
+        period = (
+            ["period_months", "period_days"]
+            if kind in (self.DeadlineKind.PERIOD, self.DeadlineKind.AFTER_EVENT)
+            else []
         )
+        if period and (self.period_months is None) == (self.period_days is None):
+            errors["period_months"] = _("Give the period in months or in days (one of the two).")
+        unused = {"deadline_date", "term_months", "notice_months", "period_months", "period_days"} - set(required)
+        unused -= set(period)
+        errors.update(
+            {
+                name: _("Leave empty for this kind of deadline.")
+                for name in sorted(unused)
+                if getattr(self, name) is not None
+            }
+        )
+        if kind != self.DeadlineKind.AFTER_EVENT and self.deadline_event_id is not None:
+            errors["deadline_event"] = _("Leave empty for this kind of deadline.")
+        if (
+            self.deadline_event_id is not None
+            and self.provision_id
+            and self.deadline_event.agreement_id != self.agreement.pk
+        ):
+            errors["deadline_event"] = _("Choose an event of this commitment's agreement.")
         if kind == self.DeadlineKind.RENEWABLE and self.term_months and self.notice_months:
             if self.notice_months >= self.term_months:
                 errors["notice_months"] = _("The notice period must be shorter than the term.")
@@ -1308,6 +1890,10 @@ class ReviewableQuerySet(models.QuerySet):
     def awaiting_review(self) -> ReviewableQuerySet:
         """Return the drafts a second monitor has yet to publish or send back (the review queue)."""
         return self.filter(review_state=ReviewState.DRAFT)
+
+    def known_by(self, moment: dt.datetime) -> ReviewableQuerySet:
+        """Return the entries the tracker had published by `moment` (the as-of views)."""
+        return self.published().with_publication_time().filter(publication_time__lte=moment)
 
 
 class Reviewable(models.Model):
@@ -1374,7 +1960,9 @@ def published_only(entries: Iterable[Reviewable]) -> list[Reviewable]:
 
 
 class DeadlineChangeQuerySet(ReviewableQuerySet):
-    pass
+    def requested_by_party(self, party: Party) -> DeadlineChangeQuerySet:
+        """Return the published changes `party` asked for (its scorecard's extensions requested)."""
+        return self.published().filter(requested_by=party)
 
 
 class DeadlineChange(Reviewable):
@@ -1388,6 +1976,14 @@ class DeadlineChange(Reviewable):
         Party, null=True, blank=True, on_delete=models.PROTECT, related_name="deadline_changes_requested"
     )
     agreed_by = models.ManyToManyField(Party, related_name="deadline_changes_agreed")
+    announced_by = models.ForeignKey(
+        Party,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deadline_changes_announced",
+        help_text=_("Who made the change public, where that is not one of the parties that agreed it (a mediator)."),
+    )
     reason = models.TextField()
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="deadline_changes")
     quote = models.TextField(blank=True, help_text=_("The passage of the source that reports the change."))
@@ -1455,8 +2051,10 @@ class DeadlineChange(Reviewable):
         if not self.commitment_id:
             return
         commitment = self.commitment
-        if commitment.deadline_kind not in (Commitment.DeadlineKind.DATE, Commitment.DeadlineKind.PERIOD):
+        if not commitment.has_dated_deadline():
             raise ValidationError(_("Only a commitment with a dated deadline can have its deadline changed."))
+        if commitment.original_deadline() is None:
+            raise ValidationError(_("The deadline counts from an event not yet recorded: record the event first."))
         signed_on = commitment.agreement.signed_on
         if self.new_deadline and self.new_deadline < signed_on:
             raise ValidationError(
@@ -1553,6 +2151,19 @@ class StatusUpdateQuerySet(ReviewableQuerySet):
         """Return the updates that count: published, not corrected by a later published entry, and
         backed by evidence (the row form: standing())."""
         return self.published().filter(Exists(Evidence.objects.filter(status_update=OuterRef("pk")))).uncorrected()
+
+    def current_as_known(self, moment: dt.datetime) -> StatusUpdateQuerySet:
+        """Return, in the order of current() (first: the current assessment then), the updates that
+        stood at `moment`: with evidence, and not corrected by an entry published by then."""
+        corrected_by_then = StatusUpdate.objects.known_by(moment).filter(corrects=OuterRef("pk"))
+        return (
+            self.filter(Exists(Evidence.objects.filter(status_update=OuterRef("pk"))))
+            .exclude(Exists(corrected_by_then))
+            .order_by("-as_of", "-recorded_at", "-id")
+        )
+
+    def for_agreement(self, agreement: Agreement) -> StatusUpdateQuerySet:
+        return self.filter(commitment__provision__agreement=agreement)
 
     def current(self) -> StatusUpdateQuerySet:
         """Return standing updates in the order that makes the first one the current assessment.
@@ -1884,6 +2495,14 @@ class ClaimQuerySet(ReviewableQuerySet):
         """Return the claims that no published claim corrects (a draft correction corrects nothing yet)."""
         return self.exclude(Exists(Claim.objects.published().filter(corrects=OuterRef("pk"))))
 
+    def by_party(self, party: Party) -> ClaimQuerySet:
+        """Return the published claims made for `party` (its scorecard)."""
+        return self.published().filter(party=party)
+
+    def by_speaker(self, speaker: Speaker) -> ClaimQuerySet:
+        """Return what `speaker` said, as published (the speaker's page)."""
+        return self.published().filter(speaker=speaker)
+
     def conflicting(self) -> ClaimQuerySet:
         """Return published claims that conflict with the text or another published claim (see
         Claim.is_conflicting). Drafts neither conflict nor are conflicted with."""
@@ -1968,6 +2587,13 @@ class Claim(Reviewable):
     summary = models.TextField()
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claims")
     quote = models.TextField()
+    # As for evidence: a report known by outlet and date only gives what was said in the monitor's
+    # summary, shown as such ("Reported: …"), never in quotation marks.
+    is_verbatim = models.BooleanField(
+        _("word for word"),
+        default=True,
+        help_text=_("Untick when the text summarises a report whose wording the tracker does not hold."),
+    )
     corrects = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="corrected_by"
     )
@@ -2080,6 +2706,10 @@ class Claim(Reviewable):
             }
         if self.speech_kind == SpeechKind.SOURCE:
             errors["speech_kind"] = _("A claim is a speaker's words: quoted directly or as the source reports them.")
+        if self.speech_kind == SpeechKind.DIRECT and not self.is_verbatim:
+            errors["is_verbatim"] = _(
+                "A speaker's own words are quoted word for word; a summary is the source's report."
+            )
         if source is not None and is_finer(self.stated_on_precision, source.published_on_precision):
             errors["stated_on_precision"] = _(
                 "The source is dated no more precisely than '%(precision)s': date the claim no more precisely."
@@ -2130,6 +2760,30 @@ register_history(
     table_name="commitments_historicaluser",
     excluded_fields=["password", "last_login"],
 )
+
+
+class SearchEntry(models.Model):
+    """One searchable record (a commitment, a point's text, an assessment with its quoted evidence,
+    a claim, a source, a party, a speaker…) as the search box finds it: commitments/search.py keeps
+    one row per record true on every write (signals inside the writing transaction; bulk writers
+    call search.reindex()). The full-text index over title and body is the database's own:
+    PostgreSQL a generated tsvector column with a GIN index, SQLite an FTS5 table kept by triggers
+    (migration 0029), so every write of this table updates it in the same transaction."""
+
+    kind = models.CharField(max_length=16)
+    object_id = models.BigIntegerField()
+    agreement = models.ForeignKey(Agreement, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=500)
+    body = models.TextField(blank=True)
+    path = models.CharField(max_length=300, help_text=_("Where the record is shown on the site."))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_unique")]
+        indexes = [models.Index(fields=["agreement", "kind"], name="search_entry_agreement_kind")]
+        verbose_name_plural = "search entries"
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.object_id}: {self.title}"
 
 
 class DataVersion(models.Model):

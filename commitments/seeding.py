@@ -25,6 +25,8 @@ from django.utils.text import slugify
 from .acled import TimePrecision
 from .models import (
     Agreement,
+    AgreementEvent,
+    AgreementLink,
     AgreementText,
     CasualtyReport,
     Claim,
@@ -42,6 +44,7 @@ from .models import (
     Speaker,
     SpeechKind,
     StatusUpdate,
+    VersionDeadline,
     finest_precision,
     published_only,
 )
@@ -49,6 +52,20 @@ from .models import (
 SUPPORTED_FORMATS = {1}
 # What a casualty report of an incident says, in the file and in the database.
 CASUALTY_FIELDS = ("kind", "group", "minimum", "maximum", "source", "quote")
+
+AGREEMENT_FIELDS = {
+    "slug",
+    "title",
+    "short_title",
+    "summary",
+    "signatories",
+    "signed_on",
+    "time_zone",
+    "entry_into_force",
+    "texts",
+    "events",
+    "links",
+}
 
 
 class _SeedYamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when the wheel has it
@@ -170,6 +187,7 @@ class _Loader:
         self.incidents: dict[str, Incident] = {}
         # Status updates naming incidents, linked after the incidents (which name commitments) are loaded.
         self.incident_links: list[tuple[StatusUpdate, list[tuple[str, Any]], str]] = []
+        self.events: dict[str, AgreementEvent] = {}
 
     def fail(self, where: str, problem: str) -> None:
         raise SeedError(self.filename, where, problem)
@@ -263,7 +281,7 @@ class _Loader:
         top = self.entry(
             document,
             "",
-            {"format", "parties", "speakers", "sources", "agreement", "provisions", "incidents"},
+            {"format", "parties", "speakers", "sources", "agreement", "provisions", "incidents", "claims"},
             {"format", "agreement"},
         )
         if top.get("format") not in SUPPORTED_FORMATS:
@@ -275,6 +293,10 @@ class _Loader:
         for where, data in top.items("sources"):
             self.load_source(data, where)
         agreement = self.load_agreement(top.get("agreement"), "agreement")
+        self.events = {}
+        agreement_entry = self.entry(top.get("agreement"), "agreement", AGREEMENT_FIELDS)
+        for where, data in agreement_entry.items("events"):
+            self.load_event(agreement, data, where)
         numbers = set()
         for position, (where, data) in enumerate(top.items("provisions"), start=1):
             provision = self.load_provision(agreement, data, where, position)
@@ -284,6 +306,83 @@ class _Loader:
         for where, data in top.items("incidents"):
             self.load_incident(agreement, data, where)
         self.link_incidents()
+        for where, data in agreement_entry.items("links"):
+            self.load_link(agreement, data, where)
+        for where, data in top.items("claims"):
+            self.load_claim_elsewhere(data, where)
+
+    def other_agreement(self, slug: Any, where: str) -> Agreement:
+        """Return another agreement this file refers to, which must be loaded already."""
+        agreement = Agreement.objects.filter(slug=slug).first() if isinstance(slug, str) else None
+        if agreement is None:
+            self.fail(
+                where,
+                f"agreement {slug!r} is not loaded: load its seed file first (load_agreement takes several files "
+                "and loads them in the order their links need)",
+            )
+        return agreement
+
+    def load_event(self, agreement: Agreement, data: Any, where: str) -> None:
+        entry = self.entry(
+            data, where, {"code", "name", "occurred_on", "source", "quote", "verbatim"}, {"code", "name"}
+        )
+        code = entry.text("code")
+        entry.where = where = f"{where} ({code})"
+        if code in self.events:
+            self.fail(where, f"event code {code!r} is used twice")
+        source_key = entry.get("source")
+        self.events[code] = self.upsert(
+            AgreementEvent,
+            {"agreement": agreement, "code": code},
+            {
+                "name": entry.text("name"),
+                "occurred_on": entry.date("occurred_on"),
+                "source": self.source(source_key, f"{where}.source") if source_key else None,
+                "quote": entry.text("quote"),
+                "is_verbatim": entry.boolean("verbatim", True),
+            },
+            where,
+        )
+
+    def load_link(self, agreement: Agreement, data: Any, where: str) -> None:
+        entry = self.entry(
+            data, where, {"kind", "agreement", "provisions", "by_provisions", "note"}, {"kind", "agreement"}
+        )
+        kind = entry.text("kind")
+        if kind not in AgreementLink.Kind.values:
+            self.fail(entry.path("kind"), f"{kind!r} is not one of {', '.join(AgreementLink.Kind.values)}")
+        other = self.other_agreement(entry.get("agreement"), entry.path("agreement"))
+        if other.pk == agreement.pk:
+            self.fail(entry.path("agreement"), "an agreement cannot link to itself")
+        link = self.upsert(
+            AgreementLink,
+            {"from_agreement": agreement, "to_agreement": other, "kind": kind},
+            {"note": entry.text("note")},
+            where,
+        )
+        for name, owner in (("provisions", other), ("by_provisions", agreement)):
+            targets = []
+            for point_where, number in entry.items(name):
+                provision = Provision.objects.filter(agreement=owner, number=str(number)).first()
+                if provision is None:
+                    self.fail(point_where, f"{owner.slug} has no point {number!r}")
+                targets.append(provision)
+            self.set_many(link, name, targets)
+
+    def load_claim_elsewhere(self, data: Any, where: str) -> None:
+        """A claim about a commitment of another agreement, made in connection with this one (Putin on
+        the 2020 statement's refugees, at the briefing on the Moscow statement): it joins that
+        commitment's record, and an export lists it there."""
+        if not isinstance(data, dict):
+            self.fail(where, f"expected a mapping of fields, got {type(data).__name__}")
+        target = {name: data.get(name) for name in ("agreement", "commitment")}
+        if None in target.values():
+            self.fail(where, "name the claim's agreement (slug) and commitment (code)")
+        other = self.other_agreement(target["agreement"], f"{where}.agreement")
+        commitment = Commitment.objects.filter(provision__agreement=other, code=target["commitment"]).first()
+        if commitment is None:
+            self.fail(f"{where}.commitment", f"{other.slug} has no commitment {target['commitment']!r}")
+        self.load_claim(commitment, {k: v for k, v in data.items() if k not in target}, where)
 
     def load_party(self, data: Any, where: str) -> None:
         entry = self.entry(data, where, {"slug", "name", "short_name", "kind"}, {"slug", "name", "kind"})
@@ -364,18 +463,9 @@ class _Loader:
         self.sources[key] = self.upsert(Source, lookup, values, where)
 
     def load_agreement(self, data: Any, where: str) -> Agreement:
-        fields = {
-            "slug",
-            "title",
-            "short_title",
-            "summary",
-            "signatories",
-            "signed_on",
-            "time_zone",
-            "entry_into_force",
-            "texts",
-        }
-        entry = self.entry(data, where, fields, {"slug", "title", "signed_on", "time_zone", "entry_into_force"})
+        entry = self.entry(
+            data, where, AGREEMENT_FIELDS, {"slug", "title", "signed_on", "time_zone", "entry_into_force"}
+        )
         time_zone = entry.text("time_zone")
         probe = Agreement(time_zone=time_zone)
         try:
@@ -383,6 +473,8 @@ class _Loader:
         except Exception:
             self.fail(f"{where}.time_zone", f"{time_zone!r} is not a known IANA time zone, such as Europe/Moscow")
         raw_moment = entry.get("entry_into_force")
+        # A date alone: in force that day, the hour not on record (the start of the day stands for it).
+        time_known = "T" in str(raw_moment)
         try:
             moment = raw_moment if isinstance(raw_moment, dt.datetime) else dt.datetime.fromisoformat(str(raw_moment))
         except ValueError:
@@ -399,6 +491,7 @@ class _Loader:
                 "signed_on": entry.date("signed_on"),
                 "time_zone": time_zone,
                 "entry_into_force": moment,
+                "entry_into_force_time_known": time_known,
             },
             where,
         )
@@ -453,6 +546,7 @@ class _Loader:
             "category",
             "deadline",
             "deadline_changes",
+            "version_deadlines",
             "status_updates",
             "claims",
         }
@@ -467,9 +561,12 @@ class _Loader:
         deadline = self.entry(
             entry.get("deadline"),
             f"{where}.deadline",
-            {"kind", "date", "months", "term_months", "notice_months"},
+            {"kind", "date", "months", "days", "event", "term_months", "notice_months"},
             {"kind"},
         )
+        event_code = deadline.get("event")
+        if event_code is not None and event_code not in self.events:
+            self.fail(deadline.path("event"), f"unknown event {event_code!r}; list it under 'agreement.events' first")
         commitment = self.upsert(
             Commitment,
             {"provision": provision, "code": code},
@@ -480,6 +577,8 @@ class _Loader:
                 "deadline_kind": deadline.text("kind"),
                 "deadline_date": deadline.date("date"),
                 "period_months": deadline.integer("months"),
+                "period_days": deadline.integer("days"),
+                "deadline_event": self.events[event_code] if event_code is not None else None,
                 "term_months": deadline.integer("term_months"),
                 "notice_months": deadline.integer("notice_months"),
             },
@@ -490,12 +589,29 @@ class _Loader:
             self.fail(f"{where}.responsible", "name at least one responsible party")
         self.set_many(commitment, "responsible_parties", responsible)
         self.set_many(commitment, "supervising_bodies", self.parties_list(entry, "supervising"))
+        for version_where, version_data in entry.items("version_deadlines"):
+            self.load_version_deadline(commitment, version_data, version_where)
         for change_where, change_data in entry.items("deadline_changes"):
             self.load_deadline_change(commitment, change_data, change_where)
         for update_where, update_data in entry.items("status_updates"):
             self.load_status_update(commitment, update_data, update_where)
         for claim_where, claim_data in entry.items("claims"):
             self.load_claim(commitment, claim_data, claim_where)
+
+    def load_version_deadline(self, commitment: Commitment, data: Any, where: str) -> None:
+        entry = self.entry(data, where, {"text", "wording", "date"}, {"text", "wording", "date"})
+        label = entry.text("text")
+        text = AgreementText.objects.filter(agreement=commitment.agreement, label=label).first()
+        if text is None:
+            self.fail(
+                entry.path("text"), f"no version of the text is labelled {label!r}; list it under 'agreement.texts'"
+            )
+        self.upsert(
+            VersionDeadline,
+            {"commitment": commitment, "text": text},
+            {"wording": entry.text("wording"), "deadline_date": entry.date("date")},
+            where,
+        )
 
     def recorded(self, entry: _Entry) -> dict:
         """Return who recorded an entry and when, and where it stands in review, as an export wrote
@@ -564,6 +680,7 @@ class _Loader:
             "decided_on",
             "requested_by",
             "agreed_by",
+            "announced_by",
             "reason",
             "source",
             "quote",
@@ -573,11 +690,13 @@ class _Loader:
         }
         entry = self.entry(data, where, fields, {"new_deadline", "decided_on", "agreed_by", "reason", "source"})
         requested_by = entry.get("requested_by")
+        announced_by = entry.get("announced_by")
         values = {
             "reason": entry.text("reason"),
             "quote": entry.text("quote"),
             "source": self.source(entry.get("source"), f"{where}.source"),
             "requested_by": self.party(requested_by, f"{where}.requested_by") if requested_by else None,
+            "announced_by": self.party(announced_by, f"{where}.announced_by") if announced_by else None,
         }
         agreed_by = self.parties_list(entry, "agreed_by")
         lookup = {
@@ -721,6 +840,7 @@ class _Loader:
         required = {"party", "speaker", "stated_on", "position", "summary", "source", "quote"}
         optional = {
             "speech",
+            "verbatim",
             "stated_on_precision",
             "corrects",
             "correction_reason",
@@ -764,6 +884,7 @@ class _Loader:
             "summary": entry.text("summary"),
             "source": source,
             "quote": entry.text("quote"),
+            "is_verbatim": entry.boolean("verbatim", True),
             "stated_on_precision": self.precision(entry, "stated_on_precision") or source.published_on_precision,
         }
         unstated = {
@@ -960,6 +1081,50 @@ class _Loader:
             self.report.count("status updates (incidents linked)", "updated")
 
 
+def seed_dependencies(path: str | Path) -> tuple[str | None, set[str]]:
+    """Return the agreement a seed file holds and the agreements it refers to (its links and its
+    claims about other agreements), or (None, set()) when the file cannot be read as a seed (the
+    loader then reports why)."""
+    try:
+        document = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_SeedYamlLoader)  # noqa: S506
+        agreement = document["agreement"]
+        slug = str(agreement["slug"])
+        needs = {str(link["agreement"]) for link in agreement.get("links") or []}
+        needs |= {str(claim["agreement"]) for claim in document.get("claims") or []}
+    except Exception:  # noqa: BLE001 (any malformed file: load_agreement_file names the problem)
+        return None, set()
+    return slug, needs - {slug}
+
+
+def load_order(paths: list[str]) -> list[str]:
+    """Return `paths` in an order where each file comes after the files of the agreements it links
+    to (otherwise as given): `load_agreement seeds/*.yaml` loads the Moscow statement after the 2020
+    statement it implements. A file that needs an agreement found in no file must find it loaded."""
+    holds = {}
+    needs = {}
+    for path in paths:
+        slug, dependencies = seed_dependencies(path)
+        needs[path] = dependencies
+        if slug is not None:
+            holds.setdefault(slug, path)
+    ordered: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(path: str) -> None:
+        if path in ordered or path in visiting:
+            return  # a cycle is left to the loader, which names the agreement that is missing
+        visiting.add(path)
+        for slug in sorted(needs[path]):
+            if slug in holds:
+                visit(holds[slug])
+        visiting.discard(path)
+        ordered.append(path)
+
+    for path in paths:
+        visit(path)
+    return ordered
+
+
 def load_agreement_file(path: str | Path) -> LoadReport:
     """Load the seed file at `path` into the database, all or nothing."""
     filename = str(path)
@@ -1003,8 +1168,9 @@ def _recorded(entry: StatusUpdate | Claim | DeadlineChange, with_recorders: bool
     return values
 
 
-def _omit_empty(values: dict) -> dict:
-    return {name: value for name, value in values.items() if value not in (None, "", [])}
+def _omit_empty(values: dict, keep: tuple[str, ...] = ()) -> dict:
+    """Return `values` without the empty ones, except those named in `keep` (required fields)."""
+    return {name: value for name, value in values.items() if name in keep or value not in (None, "", [])}
 
 
 def _parties_cited_nowhere() -> models.QuerySet:
@@ -1133,6 +1299,8 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True, include_
             "supervising_bodies",
             "deadline_changes__agreed_by",
             "deadline_changes__requested_by",
+            "deadline_changes__announced_by",
+            "version_deadlines__text",
             "deadline_changes__source",
             "deadline_changes__recorded_by",
             "deadline_changes__reviewed_by",
@@ -1149,6 +1317,7 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True, include_
             "claims__recorded_by",
             "claims__reviewed_by",
         )
+        .select_related("deadline_event")
         .order_by("provision__position", "id")
     )
     incidents = sorted(
@@ -1166,6 +1335,8 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True, include_
         ),
         key=_incident_order,
     )
+    events = list(agreement.events.select_related("source__affiliated_party").order_by("code"))
+    links = list(agreement.links_out.select_related("to_agreement").prefetch_related("provisions", "by_provisions"))
     # What no agreement cites (listed in a seed but not yet used) travels with every agreement,
     # so that exporting and loading into an empty database loses nothing.
     parties: dict[int, Party] = {party.pk: party for party in [*agreement.signatories.all(), *_parties_cited_nowhere()]}
@@ -1176,8 +1347,9 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True, include_
         parties.update((party.pk, party) for party in commitment.supervising_bodies.all())
         for change in kept(commitment.deadline_changes):
             parties.update((party.pk, party) for party in change.agreed_by.all())
-            if change.requested_by:
-                parties[change.requested_by.pk] = change.requested_by
+            for party in (change.requested_by, change.announced_by):
+                if party:
+                    parties[party.pk] = party
             sources[change.source.pk] = change.source
         for update in kept(commitment.status_updates):
             sources.update((item.source.pk, item.source) for item in update.evidence.all())
@@ -1195,6 +1367,9 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True, include_
         sources.update((item.source.pk, item.source) for item in incident.evidence.all())
         sources.update((report.source.pk, report.source) for report in incident.casualty_reports.all())
         speakers.update((item.speaker.pk, item.speaker) for item in incident.evidence.all() if item.speaker)
+    for event in events:
+        if event.source:
+            sources[event.source.pk] = event.source
     for source in sources.values():
         if source.affiliated_party:
             parties[source.affiliated_party.pk] = source.affiliated_party
@@ -1273,7 +1448,9 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True, include_
             {
                 "kind": commitment.deadline_kind,
                 "date": commitment.deadline_date.isoformat() if commitment.deadline_date else None,
+                "event": commitment.deadline_event.code if commitment.deadline_event else None,
                 "months": commitment.period_months,
+                "days": commitment.period_days,
                 "term_months": commitment.term_months,
                 "notice_months": commitment.notice_months,
             }
@@ -1285,11 +1462,13 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True, include_
                     "decided_on": change.decided_on.isoformat(),
                     "requested_by": change.requested_by.slug if change.requested_by else None,
                     "agreed_by": [party.slug for party in change.agreed_by.all()],
+                    "announced_by": change.announced_by.slug if change.announced_by else None,
                     "reason": change.reason,
                     "source": source_key(change.source),
                     "quote": change.quote,
                     **_recorded(change, with_recorders),
-                }
+                },
+                keep=("agreed_by",),  # required: "agreed_by: []" says no source names who agreed
             )
             for change in sorted(kept(commitment.deadline_changes), key=lambda change: (change.decided_on, change.pk))
         ]
@@ -1343,6 +1522,7 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True, include_
                     "summary": claim.summary,
                     "source": source_key(claim.source),
                     "quote": claim.quote,
+                    "verbatim": None if claim.is_verbatim else False,
                     "corrects": {
                         "speaker": speaker_key(claim.corrects.speaker),
                         "stated_on": claim.corrects.stated_on.isoformat(),
@@ -1366,6 +1546,10 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True, include_
                 "supervising": sorted(party.slug for party in commitment.supervising_bodies.all()),
                 "category": commitment.category,
                 "deadline": deadline,
+                "version_deadlines": [
+                    {"text": version.text.label, "wording": version.wording, "date": version.deadline_date.isoformat()}
+                    for version in sorted(commitment.version_deadlines.all(), key=lambda version: version.text.label)
+                ],
                 "deadline_changes": changes,
                 "status_updates": updates,
                 "claims": claims,
@@ -1425,7 +1609,9 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True, include_
                 "signatories": sorted(party.slug for party in agreement.signatories.all()),
                 "signed_on": agreement.signed_on.isoformat(),
                 "time_zone": agreement.time_zone,
-                "entry_into_force": agreement.entry_into_force_local().replace(tzinfo=None).isoformat(),
+                "entry_into_force": agreement.entry_into_force_local().replace(tzinfo=None).isoformat()
+                if agreement.entry_into_force_time_known
+                else agreement.entry_into_force_date().isoformat(),
                 "texts": [
                     _omit_empty(
                         {
@@ -1438,6 +1624,33 @@ def export_agreement(agreement: Agreement, with_recorders: bool = True, include_
                         }
                     )
                     for text in agreement.texts.order_by("id")
+                ],
+                "events": [
+                    _omit_empty(
+                        {
+                            "code": event.code,
+                            "name": event.name,
+                            "occurred_on": event.occurred_on.isoformat() if event.occurred_on else None,
+                            "source": source_key(event.source) if event.source else None,
+                            "quote": event.quote,
+                            "verbatim": None if event.is_verbatim else False,
+                        }
+                    )
+                    for event in events
+                ],
+                "links": [
+                    _omit_empty(
+                        {
+                            "kind": link.kind,
+                            "agreement": link.to_agreement.slug,
+                            "provisions": [p.number for p in sorted(link.provisions.all(), key=lambda p: p.position)],
+                            "by_provisions": [
+                                p.number for p in sorted(link.by_provisions.all(), key=lambda p: p.position)
+                            ],
+                            "note": link.note,
+                        }
+                    )
+                    for link in sorted(links, key=lambda link: (link.to_agreement.slug, link.kind))
                 ],
             }
         ),

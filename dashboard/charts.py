@@ -293,3 +293,88 @@ def draw_weekly(counts: list[tuple[dt.date, int]], layout: WeeklyLayout) -> Week
         date_ticks=[(week, round(x_of(week), 2)) for week in tick_weeks],
         baseline_y=baseline,
     )
+
+
+# --- Implementation over time (a stacked column per month) ------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnsLayout:
+    """Where the implementation chart puts things, in viewBox units."""
+
+    width: int
+    height: int
+    left: int  # room for the count axis
+    right: int
+    top: int
+    bottom: int  # room for the month labels
+    label_every: int  # months between labels, at least
+
+
+# The agreement page's small chart, its own page's larger one, and a phone drawing of each.
+IMPLEMENTATION_SMALL = ColumnsLayout(width=800, height=220, left=34, right=8, top=10, bottom=26, label_every=6)
+IMPLEMENTATION_LARGE = ColumnsLayout(width=1000, height=420, left=40, right=10, top=12, bottom=30, label_every=3)
+IMPLEMENTATION_PHONE = ColumnsLayout(width=360, height=240, left=28, right=6, top=10, bottom=26, label_every=12)
+
+
+@dataclass
+class Column:
+    month_end: dt.date
+    x: float
+    width: float
+    segments: list[BarSegment]  # x is the segment's y here; width its height
+    total: int
+    label: bool
+
+
+@dataclass
+class ColumnsChart:
+    layout: ColumnsLayout
+    columns: list[Column]
+    max_total: int
+    plot_bottom: float
+    gridlines: list[tuple[int, float]]
+    phone: ColumnsChart | None = None
+
+
+def implementation_chart(
+    months: list, groups: list[tuple[str, str, set]], layout: ColumnsLayout, phone: ColumnsLayout | None = None
+) -> ColumnsChart | None:
+    """Return stacked columns, one per month (commitments.models.MonthStatus), each cut into the
+    status groups (key, label, statuses) from the bottom up; the heights count commitments."""
+    if not months:
+        return None
+    max_total = max(max(month.total for month in months), 1)
+    plot_width = layout.width - layout.left - layout.right
+    plot_height = layout.height - layout.top - layout.bottom
+    plot_bottom = layout.top + plot_height
+    step = plot_width / len(months)
+    gap = min(step * 0.15, 2)
+    label_every = max(layout.label_every, -(-len(months) // max(1, plot_width // 60)))
+    columns = []
+    for index, month in enumerate(months):
+        y = plot_bottom
+        segments = []
+        for key, label, statuses in groups:
+            count = sum(month.by_status.get(status, 0) for status in statuses)
+            if not count:
+                continue
+            height = plot_height * count / max_total
+            y -= height
+            segments.append(BarSegment(key, label, count, round(y, 2), round(height, 2)))
+        columns.append(
+            Column(
+                month_end=month.month_end,
+                x=round(layout.left + index * step + gap / 2, 2),
+                width=round(max(step - gap, 0.5), 2),
+                segments=segments,
+                total=month.total,
+                label=index % label_every == 0,
+            )
+        )
+    ticks = sorted({0, max_total // 2, max_total})
+    gridlines = [(tick, round(plot_bottom - plot_height * tick / max_total, 2)) for tick in ticks]
+    chart = ColumnsChart(layout, columns, max_total, plot_bottom, gridlines)
+    if phone is not None:
+        chart.phone = implementation_chart(months, groups, phone)
+    return chart

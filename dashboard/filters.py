@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from commitments.filters import CommitmentFilter, IncidentFilter
-from commitments.models import Commitment
+from commitments.models import Commitment, Incident
 
 
 class DateInput(forms.DateInput):
@@ -82,7 +82,7 @@ class IncidentListFilter(IncidentFilter):
         # bear incidents by name.
         choices = [("", _("Any commitment"))] + [
             (commitment.pk, f"{commitment.provision.agreement}: {commitment.title}")
-            for commitment in Commitment.objects.filter(incidents__isnull=False)
+            for commitment in Commitment.objects.filter(pk__in=Incident.objects.on_record().values("commitments"))
             .distinct()
             .select_related("provision__agreement")
             .order_by("provision__agreement__title", "provision__position", "pk")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from commitments import corrections
+from commitments import corrections, search
 from commitments.models import (
     BEGUN_STATUSES,
     CLOSED_STATUSES,
@@ -28,15 +28,18 @@ from commitments.models import (
     PROGRESS_POSITIONS,
     VERIFICATION_DEFINITIONS,
     Agreement,
+    AgreementLink,
     CasualtyReport,
     Claim,
     Commitment,
     DeadlineChange,
     Evidence,
     Incident,
+    Party,
     Provision,
     Source,
     SourceSnapshot,
+    Speaker,
     Status,
     StatusUpdate,
     Support,
@@ -47,7 +50,16 @@ from commitments.models import (
 )
 from commitments.snapshots import open_snapshot
 
-from .charts import deadline_timeline, status_bar, weekly_chart
+from .as_of import AsOf, parse_as_of
+from .charts import (
+    IMPLEMENTATION_LARGE,
+    IMPLEMENTATION_PHONE,
+    IMPLEMENTATION_SMALL,
+    deadline_timeline,
+    implementation_chart,
+    status_bar,
+    weekly_chart,
+)
 from .filters import CommitmentListFilter, IncidentListFilter
 
 PAGE_SIZE = 25
@@ -63,17 +75,52 @@ STATUS_GROUPS = [
 ]
 
 LATEST_COUNT = 8
+# The home page's rollup shows this many parties (those responsible for most commitments).
+HOME_PARTY_LIMIT = 12
 # The home page lists this many overdue and due-soon commitments, linking to the full lists.
 HOME_LIST_LIMIT = 10
 TIMELINE_MAX_ROWS = 30
 
 
-class HomeView(TemplateView):
+def grouped(by_status: dict[str, int]) -> list[tuple[str, str, int]]:
+    """Return (key, label, count) per status group of the dashboard (STATUS_GROUPS)."""
+    return [
+        (key, label, sum(by_status.get(status, 0) for status in statuses)) for key, label, statuses in STATUS_GROUPS
+    ]
+
+
+def party_rollup(now, limit: int | None = HOME_PARTY_LIMIT) -> list[Party]:
+    """Return the parties responsible for commitments, most commitments first, each with its
+    counts by status group and overdue (CommitmentQuerySet.counts_by_party): the home page's rollup."""
+    counts = Commitment.objects.counts_by_party(now)
+    parties = Party.objects.filter(pk__in=[pk for pk in counts if pk is not None])
+    ranked = sorted(parties, key=lambda party: (-counts[party.pk].total, party.name))
+    for party in ranked:
+        party.status_counts = grouped(counts[party.pk].by_status)
+        party.total = counts[party.pk].total
+        party.overdue_count = counts[party.pk].overdue
+        party.bar = status_bar(party.status_counts)
+    return ranked[:limit] if limit else ranked
+
+
+class AsOfMixin:
+    """Reads `?as_of=YYYY-MM-DD`: the page then shows what the tracker had published by the end of that day."""
+
+    def get_as_of(self) -> AsOf:
+        if not hasattr(self, "_as_of"):
+            self._as_of = parse_as_of(self.request.GET.get("as_of"), timezone.now())
+        return self._as_of
+
+
+class HomeView(AsOfMixin, TemplateView):
     template_name = "dashboard/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
+        as_of = self.get_as_of()
+        if as_of:
+            return self.past_context(context, as_of)
         agreements = list(Agreement.objects.all())
         counts = Commitment.objects.counts_by_agreement(now)
         for agreement in agreements:
@@ -117,6 +164,44 @@ class HomeView(TemplateView):
             .order_by("-stated_on", "-id")[:LATEST_COUNT],
             timeline=deadline_timeline(dated, now),
             timeline_is_cut=len(dated) == TIMELINE_MAX_ROWS,
+            party_rollup=party_rollup(now),
+            status_groups=STATUS_GROUPS,
+            as_of=as_of,
+        )
+        return context
+
+    def past_context(self, context, as_of: AsOf):
+        """What the dashboard showed at the end of `as_of`: each agreement's statuses and what was overdue."""
+        moment = as_of.moment
+        agreements = list(Agreement.objects.recorded_by(moment))
+        by_agreement = {agreement.pk: agreement for agreement in agreements}
+        for agreement in agreements:
+            agreement.by_status, agreement.overdue_count = {}, 0
+        overdue = []
+        commitments = (
+            Commitment.objects.filter(provision__agreement__in=agreements)
+            .as_known_on(moment)
+            .select_related("provision__agreement", "deadline_event__source")
+            .order_by("pk")
+        )
+        for commitment in commitments:
+            agreement = by_agreement[commitment.provision.agreement_id]
+            commitment.provision.agreement = agreement
+            state = commitment.known_state(as_of.day)
+            agreement.by_status[state.status] = agreement.by_status.get(state.status, 0) + 1
+            if state.is_overdue:
+                agreement.overdue_count += 1
+                overdue.append((commitment, state))
+        for agreement in agreements:
+            agreement.status_counts = grouped(agreement.by_status)
+            agreement.total = sum(agreement.by_status.values())
+            agreement.bar = status_bar(agreement.status_counts)
+        overdue.sort(key=lambda row: (row[1].deadline_ends_at, row[0].pk))
+        context.update(
+            as_of=as_of,
+            agreements=agreements,
+            overdue_total=len(overdue),
+            past_overdue=overdue[:HOME_LIST_LIMIT],
         )
         return context
 
@@ -151,9 +236,10 @@ class CommitmentListView(FilterView):
         return context
 
 
-class CommitmentDetailView(DetailView):
+class CommitmentDetailView(AsOfMixin, DetailView):
     template_name = "dashboard/commitment_detail.html"
-    queryset = Commitment.objects.select_related("provision__agreement").prefetch_related(
+    queryset = Commitment.objects.select_related("provision__agreement", "deadline_event__source").prefetch_related(
+        "version_deadlines__text",
         "responsible_parties",
         "supervising_bodies",
         "provision__agreement__texts",
@@ -195,8 +281,14 @@ class CommitmentDetailView(DetailView):
         status_updates = list(commitment.status_updates.all())
         current = current_update(standing(status_updates))
         contested_by = commitment.contested_by(claims, status_updates)
+        as_of = self.get_as_of()
         context.update(
             now=now,
+            as_of=as_of,
+            pending_event=commitment.pending_event(),
+            deadline_event=commitment.deadline_event,
+            version_outcomes=commitment.version_outcomes(now),
+            version_outcome_differs=commitment.version_outcome_differs(now),
             agreement=commitment.agreement,
             quoted_text=commitment.agreement.quoted_text(),
             original_deadline=commitment.original_deadline(),
@@ -227,14 +319,62 @@ class CommitmentDetailView(DetailView):
             other_claims=[claim for claim in claims if claim.pk not in conflicting_ids],
             incidents=list(commitment.incidents.all()),
         )
+        if as_of:
+            self.past_context(context, as_of)
         return context
 
+    def past_context(self, context, as_of: AsOf) -> None:
+        """What the page showed at the end of `as_of`: the entries recorded by then, and the status,
+        deadline in force and overdue they gave."""
+        moment = as_of.moment
+        commitment = self.object
+        known = (
+            Commitment.objects.filter(pk=commitment.pk)
+            .as_known_on(moment)
+            .select_related("provision__agreement", "deadline_event")
+            .first()
+        )
+        recorded = {
+            "updates": set(
+                StatusUpdate.objects.filter(commitment=commitment).known_by(moment).values_list("pk", flat=True)
+            ),
+            "claims": set(Claim.objects.filter(commitment=commitment).known_by(moment).values_list("pk", flat=True)),
+            "changes": set(
+                DeadlineChange.objects.filter(commitment=commitment).known_by(moment).values_list("pk", flat=True)
+            ),
+        }
+        context.update(
+            known_state=known.known_state(as_of.day) if known else None,
+            not_yet_recorded=known is None,
+            status_updates=[u for u in context["status_updates"] if u.pk in recorded["updates"]],
+            deadline_changes=[c for c in context["deadline_changes"] if c.pk in recorded["changes"]],
+            conflicting_claims=[c for c in context["conflicting_claims"] if c.pk in recorded["claims"]],
+            other_claims=[c for c in context["other_claims"] if c.pk in recorded["claims"]],
+            contested_by=[],
+            corrected_ids={
+                u.corrects_id for u in context["status_updates"] if u.corrects_id and u.pk in recorded["updates"]
+            },
+        )
 
-class AgreementDetailView(DetailView):
+
+class AgreementDetailView(AsOfMixin, DetailView):
     template_name = "dashboard/agreement_detail.html"
     queryset = Agreement.objects.prefetch_related(
         "signatories",
         "texts",
+        "events__source",
+        Prefetch(
+            "links_out",
+            queryset=AgreementLink.objects.select_related("to_agreement").prefetch_related(
+                "provisions", "by_provisions"
+            ),
+        ),
+        Prefetch(
+            "links_in",
+            queryset=AgreementLink.objects.select_related("from_agreement").prefetch_related(
+                "provisions", "by_provisions"
+            ),
+        ),
         Prefetch(
             "provisions",
             queryset=Provision.objects.order_by("position").prefetch_related(
@@ -242,6 +382,7 @@ class AgreementDetailView(DetailView):
                     "commitments",
                     queryset=Commitment.objects.with_is_disputed()
                     .with_is_contested()
+                    .select_related("deadline_event__source")
                     .prefetch_related("responsible_parties")
                     .order_by("pk"),
                 )
@@ -259,13 +400,193 @@ class AgreementDetailView(DetailView):
             provision.agreement = agreement
             for commitment in provision.commitments.all():
                 commitment.provision = provision
+        links = agreement.links()
+        months = agreement.implementation_by_month(agreement.local_today(now))
+        as_of = self.get_as_of()
+        known = {}
+        if as_of:
+            moment = as_of.moment
+            rows = (
+                Commitment.objects.for_agreement(agreement).as_known_on(moment).select_related("deadline_event__source")
+            )
+            for commitment in rows:
+                commitment.provision = next(p for p in provisions if p.pk == commitment.provision_id)
+                known[commitment.pk] = commitment.known_state(as_of.day)
         context.update(
             now=now,
+            as_of=as_of,
             provisions=[
-                (provision, [(c, c.is_overdue(now)) for c in provision.commitments.all()]) for provision in provisions
+                (
+                    provision,
+                    [
+                        (c, c.is_overdue(now), known.get(c.pk))
+                        for c in provision.commitments.all()
+                        if not as_of or c.pk in known
+                    ],
+                    [view for view in links if provision in view.own_provisions],
+                )
+                for provision in provisions
             ],
+            links=links,
+            groups=STATUS_GROUPS,
             quoted_text=agreement.quoted_text(),
             entry_into_force_local=agreement.entry_into_force_local(),
+            months=[(month, grouped(month.by_status)) for month in months],
+            implementation=implementation_chart(months, STATUS_GROUPS, IMPLEMENTATION_SMALL, IMPLEMENTATION_PHONE),
+        )
+        return context
+
+
+class AgreementImplementationView(DetailView):
+    """An agreement's implementation over time, larger, with the whole table."""
+
+    template_name = "dashboard/agreement_implementation.html"
+    queryset = Agreement.objects.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        agreement = self.object
+        months = agreement.implementation_by_month(agreement.local_today(timezone.now()))
+        context.update(
+            months=[(month, grouped(month.by_status)) for month in months],
+            groups=STATUS_GROUPS,
+            implementation=implementation_chart(months, STATUS_GROUPS, IMPLEMENTATION_LARGE, IMPLEMENTATION_PHONE),
+        )
+        return context
+
+
+class PartyListView(TemplateView):
+    """Every party responsible for a commitment, with its statuses and overdue count."""
+
+    template_name = "dashboard/party_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        paginator = Paginator(party_rollup(timezone.now(), limit=None), 50)
+        page = paginator.get_page(self.request.GET.get("page"))
+        context.update(
+            parties=page.object_list, page_obj=page, is_paginated=page.has_other_pages(), status_groups=STATUS_GROUPS
+        )
+        return context
+
+
+class PartyDetailView(DetailView):
+    """A party's page: its scorecard, the commitments it is responsible for across agreements, its claims."""
+
+    template_name = "dashboard/party_detail.html"
+    model = Party
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        party = self.object
+        now = timezone.now()
+        commitments = (
+            Commitment.objects.for_display()
+            .for_party(party)
+            .select_related("deadline_event__source")
+            .order_by("provision__agreement__signed_on", "provision__agreement_id", "provision__position", "pk")
+        )
+        paginator = Paginator(commitments, self.paginate_by)
+        page = paginator.get_page(self.request.GET.get("page"))
+        context.update(
+            now=now,
+            scorecard=party.scorecard(now),
+            rows=[(c, c.is_overdue(now)) for c in page.object_list],
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            claims=Claim.objects.by_party(party)
+            .select_related("commitment__provision__agreement", "speaker", "source")
+            .order_by("-stated_on", "-id")[:LATEST_COUNT],
+            speakers=party.speakers.order_by("name", "role"),
+            extensions=DeadlineChange.objects.requested_by_party(party)
+            .select_related("commitment", "source")
+            .order_by("-decided_on", "-id"),
+            filtered_list_url=reverse("dashboard:commitment_list") + f"?party={party.slug}",
+        )
+        return context
+
+
+class SpeakerDetailView(DetailView):
+    """A speaker's page: what they said, when, about which commitments, and where they are quoted as evidence."""
+
+    template_name = "dashboard/speaker_detail.html"
+    queryset = Speaker.objects.select_related("party")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        speaker = self.object
+        context.update(
+            claims=Claim.objects.by_speaker(speaker)
+            .select_related("commitment__provision__agreement", "party", "speaker", "source")
+            .order_by("-stated_on", "-id"),
+            evidence=speaker.evidence.select_related(
+                "status_update__commitment__provision__agreement", "source", "speaker__party"
+            ).order_by("-status_update__as_of", "pk"),
+        )
+        return context
+
+
+SEARCH_PAGE_SIZE = 20
+
+
+class SearchView(TemplateView):
+    """Search across everything: results grouped by kind, ranked, highlighted, paginated; the URL holds
+    the query, the agreement and the kinds."""
+
+    template_name = "dashboard/search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET
+        query = params.get("q", "").strip()
+        errors = []
+        agreement = None
+        if params.get("agreement"):
+            agreement = Agreement.objects.filter(slug=params["agreement"]).first()
+            if agreement is None:
+                errors.append(
+                    _("No agreement is called “%(slug)s”; all agreements are searched.")
+                    % {"slug": params["agreement"][:60]}
+                )
+        kinds = [kind for kind in params.getlist("kind") if kind]
+        unknown = [kind for kind in kinds if kind not in search.SEARCH_KINDS]
+        if unknown:
+            errors.append(
+                _("Unknown kind of result: %(kinds)s; every kind is searched.")
+                % {"kinds": ", ".join(k[:30] for k in unknown)}
+            )
+            kinds = []
+        if query and not search.query_words(query):
+            errors.append(_("Search for words of letters or digits."))
+        results = search.SearchResults(query, agreement_id=agreement.pk if agreement else None, kinds=kinds or None)
+        paginator = Paginator(results, SEARCH_PAGE_SIZE)
+        page = paginator.get_page(params.get("page"))
+        counts = results.counts_by_kind() if query else {}
+        base = params.copy()
+        base.pop("page", None)
+        groups = []
+        for hit in page.object_list:
+            if not groups or groups[-1][0] != hit.kind:
+                groups.append((hit.kind, hit.kind_label, []))
+            groups[-1][2].append(hit)
+        facet_base = base.copy()
+        facet_base.pop("kind", None)
+        context.update(
+            query=query,
+            search_query=query,
+            errors=errors,
+            agreement=agreement,
+            agreements=Agreement.objects.order_by("-signed_on", "title"),
+            kinds=kinds,
+            kind_choices=search.kind_choices(),
+            facets=[(name, label, counts.get(name, 0)) for name, label in search.kind_choices() if counts.get(name)],
+            facet_query=facet_base.urlencode(),
+            total=paginator.count if query else 0,
+            groups=groups,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            query_without_page=base.urlencode(),
         )
         return context
 
@@ -450,7 +771,9 @@ class IncidentDetailView(DetailView):
             .prefetch_related(
                 Prefetch(
                     "assessments",
-                    queryset=StatusUpdate.objects.select_related("commitment").order_by("as_of", "recorded_at", "id"),
+                    queryset=StatusUpdate.objects.published()
+                    .select_related("commitment")
+                    .order_by("as_of", "recorded_at", "id"),
                 )
             )
         )

@@ -38,6 +38,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from alerts.models import AlertDelivery, DeadlineEvent, Subscriber
+from commitments import search
 from commitments.filters import CommitmentFilter
 from commitments.models import CLOSED_STATUSES, Agreement, Commitment, Provision, end_of_day
 from tracker.cached_render import forget_local_copies
@@ -203,6 +204,31 @@ def explain_filters(params_by_name: dict[str, dict[str, str]], now) -> list[tupl
         sql, sql_params = queryset.query.sql_with_params()
         results.append((name, explain(sql, sql_params)))
     return results
+
+
+# A table read whole in a plan printed as text (the search's): SQLite's "SCAN t", PostgreSQL's "Seq Scan on t".
+FULL_SCAN = re.compile(r"(?:\bSCAN (\w+)\b(?!\s+USING)|Seq Scan on (\w+))")
+
+
+def explain_search(query: str) -> tuple[str, str, list[str], float]:
+    """Return the search's plan, the tables it reads whole (an FTS5 virtual table read through its
+    full-text index is not one), and the time of one page of results."""
+    plan = search.explain(query)
+    scanned = sorted(
+        {
+            table
+            for line in plan.splitlines()
+            if "VIRTUAL TABLE INDEX" not in line
+            for groups in FULL_SCAN.findall(line)
+            for table in groups
+            if table and _is_big(table)
+        }
+    )
+    started = time.perf_counter()
+    results = search.SearchResults(query)
+    results.count()
+    results[0:20]
+    return f"search: {query}", plan, scanned, time.perf_counter() - started
 
 
 def time_callable(function: Callable[[], object], repeat: int = 1) -> float:

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from alerts.models import Subscriber
+from commitments import search
 from commitments.models import (
     CLOSED_STATUSES,
     Agreement,
@@ -287,7 +288,10 @@ def make_synthetic_data(scale: Scale, seed: int = 2020, progress: Progress = _no
             commitments, ["current_status", "status_as_of", "fulfilled_at", "fulfilled_precision"], batch_size=BATCH
         )
         progress("commitments updated", len(commitments), len(commitments))
-        DataVersion.bump()  # bulk writes send no signals
+        # Bulk writes send no signals: the search index is filled here, in the same transaction.
+        indexed = search.reindex()
+        progress("search entries", sum(indexed.values()), sum(indexed.values()))
+        DataVersion.bump()
 
     return {
         "parties": len(parties),

@@ -87,6 +87,7 @@ def monitors_group(db):
     incidents_migration = importlib.import_module("commitments.migrations.0023_monitors_incidents")
     review_migration = importlib.import_module("commitments.migrations.0025_monitors_review")
     incident_review_migration = importlib.import_module("commitments.migrations.0027_monitors_review_incidents")
+    links_migration = importlib.import_module("commitments.migrations.0030_monitors_links_events_version_deadlines")
     group, created = Group.objects.get_or_create(name=group_migration.MONITORS)
     if created:
         codenames = (
@@ -95,6 +96,7 @@ def monitors_group(db):
             + incidents_migration.CODENAMES
             + review_migration.CODENAMES
             + incident_review_migration.CODENAMES
+            + links_migration.CODENAMES
         )
         group.permissions.set(
             Permission.objects.filter(

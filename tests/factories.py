@@ -20,6 +20,8 @@ from alerts.models import MonitorSubscription, Subscriber
 from commitments.acled import EventType, GeoPrecision, SubEventType
 from commitments.models import (
     Agreement,
+    AgreementEvent,
+    AgreementLink,
     AgreementText,
     CasualtyReport,
     Claim,
@@ -38,6 +40,7 @@ from commitments.models import (
     Speaker,
     Status,
     StatusUpdate,
+    VersionDeadline,
 )
 from commitments.snapshots import store_snapshot
 
@@ -300,6 +303,59 @@ def casualties(
     )
 
 
+def make_event(
+    agreement: Agreement | None = None,
+    code: str = "first-meeting",
+    name: str = "the working group's first meeting",
+    occurred_on: dt.date | None = None,
+    source: Source | None = None,
+    **fields,
+) -> AgreementEvent:
+    """Return an event of `agreement` (default: the statement) that deadlines can count from; held on
+    `occurred_on` (with a new source published that day unless one is given) or not yet held."""
+    if occurred_on is not None and source is None:
+        source = make_source("Massis Post", "The working group's first meeting", occurred_on)
+    return AgreementEvent.objects.create(
+        agreement=agreement or make_agreement(), code=code, name=name, occurred_on=occurred_on, source=source, **fields
+    )
+
+
+def make_relative_commitment(
+    event: AgreementEvent, months: int | None = 1, days: int | None = None, **fields
+) -> Commitment:
+    """Return a commitment due a period after `event` (one month by default), in point 3 of the event's agreement."""
+    return make_commitment(
+        make_provision(event.agreement, "3"),
+        title=fields.pop("title", "The expert subgroups' lists of projects"),
+        deadline=None,
+        deadline_kind=Commitment.DeadlineKind.AFTER_EVENT,
+        deadline_event=event,
+        period_months=months,
+        period_days=days,
+        **fields,
+    )
+
+
+def add_version_deadline(
+    commitment: Commitment, text: AgreementText, wording: str, deadline: dt.date
+) -> VersionDeadline:
+    return VersionDeadline.objects.create(commitment=commitment, text=text, wording=wording, deadline_date=deadline)
+
+
+def add_link(
+    from_agreement: Agreement,
+    to_agreement: Agreement,
+    kind: str = AgreementLink.Kind.IMPLEMENTS,
+    *,
+    provisions: Iterable[Provision] = (),
+    by_provisions: Iterable[Provision] = (),
+) -> AgreementLink:
+    link = AgreementLink.objects.create(from_agreement=from_agreement, to_agreement=to_agreement, kind=kind)
+    link.provisions.set(provisions)
+    link.by_provisions.set(by_provisions)
+    return link
+
+
 def make_subscriber(
     email: str = "reader@example.org",
     *,
@@ -325,6 +381,19 @@ def make_monitor(username: str = "monitor", *, agreement: Agreement | None = Non
     agreement.monitors.add(user)  # a monitor gets alerts only about agreements they may see
     MonitorSubscription.objects.create(user=user, agreement=agreement)
     return user
+
+
+SEEDS = ["seeds/karabakh-2020.yaml", "seeds/moscow-2021-statement.yaml", "seeds/israel-lebanon-2024.yaml"]
+
+
+def load_all_seeds() -> None:
+    """Load the shipped seed files in the order their links need (for the seed tests only)."""
+    from django.conf import settings
+
+    from commitments.seeding import load_agreement_file, load_order
+
+    for path in load_order([str(settings.BASE_DIR / name) for name in SEEDS]):
+        load_agreement_file(path)
 
 
 def karabakh_like() -> SimpleNamespace:

@@ -9,8 +9,12 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from commitments import search
 from commitments.models import (
     Agreement,
+    AgreementEvent,
+    AgreementLink,
+    AgreementLinkView,
     AgreementText,
     CasualtyReport,
     Claim,
@@ -153,10 +157,51 @@ class AgreementTextSerializer(serializers.ModelSerializer):
         fields = ["label", "publisher", "url", "language", "is_quoted", "notes"]
 
 
+class AgreementEventSerializer(serializers.ModelSerializer):
+    """Something the agreement's deadlines count from; occurred_on and source are null until it is recorded as held."""
+
+    class Meta:
+        model = AgreementEvent
+        fields = ["code", "name", "occurred_on", "source", "quote", "is_verbatim"]
+
+
+class AgreementLinkSerializer(serializers.Serializer):
+    """A link to another agreement, worded from this agreement's side."""
+
+    kind = serializers.ChoiceField(choices=AgreementLink.Kind.choices, source="link.kind")
+    direction = serializers.SerializerMethodField(help_text="outgoing: this agreement implements (amends…) the other.")
+    label = serializers.CharField(help_text="implements, implemented by, amends, amended by…")
+    agreement = serializers.SerializerMethodField(help_text="The other agreement's slug.")
+    provisions = serializers.SerializerMethodField(help_text="This agreement's points the link bears on (empty: all).")
+    other_provisions = serializers.SerializerMethodField(
+        help_text="The other agreement's points the link bears on (empty: all)."
+    )
+    note = serializers.CharField(source="link.note")
+
+    def get_agreement(self, view: AgreementLinkView) -> str:
+        return view.other.slug
+
+    def get_direction(self, view: AgreementLinkView) -> str:
+        return "outgoing" if view.outgoing else "incoming"
+
+    def get_provisions(self, view: AgreementLinkView) -> list[str]:
+        return [provision.number for provision in view.own_provisions]
+
+    def get_other_provisions(self, view: AgreementLinkView) -> list[str]:
+        return [provision.number for provision in view.other_provisions]
+
+
 class AgreementSerializer(serializers.ModelSerializer):
     signatories = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     texts = AgreementTextSerializer(many=True, read_only=True)
+    events = AgreementEventSerializer(many=True, read_only=True)
+    links = serializers.SerializerMethodField()
     page_url = PageUrlField()
+
+    @extend_schema_field(AgreementLinkSerializer(many=True))
+    def get_links(self, agreement: Agreement) -> list[dict]:
+        """Links to other agreements, both ways."""
+        return AgreementLinkSerializer(agreement.links(), many=True).data
 
     class Meta:
         model = Agreement
@@ -169,7 +214,10 @@ class AgreementSerializer(serializers.ModelSerializer):
             "signed_on",
             "time_zone",
             "entry_into_force",
+            "entry_into_force_time_known",
             "texts",
+            "events",
+            "links",
             "page_url",
         ]
 
@@ -186,6 +234,7 @@ class ProvisionSerializer(serializers.ModelSerializer):
 class DeadlineChangeSerializer(serializers.ModelSerializer):
     requested_by = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     agreed_by = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    announced_by = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = DeadlineChange
@@ -195,6 +244,7 @@ class DeadlineChangeSerializer(serializers.ModelSerializer):
             "decided_on",
             "requested_by",
             "agreed_by",
+            "announced_by",
             "reason",
             "source",
             "quote",
@@ -202,6 +252,16 @@ class DeadlineChangeSerializer(serializers.ModelSerializer):
             "published_via",
             "reviewed_at",
         ]
+
+
+class VersionDeadlineSerializer(serializers.Serializer):
+    """The deadline as one published version of the text words it, and the outcome under it."""
+
+    text = serializers.CharField(source="text.label")
+    is_quoted = serializers.BooleanField()
+    wording = serializers.CharField()
+    deadline = serializers.DateField()
+    outcome = serializers.CharField(source="verdict", help_text="on time, N days late, overdue or not yet due")
 
 
 class CommitmentSerializer(serializers.ModelSerializer):
@@ -225,6 +285,14 @@ class CommitmentSerializer(serializers.ModelSerializer):
     term_expiry = serializers.SerializerMethodField()
     notice_deadline = serializers.SerializerMethodField()
     terms = serializers.SerializerMethodField()
+    deadline_event = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="The event a deadline after an event counts from."
+    )
+    deadline_pending = serializers.SerializerMethodField(
+        help_text="For a deadline after an event not yet recorded as held: 'one month after: the working group's "
+        "first meeting'. The commitment is then neither overdue nor due soon."
+    )
+    version_deadlines = serializers.SerializerMethodField()
     page_url = PageUrlField()
 
     class Meta:
@@ -243,9 +311,13 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "deadline_kind",
             "deadline_date",
             "period_months",
+            "period_days",
+            "deadline_event",
+            "deadline_pending",
             "term_months",
             "notice_months",
             "original_deadline",
+            "version_deadlines",
             "deadline_in_force",
             "deadline_ends_at",
             "deadline_changes",
@@ -294,6 +366,16 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "has_independent_source": level != Support.PARTY_SOURCES_ONLY,
             "label": support_label(level, count),
         }
+
+    def get_deadline_pending(self, commitment: Commitment) -> str | None:
+        event = commitment.pending_event()
+        return f"{commitment.period_text()} after: {event.name}" if event else None
+
+    @extend_schema_field(VersionDeadlineSerializer(many=True))
+    def get_version_deadlines(self, commitment: Commitment) -> list[dict]:
+        """The deadline in each published version of the text that words it differently (the tracker measures
+        against the quoted one)."""
+        return VersionDeadlineSerializer(commitment.version_outcomes(self.now), many=True).data
 
     def get_term_expiry(self, commitment: Commitment) -> dt.date | None:
         return commitment.term_expiry(commitment.agreement.local_today(self.now))
@@ -371,6 +453,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "summary",
             "source",
             "quote",
+            "is_verbatim",
             "corrects",
             "correction_reason",
             "is_conflicting",
@@ -483,3 +566,24 @@ class IncidentSerializer(serializers.ModelSerializer):
     def get_injuries(self, incident: Incident) -> int | None:
         """The injuries used: the lowest figure reported; null when unknown."""
         return incident.casualties().total(CasualtyReport.Kind.INJURIES)
+
+
+class SearchHitSerializer(serializers.Serializer):
+    """One search result."""
+
+    kind = serializers.ChoiceField(choices=search.kind_choices())
+    kind_label = serializers.CharField()
+    object_id = serializers.IntegerField(help_text="The id of the record in its own list (commitments, claims…).")
+    title = serializers.CharField()
+    snippet = serializers.CharField(help_text="HTML: the matching passage, escaped, the matched words in <mark>.")
+    agreement = serializers.SerializerMethodField(
+        help_text="The agreement's slug; null for sources, parties, speakers."
+    )
+    page_url = serializers.SerializerMethodField()
+
+    def get_agreement(self, hit: search.Hit) -> str | None:
+        return self.context["agreement_slugs"].get(hit.agreement_id)
+
+    def get_page_url(self, hit: search.Hit) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(hit.path) if request else hit.path

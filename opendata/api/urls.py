@@ -15,6 +15,7 @@ router.register("status-updates", views.StatusUpdateViewSet, basename="statusupd
 router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("incidents", views.IncidentViewSet, basename="incident")
+router.register("search", views.SearchViewSet, basename="search")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -11,18 +11,31 @@ from django.utils.cache import get_conditional_response, quote_etag
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.views import SpectacularSwaggerSplitView
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
 
+from commitments import search
 from commitments.filters import (
     ClaimFilter,
     CommitmentFilter,
     IncidentFilter,
     ProvisionFilter,
+    SearchFilter,
     SourceFilter,
     StatusUpdateFilter,
 )
-from commitments.models import Agreement, Claim, Commitment, Evidence, Incident, Provision, Source, StatusUpdate
+from commitments.models import (
+    Agreement,
+    AgreementLink,
+    Claim,
+    Commitment,
+    Evidence,
+    Incident,
+    Provision,
+    SearchEntry,
+    Source,
+    StatusUpdate,
+)
 
 from ..http import current_etag
 from . import serializers
@@ -38,10 +51,9 @@ class FilterBackend(DjangoFilterBackend):
         return {**super().get_filterset_kwargs(request, queryset, view), **view.get_filterset_extra_kwargs()}
 
 
-class CheckedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
-    """List and detail. Throttling runs first; then the parameters are checked (a 400), then a
-    request whose If-None-Match matches the data's current ETag gets a 304 before anything is
-    loaded; then the answer is rendered."""
+class ListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """A list. Throttling runs first; then a request whose If-None-Match matches the
+    data's current ETag gets a 304 before anything is loaded."""
 
     filter_backends = [FilterBackend]
     pagination_class = Pagination
@@ -80,6 +92,22 @@ class CheckedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         if errors:
             raise ValidationError(errors)
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(self, "etag", None) and response.status_code in (200, 304) and not response.has_header("ETag"):
+            response["ETag"] = self.etag  # a stale answer from the cache keeps its own
+        return response
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "now": getattr(self, "now", None) or timezone.now()}
+
+    def get_filterset_extra_kwargs(self) -> dict:
+        return {}
+
+
+class CheckedReadOnlyViewSet(mixins.RetrieveModelMixin, ListViewSet):
+    """List and detail, with the list's checks and conditional answers."""
+
     def retrieve(self, request, *args, **kwargs):
         lookup = self.lookup_filter()
         # Only a record that exists has a version to match (If-None-Match: * included).
@@ -101,18 +129,6 @@ class CheckedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
             raise Http404
         return {self.lookup_field: value}
 
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if getattr(self, "etag", None) and response.status_code in (200, 304) and not response.has_header("ETag"):
-            response["ETag"] = self.etag
-        return response
-
-    def get_serializer_context(self) -> dict:
-        return {**super().get_serializer_context(), "now": getattr(self, "now", None) or timezone.now()}
-
-    def get_filterset_extra_kwargs(self) -> dict:
-        return {}
-
 
 class ReadOnlyViewSet(CachedResponsesMixin, CheckedReadOnlyViewSet):
     """The checked list and detail, answered from the cache (opendata/api/caching.py) when an
@@ -121,9 +137,26 @@ class ReadOnlyViewSet(CachedResponsesMixin, CheckedReadOnlyViewSet):
 
 
 class AgreementViewSet(ReadOnlyViewSet):
-    """Agreements, with their signatories (party slugs) and published text versions."""
+    """Agreements, with their signatories (party slugs), published text versions, the events their
+    deadlines count from, and their links to other agreements both ways (implements, implemented by…)."""
 
-    queryset = Agreement.objects.prefetch_related("signatories", "texts").order_by("-signed_on", "slug")
+    queryset = Agreement.objects.prefetch_related(
+        "signatories",
+        "texts",
+        "events",
+        Prefetch(
+            "links_out",
+            queryset=AgreementLink.objects.select_related("to_agreement").prefetch_related(
+                "provisions", "by_provisions"
+            ),
+        ),
+        Prefetch(
+            "links_in",
+            queryset=AgreementLink.objects.select_related("from_agreement").prefetch_related(
+                "provisions", "by_provisions"
+            ),
+        ),
+    ).order_by("-signed_on", "slug")
     serializer_class = serializers.AgreementSerializer
     lookup_field = "slug"
     # Only what a slug can hold: anything else (a NUL byte breaks PostgreSQL) is not an address here.
@@ -210,6 +243,35 @@ class IncidentViewSet(ReadOnlyViewSet):
     queryset = Incident.objects.on_record().for_display().order_by("-occurred_on", "-recorded_at", "-id")
     serializer_class = serializers.IncidentSerializer
     filterset_class = IncidentFilter
+
+
+class SearchViewSet(ListViewSet):
+    """Search across everything the site shows, on the search page's index: commitments, the text of the
+    agreements, assessments and the passages they quote, claims, sources, parties, speakers, agreements.
+    Every word of `q` must match (as the beginning of a word). Results are grouped by kind (in the order
+    of the `kind` enum) and ranked within a kind; `snippet` is HTML, escaped, with the matched words in
+    <mark>."""
+
+    serializer_class = serializers.SearchHitSerializer
+    filterset_class = SearchFilter
+    queryset = SearchEntry.objects.none()  # the hits come from commitments.search (filter_queryset)
+
+    def filter_queryset(self, queryset):
+        filterset = SearchFilter(self.request.query_params, queryset=queryset, request=self.request)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        data = filterset.form.cleaned_data
+        agreement = data.get("agreement")
+        kind = data.get("kind")
+        return search.SearchResults(
+            data["q"], agreement_id=agreement.pk if agreement else None, kinds=[kind] if kind else None
+        )
+
+    def get_serializer_context(self) -> dict:
+        return {
+            **super().get_serializer_context(),
+            "agreement_slugs": dict(Agreement.objects.values_list("pk", "slug")),
+        }
 
 
 class ApiDocsView(SpectacularSwaggerSplitView):

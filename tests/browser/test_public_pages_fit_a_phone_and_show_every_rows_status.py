@@ -30,6 +30,12 @@ def pages(data) -> list[str]:
         f"/sources/{data.azatutyun.pk}/",
         "/incidents/",
         data.shelling.get_absolute_url(),
+        "/parties/",
+        "/parties/armenia/",
+        f"/speakers/{data.ayvazian.speaker_id}/",
+        "/search/?q=Ayvazian",
+        f"{data.agreement.get_absolute_url()}implementation/",
+        "/?as_of=2020-12-01",
         "/alerts/subscribe/",
         "/no-such-page/",
     ]

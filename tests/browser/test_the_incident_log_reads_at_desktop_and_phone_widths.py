@@ -58,7 +58,7 @@ def test_a_filter_narrows_the_incidents_and_the_url_holds_it(live_server, page):
     page.goto(live_server.url + "/incidents/")
 
     page.select_option("select[name=verification]", "alleged")
-    page.click("button[type=submit]")
+    page.get_by_role("button", name="Apply filters").click()  # not the header search
 
     assert "verification=alleged" in page.url
     assert page.locator("[data-testid=result-count]").inner_text() == "1 incident"

@@ -251,7 +251,7 @@ def test_a_deadline_before_the_agreement_was_signed_is_refused(monitor_client, p
             "deadline_date": "2020-11-01",
             **{
                 f"{prefix}-{key}": value
-                for prefix in ("status_updates", "status_updates-2", "deadline_changes", "claims")
+                for prefix in ("status_updates", "status_updates-2", "version_deadlines", "deadline_changes", "claims")
                 for key, value in {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0"}.items()
             },
         },

@@ -12,7 +12,7 @@ def test_it_lists_the_points_in_order_with_their_commitments(client):
     response = client.get(reverse("dashboard:agreement_detail", args=[data.agreement.slug]))
 
     assert response.status_code == 200
-    points = [(p.number, [c for c, _overdue in rows]) for p, rows in response.context["provisions"]]
+    points = [(p.number, [c for c, _overdue, _known in rows]) for p, rows, _links in response.context["provisions"]]
     assert points == [("2", [data.aghdam]), ("6", [data.kalbajar, data.route]), ("8", [data.prisoners])]
 
 

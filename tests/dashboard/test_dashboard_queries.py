@@ -16,11 +16,11 @@ pytestmark = pytest.mark.django_db
 # The bound for each page (see the views for what each query fetches).
 # Each includes the one query of the data version that keys the page cache.
 MAX_QUERIES = {
-    "home": 14,  # with the contested count (issue 11)
+    "home": 16,  # with the contested count (issue 11); the per-party rollup (issue 14: two grouped counts)
     "commitment_list": 7,
     "commitment_list_filtered": 7,
-    "commitment_detail": 13,  # + the incidents it bears, and those its assessments rest on (issue 13)
-    "agreement_detail": 8,
+    "commitment_detail": 14,  # + its incidents and those its assessments rest on (issue 13), the versions' wordings (issue 14)
+    "agreement_detail": 18,  # + links both ways (2 × 3), events, implementation over time (2) (issue 14), incidents (issue 13)
     "source_list": 6,  # + the latest link checks and stored copies (two prefetches)
     "source_detail": 8,  # + the latest link checks and stored copy (two prefetches), the stored copies
     # The incident log: the filters' menus (agreements, parties, commitments), the page with its prefetches

@@ -35,7 +35,7 @@ def test_the_served_schema_is_a_valid_openapi_3_document(client):
             ("incidents", "{id}/"),
         ]
         for suffix in ("", lookup)
-    }
+    } | {("/api/search/", "get")}  # a list only
 
 
 def test_the_commitment_list_documents_the_dashboards_filters(client):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from commitments.seeding import SeedError, load_agreement_file
+from commitments.seeding import SeedError, load_agreement_file, load_order
 
 
 class Command(BaseCommand):
@@ -10,7 +10,8 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", metavar="FILE", help="seed file(s), such as seeds/karabakh-2020.yaml")
 
     def handle(self, *args, paths: list[str], **options) -> None:
-        for path in paths:
+        # Each file after the files of the agreements it links to.
+        for path in load_order(paths):
             try:
                 report = load_agreement_file(path)
             except SeedError as error:

@@ -33,6 +33,8 @@ from devtools.synthetic import Scale, make_synthetic_data
 from tracker.celery import app as celery_app
 
 LIST_FILTERS = "?category=territorial_handover&status=not_started&overdue=yes&sort=-deadline"
+# A word every synthetic assessment quotes, as a name would be: the search's worst case.
+SEARCH_QUERY = "Assessment"
 
 FILTERS = {
     "agreement": {"agreement": "synthetic-agreement-7"},
@@ -182,6 +184,10 @@ class Command(BaseCommand):
             "agreement page": agreement.get_absolute_url(),
             "source list": reverse("dashboard:source_list"),
         }
+        party = commitment.responsible_parties.order_by("pk").first()
+        if party is not None:
+            pages["party page"] = party.get_absolute_url()
+        pages["search, a name"] = reverse("dashboard:search") + "?q=" + SEARCH_QUERY
         extra = {
             "API list": optional_url("api:commitment-list"),
             "API status updates": optional_url("api:statusupdate-list"),
@@ -246,6 +252,10 @@ class Command(BaseCommand):
         for name, plan in benchmark.explain_filters(FILTERS, timezone.now()):
             self.stderr.write(f"--- plan: filter {name}\n{plan.text}\n")
             self.say(f"| {name} | {names(plan.reads_whole)} | {names(plan.sorts_whole)} |")
+        name, plan, scanned, seconds = benchmark.explain_search(SEARCH_QUERY)
+        self.stderr.write(f"--- plan: {name}\n{plan}\n")
+        timed = f"{name} ({seconds * 1000:.1f} ms for a page of results)"
+        self.say(f"| {timed} | {', '.join(scanned) or 'none'} | not measured |")
         self.say("")
 
     def report_load(self, seconds: int) -> None:

@@ -1,0 +1,545 @@
+"""Search across everything the public pages show, on one index (SearchEntry) on both engines.
+
+Each searchable kind of record is registered here (SEARCH_KINDS): how to turn its rows into
+entries (a title, a body, the agreement it belongs to, where it is shown), and which models'
+writes change its entries. Signals (connected in apps.py for every registered kind) rewrite the
+entries of what a write touched, inside the writing transaction; bulk writers that skip signals
+call reindex(). The full-text index over the entries is the database's (migration 0029):
+PostgreSQL's tsvector column with a GIN index, ranked with ts_rank (django.contrib.postgres.search),
+or SQLite's FTS5 table, ranked with bm25(). Both match every word of the query as a prefix.
+
+A new kind (the incident log) joins by registering a SearchKind: a `rows(apps, ids)` function that
+yields {"id", "title", "body", "agreement_id", "path"} for the given ids (all rows when None), its
+label, and the models whose writes change its entries with how to find the affected ids.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.apps import apps as global_apps
+from django.db import connection, models, transaction
+from django.db.models import Case, F, Func, IntegerField, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+# What a query may hold: at most this many words, each matched as a prefix.
+MAX_QUERY_WORDS = 10
+MAX_QUERY_LENGTH = 200
+BATCH = 2000
+# Marks the database puts around matched words in a snippet; replaced by <mark> after escaping.
+START, STOP = "\x01", "\x02"
+# PostgreSQL's parser reads "<…>" as markup and skips it; the index (migration 0031) and the
+# headline read '<' and '>' as these private-use characters instead, turned back for display.
+NO_MARKUP = str.maketrans("<>", "\ue000\ue001")
+MARKUP = str.maketrans("\ue000\ue001", "<>")
+SNIPPET_WORDS = 24
+
+Rows = Callable[[object, Iterable[int] | None], Iterator[dict]]
+
+
+@dataclass(frozen=True)
+class Watch:
+    """A model whose writes change a kind's entries, and how to find which (ids of the kind's model)."""
+
+    model: str  # "commitments.Evidence"
+    affected: Callable[[models.Model], Iterable[int]]
+
+
+@dataclass(frozen=True)
+class SearchKind:
+    name: str  # stored in SearchEntry.kind; also the `kind` filter's value
+    label: str
+    model: str  # "commitments.Commitment": a deleted row's entry goes with it
+    rows: Rows
+    watches: tuple[Watch, ...] = field(default_factory=tuple)
+
+
+SEARCH_KINDS: dict[str, SearchKind] = {}
+
+
+def register(kind: SearchKind) -> SearchKind:
+    """Add a kind to the search (and, once apps are ready, keep its entries true on every write)."""
+    SEARCH_KINDS[kind.name] = kind
+    return kind
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(kind.name, kind.label) for kind in SEARCH_KINDS.values()]
+
+
+# --- the kinds ------------------------------------------------------------------------
+
+
+def _chunks(ids: Iterable[int] | None, queryset) -> Iterator[list[int]]:
+    """Yield the ids to index in batches: `ids`, or every row of `queryset` (in primary key order)."""
+    if ids is not None:
+        ids = sorted(set(ids))
+        for start in range(0, len(ids), BATCH):
+            yield ids[start : start + BATCH]
+        return
+    last = 0
+    while True:
+        batch = list(queryset.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:BATCH])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1]
+
+
+def _join(*parts: str) -> str:
+    return " — ".join(part for part in parts if part)
+
+
+def agreement_rows(apps, ids):
+    Agreement = apps.get_model("commitments", "Agreement")
+    for batch in _chunks(ids, Agreement.objects):
+        for row in Agreement.objects.filter(pk__in=batch).values("pk", "slug", "title", "short_title", "summary"):
+            yield {
+                "id": row["pk"],
+                "title": row["short_title"] or row["title"],
+                "body": _join(row["title"], row["summary"]),
+                "agreement_id": row["pk"],
+                "path": reverse("dashboard:agreement_detail", args=[row["slug"]]),
+            }
+
+
+def provision_rows(apps, ids):
+    Provision = apps.get_model("commitments", "Provision")
+    fields = ("pk", "number", "text", "text_variants", "agreement_id", "agreement__slug", "agreement__short_title")
+    for batch in _chunks(ids, Provision.objects):
+        for row in Provision.objects.filter(pk__in=batch).values(*fields, "agreement__title"):
+            agreement = row["agreement__short_title"] or row["agreement__title"]
+            yield {
+                "id": row["pk"],
+                "title": f"{agreement}, point {row['number']}",
+                "body": _join(row["text"], row["text_variants"]),
+                "agreement_id": row["agreement_id"],
+                "path": reverse("dashboard:agreement_detail", args=[row["agreement__slug"]]) + f"#point-{row['pk']}",
+            }
+
+
+def commitment_rows(apps, ids):
+    Commitment = apps.get_model("commitments", "Commitment")
+    for batch in _chunks(ids, Commitment.objects):
+        rows = Commitment.objects.filter(pk__in=batch).values(
+            "pk", "title", "code", "description", "provision__agreement_id"
+        )
+        for row in rows:
+            yield {
+                "id": row["pk"],
+                "title": row["title"],
+                "body": _join(row["description"], row["code"]),
+                "agreement_id": row["provision__agreement_id"],
+                "path": reverse("dashboard:commitment_detail", args=[row["pk"]]),
+            }
+
+
+def assessment_rows(apps, ids):
+    """A published assessment's entry: its summary and the passages its evidence quotes."""
+    StatusUpdate = apps.get_model("commitments", "StatusUpdate")
+    Evidence = apps.get_model("commitments", "Evidence")
+    for batch in _chunks(ids, StatusUpdate.objects):
+        quotes: dict[int, list[str]] = {}
+        for update_id, quote in (
+            Evidence.objects.filter(status_update_id__in=batch).order_by("pk").values_list("status_update_id", "quote")
+        ):
+            quotes.setdefault(update_id, []).append(quote)
+        # Only what the public sees: a draft has no entry until it is published (commitments/review.py).
+        rows = StatusUpdate.objects.filter(pk__in=batch, review_state="published").values(
+            "pk", "summary", "commitment_id", "commitment__title", "commitment__provision__agreement_id"
+        )
+        for row in rows:
+            yield {
+                "id": row["pk"],
+                "title": row["commitment__title"],
+                "body": " ".join([row["summary"], *quotes.get(row["pk"], [])]),
+                "agreement_id": row["commitment__provision__agreement_id"],
+                "path": reverse("dashboard:commitment_detail", args=[row["commitment_id"]]) + f"#update-{row['pk']}",
+            }
+
+
+def claim_rows(apps, ids):
+    Claim = apps.get_model("commitments", "Claim")
+    for batch in _chunks(ids, Claim.objects):
+        rows = Claim.objects.filter(pk__in=batch, review_state="published").values(
+            "pk",
+            "quote",
+            "summary",
+            "commitment_id",
+            "commitment__title",
+            "commitment__provision__agreement_id",
+            "speaker__name",
+            "speaker__role",
+            "party__name",
+            "party__short_name",
+        )
+        for row in rows:
+            yield {
+                "id": row["pk"],
+                "title": _join(row["speaker__name"], row["party__short_name"] or row["party__name"]),
+                "body": _join(row["quote"], row["summary"], row["speaker__role"], row["commitment__title"]),
+                "agreement_id": row["commitment__provision__agreement_id"],
+                "path": reverse("dashboard:commitment_detail", args=[row["commitment_id"]]) + f"#claim-{row['pk']}",
+            }
+
+
+def source_rows(apps, ids):
+    Source = apps.get_model("commitments", "Source")
+    for batch in _chunks(ids, Source.objects):
+        for row in Source.objects.filter(pk__in=batch).values("pk", "title", "publisher", "author", "notes"):
+            yield {
+                "id": row["pk"],
+                "title": row["title"],
+                "body": _join(row["publisher"], row["author"], row["notes"]),
+                "agreement_id": None,
+                "path": reverse("dashboard:source_detail", args=[row["pk"]]),
+            }
+
+
+def party_rows(apps, ids):
+    Party = apps.get_model("commitments", "Party")
+    for batch in _chunks(ids, Party.objects):
+        for row in Party.objects.filter(pk__in=batch).values("pk", "slug", "name", "short_name"):
+            yield {
+                "id": row["pk"],
+                "title": row["name"],
+                "body": row["short_name"],
+                "agreement_id": None,
+                "path": reverse("dashboard:party_detail", args=[row["slug"]]),
+            }
+
+
+def speaker_rows(apps, ids):
+    Speaker = apps.get_model("commitments", "Speaker")
+    for batch in _chunks(ids, Speaker.objects):
+        for row in Speaker.objects.filter(pk__in=batch).values("pk", "name", "role", "party__name"):
+            yield {
+                "id": row["pk"],
+                "title": row["name"],
+                "body": _join(row["role"], row["party__name"]),
+                "agreement_id": None,
+                "path": reverse("dashboard:speaker_detail", args=[row["pk"]]),
+            }
+
+
+def _ids(queryset) -> list[int]:
+    return list(queryset.values_list("pk", flat=True))
+
+
+# In the order the results page groups them.
+register(SearchKind("commitment", _("Commitments"), "commitments.Commitment", commitment_rows))
+register(
+    SearchKind(
+        "provision",
+        _("Text of the agreements"),
+        "commitments.Provision",
+        provision_rows,
+        (Watch("commitments.Agreement", lambda agreement: _ids(agreement.provisions.all())),),
+    )
+)
+register(
+    SearchKind(
+        "assessment",
+        _("Assessments and their evidence"),
+        "commitments.StatusUpdate",
+        assessment_rows,
+        (
+            Watch("commitments.Evidence", lambda evidence: [evidence.status_update_id]),
+            Watch("commitments.Commitment", lambda commitment: _ids(commitment.status_updates.all())),
+        ),
+    )
+)
+register(
+    SearchKind(
+        "claim",
+        _("Claims by the parties"),
+        "commitments.Claim",
+        claim_rows,
+        (
+            Watch("commitments.Speaker", lambda speaker: _ids(speaker.claims.all())),
+            Watch("commitments.Party", lambda party: _ids(party.claims.all())),
+            Watch("commitments.Commitment", lambda commitment: _ids(commitment.claims.all())),
+        ),
+    )
+)
+register(SearchKind("source", _("Sources"), "commitments.Source", source_rows))
+register(SearchKind("party", _("Parties"), "commitments.Party", party_rows))
+register(
+    SearchKind(
+        "speaker",
+        _("Speakers"),
+        "commitments.Speaker",
+        speaker_rows,
+        (Watch("commitments.Party", lambda party: _ids(party.speakers.all())),),
+    )
+)
+register(SearchKind("agreement", _("Agreements"), "commitments.Agreement", agreement_rows))
+
+
+# --- keeping the index true ----------------------------------------------------------
+
+
+def index(kind: SearchKind, ids: Iterable[int] | None = None, apps=global_apps) -> int:
+    """Write the entries of `kind` for `ids` (every row when None), replacing what was there, and
+    remove the entries of ids that no longer exist. Returns the number of entries written."""
+    SearchEntry = apps.get_model("commitments", "SearchEntry")
+    written = 0
+    with transaction.atomic():
+        if ids is None:
+            SearchEntry.objects.filter(kind=kind.name).delete()
+            batch = []
+            for row in kind.rows(apps, None):
+                batch.append(_entry(SearchEntry, kind, row))
+                if len(batch) >= BATCH:
+                    SearchEntry.objects.bulk_create(batch)
+                    written += len(batch)
+                    batch = []
+            SearchEntry.objects.bulk_create(batch)
+            return written + len(batch)
+        ids = set(ids)
+        if not ids:
+            return 0
+        rows = list(kind.rows(apps, ids))
+        SearchEntry.objects.filter(kind=kind.name, object_id__in=ids).delete()
+        SearchEntry.objects.bulk_create([_entry(SearchEntry, kind, row) for row in rows])
+        return len(rows)
+
+
+def _entry(SearchEntry, kind: SearchKind, row: dict):
+    return SearchEntry(
+        kind=kind.name,
+        object_id=row["id"],
+        agreement_id=row["agreement_id"],
+        title=row["title"][:500],
+        body=row["body"],
+        path=row["path"][:300],
+    )
+
+
+def reindex(kinds: Iterable[str] | None = None, apps=global_apps) -> dict[str, int]:
+    """Rebuild the entries of `kinds` (all) from the records: for bulk writers and the
+    `rebuild_search_index` command. Returns the entries written per kind."""
+    return {name: index(SEARCH_KINDS[name], None, apps) for name in (kinds or SEARCH_KINDS)}
+
+
+def on_write(sender, instance, **kwargs) -> None:
+    """Signal receiver: rewrite the entries a write of `instance` touched (its own, and those of
+    the kinds that watch its model)."""
+    if kwargs.get("raw"):  # loaddata: related rows may not be there yet
+        return
+    label = sender._meta.label
+    deleted = kwargs.get("signal") is models.signals.post_delete
+    for kind in SEARCH_KINDS.values():
+        if kind.model == label:
+            index(kind, [instance.pk])
+        for watch in kind.watches:
+            if watch.model == label:
+                affected = watch.affected(instance)
+                if deleted:  # a deleted row's relations may be gone already; what remains is rewritten
+                    affected = [pk for pk in affected if pk is not None]
+                index(kind, affected)
+
+
+def watched_models() -> set[str]:
+    labels = set()
+    for kind in SEARCH_KINDS.values():
+        labels.add(kind.model)
+        labels.update(watch.model for watch in kind.watches)
+    return labels
+
+
+# --- searching -----------------------------------------------------------------------
+
+
+def query_words(text: str) -> list[str]:
+    """Return the words of a query that the index can match (letters and digits, any script)."""
+    return re.findall(r"[^\W_]+", (text or "")[:MAX_QUERY_LENGTH].lower())[:MAX_QUERY_WORDS]
+
+
+@dataclass
+class Hit:
+    kind: str
+    object_id: int
+    title: str
+    path: str
+    agreement_id: int | None
+    snippet: SafeString
+
+    @property
+    def kind_label(self) -> str:
+        return str(SEARCH_KINDS[self.kind].label)
+
+
+def highlight(text: str) -> SafeString:
+    """Return a snippet with the database's match marks as <mark>, everything else escaped."""
+    return mark_safe(escape(text).replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308 (escaped first)
+
+
+class SearchResults:
+    """The entries matching every word of a query (as prefixes), optionally of one agreement and of
+    some kinds: grouped by kind (SEARCH_KINDS order), ranked within a kind. Sliceable and countable,
+    so Django's Paginator pages it; only the page's rows are fetched, with their snippets."""
+
+    def __init__(self, query: str, *, agreement_id: int | None = None, kinds: Iterable[str] | None = None) -> None:
+        self.words = query_words(query)
+        self.agreement_id = agreement_id
+        self.kinds = [kind for kind in (kinds or SEARCH_KINDS) if kind in SEARCH_KINDS]
+        self._counts: dict[str, int] | None = None
+
+    def counts_by_kind(self) -> dict[str, int]:
+        """Return how many entries match, per kind (every kind, regardless of the kind filter)."""
+        if self._counts is None:
+            self._counts = dict.fromkeys(SEARCH_KINDS, 0)
+            if self.words:
+                self._counts.update(_backend().counts(self))
+        return self._counts
+
+    def count(self) -> int:
+        counts = self.counts_by_kind()
+        return sum(counts[kind] for kind in self.kinds)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item) -> list[Hit]:
+        if not isinstance(item, slice):
+            return self[item : item + 1][0]
+        if not self.words:
+            return []
+        start, stop = item.start or 0, item.stop
+        return _backend().page(self, start, stop - start)
+
+
+def _kind_order(column: str) -> str:
+    cases = " ".join(f"WHEN '{name}' THEN {order}" for order, name in enumerate(SEARCH_KINDS))
+    return f"CASE {column} {cases} END"
+
+
+class _SQLite:
+    """FTS5: `commitments_searchentry_fts` over title and body, bm25() ranking (lower is better)."""
+
+    def match(self, words: list[str]) -> str:
+        return " AND ".join(f'"{word}"*' for word in words)
+
+    def where(self, results: SearchResults) -> tuple[str, list]:
+        sql = "commitments_searchentry_fts MATCH %s"
+        params: list = [self.match(results.words)]
+        if results.agreement_id is not None:
+            sql += " AND e.agreement_id = %s"
+            params.append(results.agreement_id)
+        return sql, params
+
+    def counts(self, results: SearchResults) -> dict[str, int]:
+        where, params = self.where(results)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT e.kind, COUNT(*) FROM commitments_searchentry_fts"
+                " JOIN commitments_searchentry e ON e.id = commitments_searchentry_fts.rowid"
+                f" WHERE {where} GROUP BY e.kind",
+                params,
+            )
+            return dict(cursor.fetchall())
+
+    def page(self, results: SearchResults, offset: int, limit: int) -> list[Hit]:
+        where, params = self.where(results)
+        kinds = ", ".join(["%s"] * len(results.kinds))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT e.kind, e.object_id, e.title, e.path, e.agreement_id,"
+                f" snippet(commitments_searchentry_fts, -1, char(1), char(2), '…', {SNIPPET_WORDS})"
+                " FROM commitments_searchentry_fts"
+                " JOIN commitments_searchentry e ON e.id = commitments_searchentry_fts.rowid"
+                f" WHERE {where} AND e.kind IN ({kinds})"
+                f" ORDER BY {_kind_order('e.kind')}, bm25(commitments_searchentry_fts, 10.0, 1.0), e.id"
+                " LIMIT %s OFFSET %s",
+                [*params, *results.kinds, limit, offset],
+            )
+            return [Hit(*row[:5], snippet=highlight(row[5])) for row in cursor.fetchall()]
+
+    def explain(self, results: SearchResults) -> str:
+        where, params = self.where(results)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "EXPLAIN QUERY PLAN SELECT e.kind, e.object_id FROM commitments_searchentry_fts"
+                " JOIN commitments_searchentry e ON e.id = commitments_searchentry_fts.rowid"
+                f" WHERE {where} ORDER BY bm25(commitments_searchentry_fts, 10.0, 1.0) LIMIT 20",
+                params,
+            )
+            return "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+
+class _PostgreSQL:
+    """The generated tsvector column `document` (title weighted A, body B) with its GIN index,
+    queried and ranked with django.contrib.postgres.search."""
+
+    def queryset(self, results: SearchResults):
+        from django.contrib.postgres.search import SearchQuery, SearchVectorField
+
+        SearchEntry = global_apps.get_model("commitments", "SearchEntry")
+        query = SearchQuery(" & ".join(f"{word}:*" for word in results.words), search_type="raw", config="simple")
+        queryset = SearchEntry.objects.annotate(
+            document=RawSQL('"commitments_searchentry"."document"', [], output_field=SearchVectorField())
+        ).filter(document=query)
+        if results.agreement_id is not None:
+            queryset = queryset.filter(agreement_id=results.agreement_id)
+        return queryset, query
+
+    def counts(self, results: SearchResults) -> dict[str, int]:
+        queryset, _query = self.queryset(results)
+        return dict(queryset.order_by().values_list("kind").annotate(n=models.Count("pk")).values_list("kind", "n"))
+
+    def page(self, results: SearchResults, offset: int, limit: int) -> list[Hit]:
+        from django.contrib.postgres.search import SearchHeadline, SearchRank
+
+        queryset, query = self.queryset(results)
+        order = Case(
+            *[When(kind=name, then=Value(order)) for order, name in enumerate(SEARCH_KINDS)],
+            output_field=IntegerField(),
+        )
+        rows = (
+            queryset.filter(kind__in=results.kinds)
+            .annotate(
+                rank=SearchRank(F("document"), query),
+                kind_order=order,
+                snippet=SearchHeadline(
+                    Func(
+                        Concat("title", Value(" — "), "body", output_field=models.TextField()),
+                        Value("<>"),
+                        Value("<>".translate(NO_MARKUP)),
+                        function="translate",
+                        output_field=models.TextField(),
+                    ),
+                    query,
+                    config="simple",
+                    start_sel=START,
+                    stop_sel=STOP,
+                    max_words=SNIPPET_WORDS,
+                    min_words=8,
+                ),
+            )
+            .order_by("kind_order", "-rank", "pk")
+            .values_list("kind", "object_id", "title", "path", "agreement_id", "snippet")[offset : offset + limit]
+        )
+        return [Hit(*row[:5], snippet=highlight(row[5].translate(MARKUP))) for row in rows]
+
+    def explain(self, results: SearchResults) -> str:
+        from django.contrib.postgres.search import SearchRank
+
+        queryset, query = self.queryset(results)
+        return queryset.annotate(rank=SearchRank(F("document"), query)).order_by("-rank")[:20].explain()
+
+
+def _backend():
+    return _PostgreSQL() if connection.vendor == "postgresql" else _SQLite()
+
+
+def explain(query: str) -> str:
+    """Return the database's plan for a search (the benchmark reports it)."""
+    return _backend().explain(SearchResults(query))

@@ -1,0 +1,117 @@
+"""Search across everything, on the database's own full-text index (PostgreSQL's GIN-indexed
+tsvector or SQLite's FTS5; the suite runs on both): a speaker's name finds the speaker, their claims
+and the evidence that quotes them; a quoted word finds the passage; the index follows every write,
+inside the writing transaction; bulk writers rebuild it."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection, transaction
+
+from commitments import search
+from commitments.models import Evidence, SearchEntry
+from tests.factories import add_claim, add_status, karabakh_like, make_source
+
+pytestmark = pytest.mark.django_db
+
+
+def found(query: str, **options) -> set[tuple[str, str]]:
+    return {(hit.kind, hit.title) for hit in search.SearchResults(query, **options)[0:100]}
+
+
+def test_a_speakers_name_finds_the_speaker_and_their_claims():
+    data = karabakh_like()
+    results = search.SearchResults("Ayvazian")
+
+    assert ("speaker", "Ara Ayvazian") in found("Ayvazian")
+    assert ("claim", "Ara Ayvazian — Armenia") in found("ayvazian")  # any case
+    assert results.counts_by_kind()["claim"] == 1
+    assert [hit.path for hit in results[0:10] if hit.kind == "claim"] == [
+        f"{data.prisoners.get_absolute_url()}#claim-{data.ayvazian.pk}"
+    ]
+
+
+def test_a_quoted_word_finds_the_assessment_that_quotes_it_highlighted_and_escaped():
+    data = karabakh_like()
+    add_status(data.prisoners, "intermediate", dt.date(2020, 12, 14), quote="<script>alert(1)</script> 44 returned")
+
+    hits = [hit for hit in search.SearchResults("alert")[0:10] if hit.kind == "assessment"]
+
+    assert len(hits) == 1
+    assert "<mark>alert</mark>" in hits[0].snippet
+    assert "<script>" not in hits[0].snippet and "&lt;script&gt;" in hits[0].snippet
+
+
+def test_every_word_must_match_as_the_beginning_of_a_word():
+    karabakh_like()
+
+    assert ("speaker", "Sergei Lavrov") in found("Lav")
+    assert ("speaker", "Sergei Lavrov") in found("sergei lavrov")
+    assert ("speaker", "Sergei Lavrov") not in found("lavrov ayvazian")
+    assert found("zzzz") == set() and found("!!!") == set()
+
+
+def test_results_are_grouped_by_kind_filtered_by_agreement_and_kind():
+    data = karabakh_like()
+    kinds = [hit.kind for hit in search.SearchResults("prisoners")[0:50]]
+
+    assert kinds == sorted(kinds, key=list(search.SEARCH_KINDS).index)
+    assert {hit.kind for hit in search.SearchResults("prisoners", kinds=["claim"])[0:50]} == {"claim"}
+    assert search.SearchResults("prisoners", agreement_id=data.agreement.pk).count() > 0
+    assert search.SearchResults("prisoners", agreement_id=data.agreement.pk + 1000).count() == 0
+
+
+def test_the_index_follows_every_write_inside_its_transaction():
+    data = karabakh_like()
+    source = make_source("Hetq", "A report on Kalbajar", dt.date(2020, 12, 1))
+    assert ("source", "A report on Kalbajar") in found("Hetq")
+
+    source.title = "A report on Shusha"
+    source.save()
+    assert ("source", "A report on Kalbajar") not in found("Kalbajar")
+    assert ("source", "A report on Shusha") in found("Hetq Shusha")
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        add_claim(data.prisoners, data.armenia, "Zohrab Mnatsakanyan, former minister", quote="unrelated")
+        assert ("speaker", "Zohrab Mnatsakanyan") in found("Mnatsakanyan")
+        raise RuntimeError  # the write is rolled back, and its entries with it
+    assert found("Mnatsakanyan") == set()
+
+    evidence = Evidence.objects.filter(quote="Talks on the exchange continue.").get()
+    evidence.quote = "Talks on the exchange resumed."
+    evidence.save()
+    assert ("assessment", "Exchange of prisoners and bodies") in found("resumed")
+
+
+def test_deleting_a_record_removes_its_entry():
+    source = make_source("Hetq", "A report on Kalbajar", dt.date(2020, 12, 1))
+
+    source.delete()
+
+    assert not SearchEntry.objects.filter(kind="source").exists()
+    assert found("Hetq") == set()
+
+
+def test_a_bulk_rebuild_gives_the_same_entries_as_the_writes_did():
+    karabakh_like()
+    before = sorted(SearchEntry.objects.values_list("kind", "object_id", "title", "body", "path"))
+
+    SearchEntry.objects.all().delete()
+    written = search.reindex()
+
+    assert sum(written.values()) == len(before)
+    assert sorted(SearchEntry.objects.values_list("kind", "object_id", "title", "body", "path")) == before
+    assert ("speaker", "Ara Ayvazian") in found("Ayvazian")
+
+
+def test_the_query_plan_reads_no_table_whole():
+    karabakh_like()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # a few rows: make the planner show the plan it takes at scale
+            cursor.execute("SET LOCAL enable_seqscan = off")
+
+    plan = search.explain("Ayvazian")
+
+    assert "search_entry_document" in plan or "VIRTUAL TABLE INDEX" in plan
+    assert "Seq Scan on commitments_searchentry" not in plan
+    assert "SCAN e" not in plan and "SCAN commitments_searchentry " not in plan

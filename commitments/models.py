@@ -21,8 +21,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import connection, models, transaction
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
-from django.db.models.functions import Cast, Coalesce, Concat, TruncWeek
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat, Greatest, TruncWeek
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -580,6 +580,40 @@ class AgreementQuerySet(models.QuerySet):
         if user.has_perm("commitments.monitor_all_agreements"):
             return self.all()
         return self.filter(monitors=user)
+
+    def by_attention(self, now: dt.datetime) -> AgreementQuerySet:
+        """Return these agreements, those that most need attention first: the most commitments
+        overdue at `now` first, then the latest activity, then the default order.
+
+        Annotates overdue_count and latest_activity: the latest date any standing assessment is
+        as of (the commitments' stored status_as_of) or any uncorrected claim was stated on,
+        the dates the home page's latest assessments and claims are ordered by. None when
+        there are neither. A subquery each, whatever the number of agreements.
+        """
+        commitments = Commitment.objects.filter(provision__agreement=OuterRef("pk")).order_by()
+        overdue = commitments.overdue(now).values("provision__agreement").annotate(n=Count("pk")).values("n")
+        assessed = commitments.values("provision__agreement").annotate(latest=Max("status_as_of")).values("latest")
+        claimed = (
+            Claim.objects.filter(commitment__provision__agreement=OuterRef("pk"), corrected_by__isnull=True)
+            .order_by()
+            .values("commitment__provision__agreement")
+            .annotate(latest=Max("stated_on"))
+            .values("latest")
+        )
+        return (
+            self.annotate(
+                overdue_count=Coalesce(Subquery(overdue), 0),
+                latest_assessed=Subquery(assessed, output_field=models.DateField()),
+                latest_claimed=Subquery(claimed, output_field=models.DateField()),
+            )
+            # Greatest() of a NULL is NULL on SQLite but not on PostgreSQL: coalesce each with the other.
+            .annotate(
+                latest_activity=Greatest(
+                    Coalesce("latest_assessed", "latest_claimed"), Coalesce("latest_claimed", "latest_assessed")
+                )
+            )
+            .order_by("-overdue_count", F("latest_activity").desc(nulls_last=True), *Agreement._meta.ordering, "pk")
+        )
 
 
 class Agreement(models.Model):

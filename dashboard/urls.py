@@ -19,6 +19,11 @@ urlpatterns = [
         name="commitment_list",
     ),
     path("commitments/<int:pk>/", cache_public_page(views.CommitmentDetailView.as_view()), name="commitment_detail"),
+    path(
+        "agreements/",
+        cache_public_page(views.AgreementListView.as_view(), frozenset({"page"})),
+        name="agreement_list",
+    ),
     path("agreements/<slug:slug>/", cache_public_page(views.AgreementDetailView.as_view()), name="agreement_detail"),
     path(
         "agreements/<slug:slug>/incidents/",

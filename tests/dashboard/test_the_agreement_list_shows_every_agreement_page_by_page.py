@@ -42,7 +42,9 @@ def test_each_row_gives_the_agreements_figures(client):
     fulfilled = make_commitment(provision, deadline=dt.date(2021, 3, 1))
     add_status(fulfilled, Status.FULFILLED, dt.date(2021, 2, 1))
     add_claim(overdue, make_party(), stated_on=dt.date(2021, 5, 1), position=Claim.Position.KEPT)
-    add_claim(overdue, make_party("azerbaijan", "Azerbaijan"), stated_on=dt.date(2021, 5, 2), position=Claim.Position.BROKEN)
+    add_claim(
+        overdue, make_party("azerbaijan", "Azerbaijan"), stated_on=dt.date(2021, 5, 2), position=Claim.Position.BROKEN
+    )
 
     response = client.get(reverse("dashboard:agreement_list"))
 

@@ -40,7 +40,9 @@ def test_only_the_agreements_that_matter_get_a_panel_with_a_link_to_all(client):
 
 @time_machine.travel(utc(2024, 1, 15, 12, 0), tick=False)
 def test_the_overdue_figure_counts_the_agreements_without_a_panel_too(client):
-    agreements = [make_agreement(f"agreement-{n:02}", title=f"Agreement {n:02}") for n in range(HOME_AGREEMENT_LIMIT + 1)]
+    agreements = [
+        make_agreement(f"agreement-{n:02}", title=f"Agreement {n:02}") for n in range(HOME_AGREEMENT_LIMIT + 1)
+    ]
     for agreement in agreements:
         make_commitment(make_provision(agreement, "1"), deadline=dt.date(2021, 3, 1))
 

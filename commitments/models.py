@@ -22,8 +22,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import connection, models, transaction
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
-from django.db.models.functions import Cast, Coalesce, Concat, TruncWeek
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat, Greatest, TruncWeek
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -687,6 +687,42 @@ class AgreementQuerySet(models.QuerySet):
         """Return the agreements the tracker had recorded by `moment` (the as-of views)."""
         return self.exclude(
             Exists(Agreement.history.model.objects.filter(id=OuterRef("pk"), history_type="+", history_date__gt=moment))
+        )
+
+    def by_attention(self, now: dt.datetime) -> AgreementQuerySet:
+        """Return these agreements, those that most need attention first: the most commitments
+        overdue at `now` first, then the latest activity, then the default order.
+
+        Annotates overdue_count and latest_activity: the latest date any standing assessment is
+        as of (the commitments' stored status_as_of) or any uncorrected published claim was stated on,
+        the dates the home page's latest assessments and claims are ordered by. None when
+        there are neither.
+        """
+        # One pass over the commitments joined to their claims, grouped by agreement (correlated
+        # subqueries per agreement were several times slower on PostgreSQL). The join repeats a
+        # commitment once per claim: the count is of distinct commitments, and maxima do not mind.
+        commitments = "provisions__commitments"
+        return (
+            self.annotate(
+                overdue_count=Count(
+                    commitments, filter=Q(provisions__commitments__in=Commitment.objects.overdue(now)), distinct=True
+                ),
+                latest_assessed=Max(f"{commitments}__status_as_of"),
+                latest_claimed=Max(
+                    f"{commitments}__claims__stated_on",
+                    filter=Q(
+                        provisions__commitments__claims__corrected_by__isnull=True,
+                        provisions__commitments__claims__review_state=ReviewState.PUBLISHED,
+                    ),
+                ),
+            )
+            # Greatest() of a NULL is NULL on SQLite but not on PostgreSQL: coalesce each with the other.
+            .annotate(
+                latest_activity=Greatest(
+                    Coalesce("latest_assessed", "latest_claimed"), Coalesce("latest_claimed", "latest_assessed")
+                )
+            )
+            .order_by("-overdue_count", F("latest_activity").desc(nulls_last=True), *Agreement._meta.ordering, "pk")
         )
 
 

@@ -27,6 +27,11 @@ urlpatterns = [
         name="commitment_detail",
     ),
     path(
+        "agreements/",
+        cache_public_page(views.AgreementListView.as_view(), frozenset({"page"})),
+        name="agreement_list",
+    ),
+    path(
         "agreements/<slug:slug>/",
         cache_public_page(views.AgreementDetailView.as_view(), AS_OF),
         name="agreement_detail",

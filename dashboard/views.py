@@ -6,6 +6,8 @@ prefetch_related and grouped counts), whatever the amount of data; tests hold th
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -80,6 +82,27 @@ HOME_PARTY_LIMIT = 12
 # The home page lists this many overdue and due-soon commitments, linking to the full lists.
 HOME_LIST_LIMIT = 10
 TIMELINE_MAX_ROWS = 30
+# The home page draws a panel for this many agreements, those that most need attention
+# (Agreement.objects.by_attention); the list of agreements shows them all.
+HOME_AGREEMENT_LIMIT = 12
+
+
+def add_figures(agreements: list[Agreement], now: dt.datetime) -> list[Agreement]:
+    """Set on each agreement its commitments' counts by status group (status_counts, total, the
+    status bar), overdue at `now`, disputed and contested: four grouped queries for them all."""
+    counts = Commitment.objects.filter(provision__agreement__in=[a.pk for a in agreements]).counts_by_agreement(now)
+    for agreement in agreements:
+        agreement_counts = counts[agreement.pk]
+        agreement.status_counts = [
+            (key, label, sum(agreement_counts.by_status.get(status, 0) for status in statuses))
+            for key, label, statuses in STATUS_GROUPS
+        ]
+        agreement.total = agreement_counts.total
+        agreement.bar = status_bar(agreement.status_counts)
+        agreement.overdue_count = agreement_counts.overdue
+        agreement.disputed_count = agreement_counts.disputed
+        agreement.contested_count = agreement_counts.contested
+    return agreements
 
 
 def grouped(by_status: dict[str, int]) -> list[tuple[str, str, int]]:
@@ -121,19 +144,13 @@ class HomeView(AsOfMixin, TemplateView):
         as_of = self.get_as_of()
         if as_of:
             return self.past_context(context, as_of)
-        agreements = list(Agreement.objects.all())
-        counts = Commitment.objects.counts_by_agreement(now)
-        for agreement in agreements:
-            agreement_counts = counts[agreement.pk]
-            agreement.status_counts = [
-                (key, label, sum(agreement_counts.by_status.get(status, 0) for status in statuses))
-                for key, label, statuses in STATUS_GROUPS
-            ]
-            agreement.total = agreement_counts.total
-            agreement.bar = status_bar(agreement.status_counts)
-            agreement.overdue_count = agreement_counts.overdue
-            agreement.disputed_count = agreement_counts.disputed
-            agreement.contested_count = agreement_counts.contested
+        # The agreements that most need attention get a panel; the others are a link away.
+        agreements = add_figures(list(Agreement.objects.by_attention(now)[:HOME_AGREEMENT_LIMIT]), now)
+        agreement_total = len(agreements)
+        overdue_total = sum(agreement.overdue_count for agreement in agreements)
+        if agreement_total == HOME_AGREEMENT_LIMIT:  # perhaps cut: count them all
+            agreement_total = Agreement.objects.count()
+            overdue_total = Commitment.objects.overdue(now).count()
 
         overdue_now = list(
             Commitment.objects.for_display().overdue(now).order_by("deadline_ends_at", "pk")[:HOME_LIST_LIMIT]
@@ -149,7 +166,8 @@ class HomeView(AsOfMixin, TemplateView):
         context.update(
             now=now,
             agreements=agreements,
-            overdue_total=sum(a.overdue_count for a in agreements),
+            agreement_total=agreement_total,
+            overdue_total=overdue_total,
             overdue_now=[(c, c.days_overdue(now)) for c in overdue_now],
             due_soon=due_soon,
             due_soon_days=settings.DUE_SOON_DAYS,
@@ -203,6 +221,28 @@ class HomeView(AsOfMixin, TemplateView):
             overdue_total=len(overdue),
             past_overdue=overdue[:HOME_LIST_LIMIT],
         )
+        return context
+
+
+class AgreementListView(ListView):
+    """Every agreement, in the home page's order (Agreement.objects.by_attention), with its figures as text."""
+
+    template_name = "dashboard/agreement_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.now = timezone.now()
+        return Agreement.objects.by_attention(self.now)
+
+    def paginate_queryset(self, queryset, page_size):
+        # An out-of-range or malformed page number shows the nearest page, not an error.
+        paginator = Paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(now=self.now, agreements=add_figures(list(context["object_list"]), self.now))
         return context
 
 

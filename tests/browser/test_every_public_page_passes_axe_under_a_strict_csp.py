@@ -23,6 +23,7 @@ def public_pages(data) -> dict[str, tuple[str, int]]:
         "commitment-disputed": (data.prisoners.get_absolute_url(), 200),
         "commitment-extended": (data.kalbajar.get_absolute_url(), 200),
         "commitment-overdue": (data.route.get_absolute_url(), 200),
+        "agreement-list": ("/agreements/", 200),
         "agreement": (data.agreement.get_absolute_url(), 200),
         "source-list": ("/sources/", 200),
         "source": (f"/sources/{data.azatutyun.pk}/", 200),

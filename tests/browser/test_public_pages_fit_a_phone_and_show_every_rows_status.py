@@ -25,6 +25,7 @@ def pages(data) -> list[str]:
         "/commitments/?overdue=yes",
         data.prisoners.get_absolute_url(),
         data.kalbajar.get_absolute_url(),
+        "/agreements/",
         data.agreement.get_absolute_url(),
         "/sources/",
         f"/sources/{data.azatutyun.pk}/",

@@ -1,14 +1,16 @@
 """Every public page runs a fixed number of queries, however much data there is.
 
-Each page is measured on the small statement-like data set and again after adding
-three agreements with 120 commitments, their assessments, claims and deadline changes;
-the same bound holds for both.
+Each page is measured on the small statement-like data set, again after adding
+three agreements with 120 commitments, their assessments, claims and deadline changes,
+and again with more agreements than the home page draws panels for; the same bound holds
+for all three.
 """
 
 import pytest
 from django.urls import reverse
 
 from commitments.models import Agreement, Commitment, Source
+from dashboard.views import HOME_AGREEMENT_LIMIT
 from tests.factories import add_incident, bulk_data, karabakh_like
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +18,12 @@ pytestmark = pytest.mark.django_db
 # The bound for each page (see the views for what each query fetches).
 # Each includes the one query of the data version that keys the page cache.
 MAX_QUERIES = {
-    "home": 16,  # with the contested count (issue 11); the per-party rollup (issue 14: two grouped counts)
+    # With the contested count (issue 11); + all agreements and all overdue commitments counted
+    # when there are more agreements than panels (issue 16); the per-party rollup (issue 14: two
+    # grouped counts).
+    "home": 18,
+    # The page of agreements, their count, and their figures (four grouped counts).
+    "agreement_list": 7,
     "commitment_list": 7,
     "commitment_list_filtered": 7,
     "commitment_detail": 14,  # + its incidents and those its assessments rest on (issue 13), the versions' wordings (issue 14)
@@ -40,6 +47,7 @@ def urls(data) -> dict[str, str]:
         "commitment_list_filtered": reverse("dashboard:commitment_list")
         + "?overdue=yes&disputed=no&party=party-1&q=bulk&sort=-deadline&page=1",
         "commitment_detail": busiest.get_absolute_url(),
+        "agreement_list": reverse("dashboard:agreement_list"),
         "agreement_detail": (Agreement.objects.filter(slug="bulk-0").first() or data.agreement).get_absolute_url(),
         "source_list": reverse("dashboard:source_list"),
         "source_detail": reverse("dashboard:source_detail", args=[busiest_source.pk]),
@@ -51,13 +59,15 @@ def urls(data) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("size", ["small", "large"])
+@pytest.mark.parametrize("size", ["small", "large", "many_agreements"])
 @pytest.mark.parametrize("page_name", MAX_QUERIES)
 def test_each_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, page_name, size):
     data = karabakh_like()
     if size == "large":
         bulk_data(agreements=3, points=10, per_point=4)
         bulk_incidents(data, 40)
+    if size == "many_agreements":
+        bulk_data(agreements=HOME_AGREEMENT_LIMIT + 3, points=2, per_point=2)
     url = urls(data)[page_name]
 
     with django_assert_max_num_queries(MAX_QUERIES[page_name]):

@@ -55,6 +55,7 @@ def test_the_benchmark_reports_pages_queries_plans_job_and_fan_out(tmp_path):
         "| list, 4 filters |",
         "| commitment page |",
         "| agreement page |",
+        "| agreement list |",
         "| API list |",
         "| API status updates |",
         "| CSV export, 4 filters |",

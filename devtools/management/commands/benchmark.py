@@ -182,6 +182,7 @@ class Command(BaseCommand):
             "list, unfiltered": reverse("dashboard:commitment_list"),
             "commitment page": commitment.get_absolute_url(),
             "agreement page": agreement.get_absolute_url(),
+            "agreement list": reverse("dashboard:agreement_list"),
             "source list": reverse("dashboard:source_list"),
         }
         party = commitment.responsible_parties.order_by("pk").first()

@@ -199,8 +199,7 @@ class Party(models.Model):
 
     def scorecard(self, now: dt.datetime) -> Scorecard:
         """Return the party's scorecard at `now`: each figure from its one QuerySet method (the
-        methodology page explains them). Incidents alleged by and against it join once the incident
-        log exists."""
+        methodology page explains them)."""
         commitments = Commitment.objects.for_party(self)
         on_time, due = commitments.on_time_rate(now)
         late = commitments.days_late_summary()
@@ -217,6 +216,8 @@ class Party(models.Model):
             claims=claims.count(),
             claims_disputed=claims.conflicting().count(),
             claims_contested=claims.contesting().count(),
+            incidents_alleged_by=Incident.objects.alleged_by_party(self).count(),
+            incidents_alleged_against=Incident.objects.alleged_against_party(self).count(),
         )
 
 
@@ -250,6 +251,8 @@ class Scorecard:
     claims: int
     claims_disputed: int
     claims_contested: int
+    incidents_alleged_by: int  # published incidents it alleges (the incident log)
+    incidents_alleged_against: int  # …and alleged against it
 
     @property
     def on_time_rate(self) -> float | None:
@@ -2928,6 +2931,14 @@ class IncidentQuerySet(ReviewableQuerySet):
         The one filter the pages, the chart, feeds, exports and API apply to incidents.
         """
         return self.published().filter(Exists(IncidentEvidence.objects.filter(incident=OuterRef("pk"))))
+
+    def alleged_by_party(self, party: Party) -> IncidentQuerySet:
+        """Return the incidents on record that `party` alleges (its scorecard)."""
+        return self.on_record().filter(alleged_by=party)
+
+    def alleged_against_party(self, party: Party) -> IncidentQuerySet:
+        """Return the incidents on record alleged against `party` (its scorecard)."""
+        return self.on_record().filter(alleged_against=party)
 
     def with_verification(self) -> IncidentQuerySet:
         """Annotate verification_level (Incident.verification(), verification_of())."""

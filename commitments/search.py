@@ -29,6 +29,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from .acled import SubEventType
+
 # What a query may hold: at most this many words, each matched as a prefix.
 MAX_QUERY_WORDS = 10
 MAX_QUERY_LENGTH = 200
@@ -229,6 +231,34 @@ def speaker_rows(apps, ids):
             }
 
 
+def incident_rows(apps, ids):
+    """A published incident's entry (with its evidence, as every public surface shows it): what
+    and where, its summary and the passages its evidence quotes."""
+    Incident = apps.get_model("commitments", "Incident")
+    IncidentEvidence = apps.get_model("commitments", "IncidentEvidence")
+    for batch in _chunks(ids, Incident.objects):
+        quotes: dict[int, list[str]] = {}
+        for incident_id, quote in (
+            IncidentEvidence.objects.filter(incident_id__in=batch).order_by("pk").values_list("incident_id", "quote")
+        ):
+            quotes.setdefault(incident_id, []).append(quote)
+        rows = Incident.objects.filter(pk__in=batch, review_state="published").values(
+            "pk", "sub_event_type", "location", "admin1", "admin2", "country", "summary", "agreement_id"
+        )
+        for row in rows:
+            if row["pk"] not in quotes:  # no evidence: not on record
+                continue
+            yield {
+                "id": row["pk"],
+                "title": f"{SubEventType(row['sub_event_type']).label}, {row['location']}",
+                "body": " ".join(
+                    [_join(row["summary"], row["admin1"], row["admin2"], row["country"]), *quotes[row["pk"]]]
+                ),
+                "agreement_id": row["agreement_id"],
+                "path": reverse("dashboard:incident_detail", args=[row["pk"]]),
+            }
+
+
 def _ids(queryset) -> list[int]:
     return list(queryset.values_list("pk", flat=True))
 
@@ -267,6 +297,15 @@ register(
             Watch("commitments.Party", lambda party: _ids(party.claims.all())),
             Watch("commitments.Commitment", lambda commitment: _ids(commitment.claims.all())),
         ),
+    )
+)
+register(
+    SearchKind(
+        "incident",
+        _("Incidents"),
+        "commitments.Incident",
+        incident_rows,
+        (Watch("commitments.IncidentEvidence", lambda evidence: [evidence.incident_id]),),
     )
 )
 register(SearchKind("source", _("Sources"), "commitments.Source", source_rows))

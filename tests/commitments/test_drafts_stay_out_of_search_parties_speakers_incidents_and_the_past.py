@@ -119,5 +119,5 @@ def test_drafts_are_nowhere_in_search_parties_speakers_incidents_or_the_past_unt
     for address in ["/incidents/", f"/agreements/{data.agreement.slug}/implementation/", "/parties/armenia/"]:
         assert published[address] != before[address], address
     page_hits, api_hits = search_hits(client)
-    assert page_hits == api_hits == 2  # the claim and the assessment (incidents are not searched yet)
+    assert page_hits == api_hits == 3  # the claim, the assessment and the incident
     assert data.armenia.scorecard(NOW).claims == scorecard_before.claims + 1

@@ -1,15 +1,16 @@
 """A party's scorecard on a small hand-made data set: each figure from its QuerySet method, with
 the row rules agreeing (on time, days late in the agreement's zone, overdue, extensions requested,
-claims disputed and contested)."""
+claims disputed and contested, incidents alleged by and against it)."""
 
 import datetime as dt
 
 import pytest
 
-from commitments.models import Claim, Commitment, DeadlineChange
+from commitments.models import Claim, Commitment, DeadlineChange, Incident, Party, ReviewState
 from tests.factories import (
     add_claim,
     add_deadline_change,
+    add_incident,
     add_status,
     make_agreement,
     make_commitment,
@@ -97,6 +98,21 @@ def test_claims_made_and_how_many_are_disputed_or_contested(armenia):
     assert contested == disputed
 
 
+def test_incidents_alleged_by_it_and_against_it_count_when_published(armenia):
+    azerbaijan = Party.objects.get(slug="azerbaijan")
+    agreement = Commitment.objects.for_party(armenia).first().agreement
+    add_incident(agreement, alleged_by=armenia, alleged_against=azerbaijan, location="Hadrut")
+    add_incident(agreement, alleged_by=armenia, alleged_against=azerbaijan, location="Shusha")
+    add_incident(agreement, alleged_by=azerbaijan, alleged_against=armenia, location="Lachin")
+    add_incident(agreement, alleged_by=azerbaijan, alleged_against=armenia, review_state=ReviewState.DRAFT)
+
+    scorecard = armenia.scorecard(NOW)
+
+    assert (scorecard.incidents_alleged_by, scorecard.incidents_alleged_against) == (2, 1)
+    assert Incident.objects.alleged_against_party(armenia).get().location == "Lachin"
+    assert azerbaijan.scorecard(NOW).incidents_alleged_against == 2
+
+
 def test_a_party_with_nothing_due_has_no_rate_rather_than_zero():
     party = make_party("france", "French Republic", "France")
     make_commitment(make_provision(make_agreement(), "5"), parties=[party], deadline=dt.date(2030, 1, 1))
@@ -115,3 +131,4 @@ def test_the_party_page_shows_each_figure_and_links_the_filtered_list(armenia, c
     assert page.context["scorecard"] == armenia.scorecard(page.context["now"])
     assert "/commitments/?party=armenia" in html
     assert "mean 6.5, worst 10" in html
+    assert "0 alleged by it, 0 alleged against it" in html

@@ -9,8 +9,8 @@ import pytest
 from django.db import connection, transaction
 
 from commitments import search
-from commitments.models import Evidence, SearchEntry
-from tests.factories import add_claim, add_status, karabakh_like, make_source
+from commitments.models import Evidence, ReviewState, SearchEntry
+from tests.factories import add_claim, add_incident, add_status, karabakh_like, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,25 @@ def test_a_quoted_word_finds_the_assessment_that_quotes_it_highlighted_and_escap
     assert len(hits) == 1
     assert "<mark>alert</mark>" in hits[0].snippet
     assert "<script>" not in hits[0].snippet and "&lt;script&gt;" in hits[0].snippet
+
+
+def test_an_incident_is_found_by_its_place_and_its_evidence_once_published():
+    data = karabakh_like()
+    incident = add_incident(
+        data.agreement,
+        location="Talysh",
+        quote="Shelling reported near the bridge.",
+        review_state=ReviewState.DRAFT,
+        published_via="",
+    )
+    assert not found("Talysh") and not found("bridge")
+
+    incident.review_state = ReviewState.PUBLISHED
+    incident.save()  # as review.publish() does
+
+    title = "Armed clash, Talysh"
+    assert ("incident", title) in found("talysh") and ("incident", title) in found("bridge")
+    assert [hit.path for hit in search.SearchResults("Talysh")[0:10]] == [incident.get_absolute_url()]
 
 
 def test_every_word_must_match_as_the_beginning_of_a_word():

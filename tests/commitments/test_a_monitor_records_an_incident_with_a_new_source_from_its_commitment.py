@@ -121,14 +121,14 @@ def test_a_row_with_both_a_chosen_and_a_new_source_or_neither_gets_the_form_back
         ADD,
         incident_with_a_new_source(
             desk,
-            **{
-                f"evidence-0-new_source_{name}": ""
-                for name in ("url", "publisher", "title", "published_on")
-            },
+            **{f"evidence-0-new_source_{name}": "" for name in ("url", "publisher", "title", "published_on")},
         ),
     )
 
     assert both.status_code == neither.status_code == 200
     assert "not both" in str(both.context["inline_admin_formsets"][0].formset.errors)
     assert "Choose the source" in str(neither.context["inline_admin_formsets"][0].formset.errors)
-    assert not Incident.objects.filter(location="Khramort").exists() and not Source.objects.filter(url=NEW_SOURCE_URL).exists()
+    assert (
+        not Incident.objects.filter(location="Khramort").exists()
+        and not Source.objects.filter(url=NEW_SOURCE_URL).exists()
+    )

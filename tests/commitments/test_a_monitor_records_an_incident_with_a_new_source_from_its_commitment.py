@@ -132,3 +132,12 @@ def test_a_row_with_both_a_chosen_and_a_new_source_or_neither_gets_the_form_back
         not Incident.objects.filter(location="Khramort").exists()
         and not Source.objects.filter(url=NEW_SOURCE_URL).exists()
     )
+
+
+def test_save_and_add_another_opens_a_new_incident_of_the_same_agreement(client, desk):
+    client.force_login(desk.author)
+
+    response = client.post(ADD, {**incident_with_a_new_source(desk), "_addanother": "1"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{ADD}?agreement={desk.agreement.pk}"

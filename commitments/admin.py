@@ -68,7 +68,7 @@ from .models import (
     format_date,
 )
 from .snapshots import fingerprint_file, store_snapshot
-from .spreadsheets import AssessmentResource, ClaimResource
+from .spreadsheets import AssessmentResource, ClaimResource, IncidentResource
 
 
 class AuditedAdmin(SimpleHistoryAdmin):
@@ -1361,11 +1361,12 @@ class IncidentForm(forms.ModelForm):
 
 
 @admin.register(Incident)
-class IncidentAdmin(AgreementScopedMixin, ReviewableAdmin, AuditedAdmin):
+class IncidentAdmin(SpreadsheetImportMixin, AgreementScopedMixin, ReviewableAdmin, AuditedAdmin):
     """An incident is a draft until a second monitor publishes it (commitments/review.py), like an
     assessment; its author may add evidence to it while it is a draft, and it is view-only after."""
 
     form = IncidentForm
+    resource_classes = [IncidentResource]
     list_display = [
         "__str__",
         "agreement",

@@ -2,7 +2,8 @@
 Content-Security-Policy): one monitor records it with a new source from the commitment's "Record an
 incident" link (the agreement and the commitment filled in); it is a draft the public does not see on
 /incidents/; a second monitor publishes it from the review queue; then it is on /incidents/ and its
-page says "reviewed by a second monitor". Screenshots at 1366 px and at phone width."""
+page says "reviewed by a second monitor". Then a spreadsheet of incidents with one bad row is refused
+with its row number, and a good one is imported as drafts. Screenshots at 1366 px and at phone width."""
 
 import pytest
 
@@ -14,6 +15,7 @@ from tests.browser.test_two_monitors_record_review_and_import_through_the_desk i
     PHONE,
     log_in,
     saved_as_draft,
+    upload,
 )
 from tests.factories import karabakh_like, make_monitor
 
@@ -98,4 +100,31 @@ def test_two_monitors_record_and_publish_an_incident(live_server, page, desk):
     screenshot(page, "desk-incident-published-1366")
     page.set_viewport_size(PHONE)
     screenshot(page, "desk-incident-published-phone")
+
+    # --- a spreadsheet of incidents with one bad row, then a good one ---------------------------
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server, "author")
+    header = "agreement,date,location,country,geo_precision,event_type,sub_event_type,summary,quote,source_url\n"
+    slug = desk.agreement.slug
+    good = f"{slug},2020-12-10,Fizuli,Azerbaijan,2,battles,armed_clash,A clash.,Shots were fired.,{SOURCE_URL}\n"
+    bad = f"{slug},2020-12-10,Hadrut,Azerbaijan,2,battles,peaceful_protest,A clash.,Shots.,{SOURCE_URL}\n"
+    before = Incident.objects.count()
+    page.goto(f"{live_server.url}/admin/commitments/incident/import/")
+    upload(page, "incidents-bad.csv", header + good + bad)
+    refused_rows = page.locator("[data-testid=refused-row]")
+    assert refused_rows.count() == 1, page.locator("#content").inner_text()[:3000]
+    assert refused_rows.first.inner_text().startswith("Row 3")  # the file's row: the header is row 1
+    assert "is not a kind of" in refused_rows.first.inner_text()
+    screenshot(page, "desk-incident-import-refused-row-1366")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "desk-incident-import-refused-row-phone")
+    page.set_viewport_size(DESKTOP)
+    assert Incident.objects.count() == before  # all or nothing
+
+    page.goto(f"{live_server.url}/admin/commitments/incident/import/")
+    upload(page, "incidents-good.csv", header + good)
+    with page.expect_navigation():
+        page.click("input[name=confirm]")
+    imported = Incident.objects.get(location="Fizuli")
+    assert (imported.review_state, imported.recorded_by) == (ReviewState.DRAFT, desk.author)
     assert refused == []

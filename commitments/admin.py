@@ -36,6 +36,7 @@ from .admin_recording import (
     DeadlineChangeRecordForm,
     EvidenceRecordForm,
     EvidenceRecordFormSet,
+    NewSourceFieldsMixin,
     date_from_sources,
     suggest_for_url,
 )
@@ -67,7 +68,7 @@ from .models import (
     format_date,
 )
 from .snapshots import fingerprint_file, store_snapshot
-from .spreadsheets import AssessmentResource, ClaimResource
+from .spreadsheets import AssessmentResource, ClaimResource, IncidentResource
 
 
 class AuditedAdmin(SimpleHistoryAdmin):
@@ -927,6 +928,11 @@ class CommitmentAdmin(AgreementScopedMixin, AuditedAdmin):
                 )
                 if request.user.has_perm(f"commitments.add_{model}")
             ]
+            if request.user.has_perm("commitments.add_incident"):
+                # The incident form takes its agreement and the commitment it bears on from the query.
+                agreement_id = obj.provision.agreement_id
+                url = f"{reverse('admin:commitments_incident_add')}?agreement={agreement_id}&commitments={obj.pk}"
+                context["record_links"].append((_("Record an incident"), url))
             context["public_url"] = obj.get_absolute_url()
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
@@ -1216,11 +1222,33 @@ class DeadlineChangeAdmin(EntryAdmin):
 # --- the incident log ---------------------------------------------------------------
 
 
-class IncidentEvidenceForm(forms.ModelForm):
+class IncidentEvidenceForm(NewSourceFieldsMixin, forms.ModelForm):
+    """A quoted passage of a source (chosen, or added in the row as on the other record pages)."""
+
+    class Meta:
+        model = IncidentEvidence
+        fields = ["source", "quote", "is_verbatim", "speech_kind", "speaker"]
+        widgets = {"quote": forms.Textarea(attrs={"rows": 3})}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "source" in self.fields:  # absent on a view-only row
+            self.fields["source"].required = False
         if "speech_kind" in self.fields:  # whose words: said, for every new piece of evidence
             self.fields["speech_kind"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.has_changed() and self.empty_permitted:
+            return cleaned
+        cleaned["source"] = self.resolve_source(cleaned.get("source"), "source")
+        return cleaned
+
+    def save(self, commit: bool = True) -> IncidentEvidence:
+        self.save_new_source()  # a source added in the row is saved with the incident
+        if self.cleaned_data.get("source") is not None:
+            self.instance.source = self.cleaned_data["source"]
+        return super().save(commit=commit)
 
 
 class IncidentEvidenceFormSet(forms.BaseInlineFormSet):
@@ -1254,10 +1282,17 @@ class IncidentEvidenceInline(AgreementScopedMixin, admin.StackedInline):
     model = IncidentEvidence
     form = IncidentEvidenceForm
     formset = IncidentEvidenceFormSet
-    extra = 1
+    extra = 0
     min_num = 1
     autocomplete_fields = ["source", "speaker"]
-    fields = ["source", "quote", "is_verbatim", "speech_kind", "speaker"]
+    fieldsets = EvidenceRecordInline.fieldsets
+
+    def get_fieldsets(self, request, obj=None):
+        # A recorded incident's rows are shown as they are; evidence added to a draft later
+        # chooses a recorded source.
+        if obj is not None:
+            return [(None, {"fields": ["source", "quote", "is_verbatim", "speech_kind", "speaker"]})]
+        return self.fieldsets
 
     def get_formset(self, request, obj=None, **kwargs):
         # Enforce the minimum on a forged POST too (see EvidenceInline).
@@ -1326,11 +1361,12 @@ class IncidentForm(forms.ModelForm):
 
 
 @admin.register(Incident)
-class IncidentAdmin(AgreementScopedMixin, ReviewableAdmin, AuditedAdmin):
+class IncidentAdmin(SpreadsheetImportMixin, AgreementScopedMixin, ReviewableAdmin, AuditedAdmin):
     """An incident is a draft until a second monitor publishes it (commitments/review.py), like an
     assessment; its author may add evidence to it while it is a draft, and it is view-only after."""
 
     form = IncidentForm
+    resource_classes = [IncidentResource]
     list_display = [
         "__str__",
         "agreement",

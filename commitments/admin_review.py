@@ -26,7 +26,6 @@ from .models import Agreement, Reviewable, ReviewState
 from .review import (
     RECORD_KINDS,
     ReviewConflict,
-    kind_of,
     publish,
     queue_counts,
     resubmit,
@@ -134,7 +133,6 @@ class ReviewableAdmin(ChooserLabelsMixin):
     def response_add(self, request, obj, post_url_continue=None):
         if "_popup" in request.POST:
             return super().response_add(request, obj, post_url_continue)
-        kind = kind_of(obj)
         opts = obj._meta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
         messages.success(
@@ -150,7 +148,10 @@ class ReviewableAdmin(ChooserLabelsMixin):
         )
         if "_addanother" in request.POST:
             add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
-            return HttpResponseRedirect(f"{add}?commitment={obj.commitment_id}" if kind.slug else add)
+            # The next entry about the same commitment (an incident: of the same agreement).
+            if commitment_id := getattr(obj, "commitment_id", None):
+                return HttpResponseRedirect(f"{add}?commitment={commitment_id}")
+            return HttpResponseRedirect(f"{add}?agreement={obj.agreement_id}" if hasattr(obj, "agreement_id") else add)
         return HttpResponseRedirect(url)
 
     # --- a draft's author revises it ----------------------------------------------------

@@ -106,6 +106,7 @@ register_kind(
         _("incidents"),
         related=("agreement",),
         agreement_path="agreement",
+        importable=True,
     )
 )
 

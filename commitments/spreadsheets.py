@@ -1,10 +1,11 @@
 """Bulk entry from a spreadsheet (django-import-export): monitors upload a CSV or XLSX file of
-assessments or claims, see a dry run with each refused row's number and reasons, and confirm.
+assessments, claims or incidents, see a dry run with each refused row's number and reasons, and confirm.
 
 Every row becomes a draft for review (like an entry of the record pages), by the same model rules
-(StatusUpdate.record(), Claim.problems(), the dates of sources). The import is all or nothing: a
+(StatusUpdate.record(), Claim.problems(), Incident.record(), the dates of sources). The import is all or nothing: a
 file with any refused row imports nothing (the preview offers no confirmation, and the confirmed
-import rolls back on any error). A row may only name a commitment of the monitor's agreements.
+import rolls back on any error). A row may only name an agreement (and commitments) of the
+monitor's agreements.
 
 One row is one entry with one quoted source: the source is named by its web address (a recorded
 one is used as it is) or described in the row (publisher, title, date: found if recorded, else added).
@@ -13,6 +14,7 @@ one is used as it is) or described in the row (publisher, title, date: found if 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import tablib
@@ -22,12 +24,15 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
+from .acled import EventType, GeoPrecision, SubEventType, TimePrecision
 from .models import (
     Agreement,
     Claim,
     Commitment,
     DatePrecision,
     Evidence,
+    Incident,
+    IncidentEvidence,
     Party,
     Source,
     Speaker,
@@ -71,6 +76,30 @@ CLAIM_COLUMNS = [
     "quote",
     *SOURCE_COLUMNS,
 ]
+INCIDENT_COLUMNS = [
+    "agreement",
+    "date",
+    "time_precision",
+    "location",
+    "admin3",
+    "admin2",
+    "admin1",
+    "country",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "event_type",
+    "sub_event_type",
+    "alleged_by",
+    "alleged_against",
+    "commitments",
+    "summary",
+    "quote",
+    "verbatim",
+    "whose_words",
+    "speaker",
+    *SOURCE_COLUMNS,
+]
 # What each column holds, for the downloadable template's second row.
 COLUMN_HELP = {
     "agreement": "the agreement's slug (as in its address), e.g. karabakh-2020",
@@ -87,6 +116,21 @@ COLUMN_HELP = {
     "party": "the party's slug, name or short name, e.g. azerbaijan",
     "stated_on": "YYYY-MM-DD; empty: the source's date",
     "position": "one of: " + ", ".join(Claim.Position.values),
+    "date": "YYYY-MM-DD: the day; for a week its Monday, for a month its first day",
+    "time_precision": "ACLED's code: 1 the actual date (default), 2 a specific week, 3 a month",
+    "location": "the place name, as precise as known",
+    "admin3": "third-level administrative area",
+    "admin2": "second-level administrative area",
+    "admin1": "first-level administrative area",
+    "country": "the country, e.g. Azerbaijan",
+    "latitude": "WGS84 decimal degrees, with longitude, or empty",
+    "longitude": "WGS84 decimal degrees, with latitude, or empty",
+    "geo_precision": "ACLED's code: 1 the exact place, 2 a nearby place or part of a region, 3 a larger region",
+    "event_type": "one of: " + ", ".join(EventType.values),
+    "sub_event_type": "one of ACLED's sub-event types of the event type, e.g. armed_clash",
+    "alleged_by": "the party that alleges it (slug, name or short name); empty: no party",
+    "alleged_against": "the party it is alleged against (slug, name or short name)",
+    "commitments": "the codes (or exact titles) of the commitments it bears on, separated by ;",
     "source_url": "the source's web address (a recorded source is used as it is)",
     "source_publisher": "for a source not recorded yet",
     "source_title": "for a source not recorded yet",
@@ -174,8 +218,9 @@ class EntryResource(resources.ModelResource):
 
     # --- what a row names ---------------------------------------------------------------
 
-    def commitment(self, row: dict, errors: dict) -> Commitment | None:
-        slug, key = text(row, "agreement"), text(row, "commitment")
+    def agreement(self, row: dict, errors: dict) -> Agreement | None:
+        """The row's agreement, if it is one of the monitor's."""
+        slug = text(row, "agreement")
         agreement = Agreement.objects.filter(slug=slug).first() if slug else None
         if agreement is None:
             errors["agreement"] = _("No agreement has the slug %(slug)r.") % {"slug": slug}
@@ -184,6 +229,13 @@ class EntryResource(resources.ModelResource):
             errors["agreement"] = _("%(agreement)s is outside the agreements assigned to you.") % {
                 "agreement": agreement
             }
+            return None
+        return agreement
+
+    def commitment(self, row: dict, errors: dict) -> Commitment | None:
+        key = text(row, "commitment")
+        agreement = self.agreement(row, errors)
+        if agreement is None:
             return None
         commitment = (
             Commitment.objects.filter(provision__agreement=agreement)
@@ -233,6 +285,15 @@ class EntryResource(resources.ModelResource):
                 )
             return None
         return source
+
+    def party(self, row: dict, errors: dict, column: str = "party") -> Party | None:
+        key = text(row, column)
+        if not key:
+            return None
+        party = Party.objects.filter(Q(slug=key) | Q(name__iexact=key) | Q(short_name__iexact=key)).first()
+        if party is None:
+            errors[column] = _("No party %(key)r (its slug, name or short name).") % {"key": key}
+        return party
 
     def speaker(self, row: dict, errors: dict, party: Party | None = None, column: str = "speaker") -> Speaker | None:
         name = text(row, column)
@@ -395,15 +456,6 @@ class ClaimResource(EntryResource):
         source = getattr(claim, "_new_source", None)
         return str(source) if source else ""
 
-    def party(self, row: dict, errors: dict) -> Party | None:
-        key = text(row, "party")
-        if not key:
-            return None
-        party = Party.objects.filter(Q(slug=key) | Q(name__iexact=key) | Q(short_name__iexact=key)).first()
-        if party is None:
-            errors["party"] = _("No party %(key)r (its slug, name or short name).") % {"key": key}
-        return party
-
     def fill(self, claim: Claim, row: dict, errors: dict) -> None:
         claim.commitment = self.commitment(row, errors)
         party = self.party(row, errors)
@@ -435,4 +487,156 @@ class ClaimResource(EntryResource):
         claim.save()  # a draft: the model's default
 
 
-RESOURCES = {"assessment": AssessmentResource, "claim": ClaimResource}
+def code(row: dict, name: str, choices: type, errors: dict, default: int | None = None) -> int | None:
+    """An ACLED precision code (1, 2 or 3) of the row."""
+    value = text(row, name)
+    if not value:
+        return default
+    if value not in [str(number) for number in choices.values]:
+        errors[name] = _("%(value)r is not one of: %(choices)s.") % {
+            "value": value,
+            "choices": "; ".join(f"{number} {label}" for number, label in choices.choices),
+        }
+        return None
+    return int(value)
+
+
+def named_choice(row: dict, name: str, choices: type, errors: dict) -> str:
+    """A choice of the row given by its value (armed_clash) or its label (Armed clash)."""
+    value = text(row, name)
+    for key, label in choices.choices:
+        if value.lower() in (key, str(label).lower()):
+            return key
+    if value:
+        errors[name] = _("%(value)r is not one of: %(choices)s.") % {
+            "value": value,
+            "choices": ", ".join(choices.values),
+        }
+    else:
+        errors[name] = _("Give the %(column)s.") % {"column": name.replace("_", " ")}
+    return ""
+
+
+class IncidentResource(EntryResource):
+    """Incidents: one per row, with one quoted source, coded as ACLED codes an event."""
+
+    columns = INCIDENT_COLUMNS
+    required_columns = [
+        "agreement",
+        "date",
+        "location",
+        "country",
+        "geo_precision",
+        "event_type",
+        "sub_event_type",
+        "summary",
+        "quote",
+    ]
+
+    date_label = fields.Field(column_name="date", attribute="occurred_on", readonly=True)
+    place_label = fields.Field(column_name="place", attribute=None, readonly=True)
+    kind_label = fields.Field(column_name="kind", attribute=None, readonly=True)
+    summary_label = fields.Field(column_name="summary", attribute="summary", readonly=True)
+    quote_label = fields.Field(column_name="quote", attribute=None, readonly=True)
+    source_label = fields.Field(column_name="source", attribute=None, readonly=True)
+
+    class Meta(EntryResource.Meta):
+        model = Incident
+        name = "Incidents (ACLED-coded, with a quoted source)"
+        fields = ("date_label", "place_label", "kind_label", "summary_label", "quote_label", "source_label")
+
+    def dehydrate_place_label(self, incident: Incident) -> str:
+        return incident.place() if incident.location else ""
+
+    def dehydrate_kind_label(self, incident: Incident) -> str:
+        return incident.get_sub_event_type_display() if incident.sub_event_type else ""
+
+    def dehydrate_quote_label(self, incident: Incident) -> str:
+        evidence = getattr(incident, "_row_evidence", None)
+        return evidence.quote if evidence else ""
+
+    def dehydrate_source_label(self, incident: Incident) -> str:
+        evidence = getattr(incident, "_row_evidence", None)
+        return str(evidence.source) if evidence else ""
+
+    def commitments(self, row: dict, agreement: Agreement, errors: dict) -> list[Commitment]:
+        found = []
+        for key in filter(None, (part.strip() for part in text(row, "commitments").split(";"))):
+            commitment = (
+                Commitment.objects.filter(provision__agreement=agreement)
+                .filter(Q(code=key) | Q(title__iexact=key))
+                .select_related("provision__agreement")
+                .first()
+            )
+            if commitment is None:
+                errors["commitments"] = _("%(agreement)s has no commitment %(key)r (its code or exact title).") % {
+                    "agreement": agreement,
+                    "key": key,
+                }
+            else:
+                found.append(commitment)
+        return found
+
+    def coordinate(self, row: dict, name: str, errors: dict) -> Decimal | None:
+        value = text(row, name)
+        if not value:
+            return None
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            errors[name] = _("%(value)r is not a number of decimal degrees.") % {"value": value}
+            return None
+
+    def fill(self, incident: Incident, row: dict, errors: dict) -> None:
+        incident.agreement = agreement = self.agreement(row, errors)
+        incident.occurred_on = date_of(row, "date", errors)
+        if incident.occurred_on is None and "date" not in errors:
+            errors["date"] = _("Give the date (YYYY-MM-DD).")
+        incident.time_precision = code(row, "time_precision", TimePrecision, errors, TimePrecision.DAY)
+        incident.geo_precision = code(row, "geo_precision", GeoPrecision, errors)
+        if incident.geo_precision is None and "geo_precision" not in errors:
+            errors["geo_precision"] = _("Give ACLED's geo-precision code: 1, 2 or 3.")
+        for name in ("location", "admin3", "admin2", "admin1", "country"):
+            setattr(incident, name, text(row, name))
+        for name in ("location", "country"):
+            if not getattr(incident, name):
+                errors[name] = _("Give the %(column)s.") % {"column": name}
+        incident.latitude = self.coordinate(row, "latitude", errors)
+        incident.longitude = self.coordinate(row, "longitude", errors)
+        incident.event_type = named_choice(row, "event_type", EventType, errors)
+        incident.sub_event_type = named_choice(row, "sub_event_type", SubEventType, errors)
+        incident.alleged_by = self.party(row, errors, "alleged_by")
+        incident.alleged_against = self.party(row, errors, "alleged_against")
+        incident.summary = text(row, "summary")
+        if not incident.summary:
+            errors["summary"] = _("Say what happened, in your words.")
+        commitments = self.commitments(row, agreement, errors) if agreement else []
+        source = self.source(row, errors)
+        evidence = IncidentEvidence(
+            quote=text(row, "quote"),
+            is_verbatim=text(row, "verbatim").lower() not in ("no", "false", "0"),
+            speech_kind=choice(row, "whose_words", SpeechKind.values, errors, SpeechKind.SOURCE),
+            speaker=self.speaker(row, errors),
+        )
+        if not evidence.quote:
+            errors["quote"] = _("Quote the passage of the source that reports the incident.")
+        if errors:
+            return
+        evidence.source = source
+        incident._new_source = source
+        incident._row_evidence = evidence
+        incident._row_commitments = commitments
+        check_entry(incident, errors, evidence.clean)  # whose words, and the speaker they need
+        check_entry(incident, errors, incident.full_clean)  # kinds, coordinates, dates
+        if not errors and (problem := incident.precision_problem([source])):
+            errors["time_precision"] = problem
+        if not errors and (problem := incident.sources_problem([source])):
+            errors["date"] = problem
+
+    def save_entry(self, incident: Incident) -> None:
+        evidence = incident._row_evidence
+        evidence.source = incident._new_source  # saved now, when it was new
+        incident.record([evidence], commitments=incident._row_commitments)  # a draft: the model's default
+
+
+RESOURCES = {"assessment": AssessmentResource, "claim": ClaimResource, "incident": IncidentResource}

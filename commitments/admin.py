@@ -36,7 +36,6 @@ from .admin_recording import (
     DeadlineChangeRecordForm,
     EvidenceRecordForm,
     EvidenceRecordFormSet,
-    NewSourceFieldsMixin,
     date_from_sources,
     suggest_for_url,
 )
@@ -1222,33 +1221,11 @@ class DeadlineChangeAdmin(EntryAdmin):
 # --- the incident log ---------------------------------------------------------------
 
 
-class IncidentEvidenceForm(NewSourceFieldsMixin, forms.ModelForm):
+class IncidentEvidenceForm(EvidenceRecordForm):
     """A quoted passage of a source (chosen, or added in the row as on the other record pages)."""
 
-    class Meta:
+    class Meta(EvidenceRecordForm.Meta):
         model = IncidentEvidence
-        fields = ["source", "quote", "is_verbatim", "speech_kind", "speaker"]
-        widgets = {"quote": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "source" in self.fields:  # absent on a view-only row
-            self.fields["source"].required = False
-        if "speech_kind" in self.fields:  # whose words: said, for every new piece of evidence
-            self.fields["speech_kind"].required = True
-
-    def clean(self):
-        cleaned = super().clean()
-        if not self.has_changed() and self.empty_permitted:
-            return cleaned
-        cleaned["source"] = self.resolve_source(cleaned.get("source"), "source")
-        return cleaned
-
-    def save(self, commit: bool = True) -> IncidentEvidence:
-        self.save_new_source()  # a source added in the row is saved with the incident
-        if self.cleaned_data.get("source") is not None:
-            self.instance.source = self.cleaned_data["source"]
-        return super().save(commit=commit)
 
 
 class IncidentEvidenceFormSet(forms.BaseInlineFormSet):

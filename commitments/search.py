@@ -143,16 +143,22 @@ def commitment_rows(apps, ids):
             }
 
 
+def _quotes_by(evidence_model, key: str, batch: list[int]) -> dict[int, list[str]]:
+    """Return the quoted passages of the evidence of each record of `batch`, by the record's id."""
+    quotes: dict[int, list[str]] = {}
+    for record_id, quote in (
+        evidence_model.objects.filter(**{f"{key}__in": batch}).order_by("pk").values_list(key, "quote")
+    ):
+        quotes.setdefault(record_id, []).append(quote)
+    return quotes
+
+
 def assessment_rows(apps, ids):
     """A published assessment's entry: its summary and the passages its evidence quotes."""
     StatusUpdate = apps.get_model("commitments", "StatusUpdate")
     Evidence = apps.get_model("commitments", "Evidence")
     for batch in _chunks(ids, StatusUpdate.objects):
-        quotes: dict[int, list[str]] = {}
-        for update_id, quote in (
-            Evidence.objects.filter(status_update_id__in=batch).order_by("pk").values_list("status_update_id", "quote")
-        ):
-            quotes.setdefault(update_id, []).append(quote)
+        quotes = _quotes_by(Evidence, "status_update_id", batch)
         # Only what the public sees: a draft has no entry until it is published (commitments/review.py).
         rows = StatusUpdate.objects.filter(pk__in=batch, review_state="published").values(
             "pk", "summary", "commitment_id", "commitment__title", "commitment__provision__agreement_id"
@@ -237,11 +243,7 @@ def incident_rows(apps, ids):
     Incident = apps.get_model("commitments", "Incident")
     IncidentEvidence = apps.get_model("commitments", "IncidentEvidence")
     for batch in _chunks(ids, Incident.objects):
-        quotes: dict[int, list[str]] = {}
-        for incident_id, quote in (
-            IncidentEvidence.objects.filter(incident_id__in=batch).order_by("pk").values_list("incident_id", "quote")
-        ):
-            quotes.setdefault(incident_id, []).append(quote)
+        quotes = _quotes_by(IncidentEvidence, "incident_id", batch)
         rows = Incident.objects.filter(pk__in=batch, review_state="published").values(
             "pk", "sub_event_type", "location", "admin1", "admin2", "country", "summary", "agreement_id"
         )

@@ -11,7 +11,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -634,24 +634,38 @@ class SearchView(TemplateView):
 class SourceListView(ListView):
     template_name = "dashboard/source_list.html"
     paginate_by = 50
-    queryset = (
-        Source.objects.with_link_state()
-        .annotate(
-            evidence_count=Count(
-                "evidence", filter=Q(evidence__status_update__in=StatusUpdate.objects.published()), distinct=True
-            ),
-            claim_count=Count("claims", filter=Q(claims__in=Claim.objects.published()), distinct=True),
-            deadline_change_count=Count(
-                "deadline_changes", filter=Q(deadline_changes__in=DeadlineChange.objects.published()), distinct=True
-            ),
-        )
-        .order_by("-published_on", "publisher", "pk")
-    )
+    # The source_newest index reads a page in this order without sorting the table.
+    queryset = Source.objects.with_link_state().order_by("-published_on", "publisher", "pk")
 
     def paginate_queryset(self, queryset, page_size):
         paginator = Paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get("page"))
+        # Count citations for this page's sources only: counting them for every source
+        # before paginating read every citation (1.5 s at the benchmark's scale).
+        page.object_list = add_citation_counts(list(page.object_list))
         return paginator, page, page.object_list, page.has_other_pages()
+
+
+def add_citation_counts(sources: list[Source]) -> list[Source]:
+    """Set on each source how many published assessments, claims and deadline changes cite it
+    (evidence_count, claim_count, deadline_change_count): one grouped query each."""
+    ids = [source.pk for source in sources]
+
+    def counted(queryset) -> dict[int, int]:
+        rows = queryset.filter(source_id__in=ids).order_by().values("source_id").annotate(n=Count("pk"))
+        return {row["source_id"]: row["n"] for row in rows}
+
+    # Exists, not `in`: the subquery then looks up each citing update instead of listing them all.
+    evidence = counted(
+        Evidence.objects.filter(Exists(StatusUpdate.objects.published().filter(pk=OuterRef("status_update_id"))))
+    )
+    claims = counted(Claim.objects.published())
+    deadline_changes = counted(DeadlineChange.objects.published())
+    for source in sources:
+        source.evidence_count = evidence.get(source.pk, 0)
+        source.claim_count = claims.get(source.pk, 0)
+        source.deadline_change_count = deadline_changes.get(source.pk, 0)
+    return sources
 
 
 class SourceDetailView(DetailView):

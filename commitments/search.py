@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps as global_apps
 from django.db import connection, models, transaction
-from django.db.models import Case, F, Func, IntegerField, Value, When
+from django.db.models import F, Func, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.urls import reverse
@@ -423,24 +423,59 @@ def highlight(text: str) -> SafeString:
     return mark_safe(escape(text).replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308 (escaped first)
 
 
+# A word in nearly every entry would have the database rank every match (0.4 s for a word in
+# 400,000 quotes). The search ranks at most this many matches: the entries indexed most recently
+# (recorded or changed last), which an index yields without reading the others.
+MAX_RANKED = 1000
+
+
+@dataclass
+class Match:
+    """An entry that matches, before its page is chosen: its rank (lower is better) and kind; `row`,
+    the rest of its Hit with the unescaped snippet, when the backend had it at hand (SQLite makes
+    snippets in the same pass)."""
+
+    id: int
+    kind: str
+    rank: float
+    row: tuple | None = None
+
+
 class SearchResults:
     """The entries matching every word of a query (as prefixes), optionally of one agreement and of
     some kinds: grouped by kind (SEARCH_KINDS order), ranked within a kind. Sliceable and countable,
-    so Django's Paginator pages it; only the page's rows are fetched, with their snippets."""
+    so Django's Paginator pages it; snippets are made for the page's rows only.
+
+    When more than MAX_RANKED entries match, only the MAX_RANKED indexed most recently are counted
+    and ranked (`is_cut` is then True, and the page says so)."""
 
     def __init__(self, query: str, *, agreement_id: int | None = None, kinds: Iterable[str] | None = None) -> None:
         self.words = query_words(query)
         self.agreement_id = agreement_id
         self.kinds = [kind for kind in (kinds or SEARCH_KINDS) if kind in SEARCH_KINDS]
-        self._counts: dict[str, int] | None = None
+        self._matches: list[Match] | None = None
+        self.is_cut = False
+
+    def matches(self) -> list[Match]:
+        """Return the matching entries of every kind, the newest MAX_RANKED at most (one query)."""
+        if self._matches is None:
+            matches = _backend().newest_matches(self, MAX_RANKED + 1) if self.words else []
+            self.is_cut = len(matches) > MAX_RANKED
+            self._matches = matches[:MAX_RANKED]
+        return self._matches
 
     def counts_by_kind(self) -> dict[str, int]:
         """Return how many entries match, per kind (every kind, regardless of the kind filter)."""
-        if self._counts is None:
-            self._counts = dict.fromkeys(SEARCH_KINDS, 0)
-            if self.words:
-                self._counts.update(_backend().counts(self))
-        return self._counts
+        counts = dict.fromkeys(SEARCH_KINDS, 0)
+        for match in self.matches():
+            counts[match.kind] += 1
+        return counts
+
+    def ranked(self) -> list[Match]:
+        """Return the matches of the chosen kinds, grouped by kind and ranked within each."""
+        order = {name: position for position, name in enumerate(SEARCH_KINDS)}
+        chosen = [match for match in self.matches() if match.kind in self.kinds]
+        return sorted(chosen, key=lambda match: (order[match.kind], match.rank, match.id))
 
     def count(self) -> int:
         counts = self.counts_by_kind()
@@ -452,15 +487,8 @@ class SearchResults:
     def __getitem__(self, item) -> list[Hit]:
         if not isinstance(item, slice):
             return self[item : item + 1][0]
-        if not self.words:
-            return []
-        start, stop = item.start or 0, item.stop
-        return _backend().page(self, start, stop - start)
-
-
-def _kind_order(column: str) -> str:
-    cases = " ".join(f"WHEN '{name}' THEN {order}" for order, name in enumerate(SEARCH_KINDS))
-    return f"CASE {column} {cases} END"
+        page = self.ranked()[item]
+        return _backend().hits(self, page) if page else []
 
 
 class _SQLite:
@@ -469,49 +497,40 @@ class _SQLite:
     def match(self, words: list[str]) -> str:
         return " AND ".join(f'"{word}"*' for word in words)
 
-    def where(self, results: SearchResults) -> tuple[str, list]:
-        sql = "commitments_searchentry_fts MATCH %s"
+    def newest_matches(self, results: SearchResults, limit: int) -> list[Match]:
+        # Newest first by rowid, which FTS5 reads in that order and stops at the limit; the
+        # snippets come in the same pass, as FTS5 makes them only within a MATCH.
+        sql = (
+            "SELECT e.id, e.kind, bm25(commitments_searchentry_fts, 10.0, 1.0), e.object_id, e.title, e.path,"
+            f" e.agreement_id, snippet(commitments_searchentry_fts, -1, char(1), char(2), '…', {SNIPPET_WORDS})"
+            " FROM commitments_searchentry_fts"
+            " JOIN commitments_searchentry e ON e.id = commitments_searchentry_fts.rowid"
+            " WHERE commitments_searchentry_fts MATCH %s"
+        )
         params: list = [self.match(results.words)]
         if results.agreement_id is not None:
             sql += " AND e.agreement_id = %s"
             params.append(results.agreement_id)
-        return sql, params
-
-    def counts(self, results: SearchResults) -> dict[str, int]:
-        where, params = self.where(results)
+        sql += " ORDER BY commitments_searchentry_fts.rowid DESC LIMIT %s"
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT e.kind, COUNT(*) FROM commitments_searchentry_fts"
-                " JOIN commitments_searchentry e ON e.id = commitments_searchentry_fts.rowid"
-                f" WHERE {where} GROUP BY e.kind",
-                params,
-            )
-            return dict(cursor.fetchall())
+            cursor.execute(sql, [*params, limit])
+            return [Match(row[0], row[1], row[2], row[3:]) for row in cursor.fetchall()]
 
-    def page(self, results: SearchResults, offset: int, limit: int) -> list[Hit]:
-        where, params = self.where(results)
-        kinds = ", ".join(["%s"] * len(results.kinds))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT e.kind, e.object_id, e.title, e.path, e.agreement_id,"
-                f" snippet(commitments_searchentry_fts, -1, char(1), char(2), '…', {SNIPPET_WORDS})"
-                " FROM commitments_searchentry_fts"
-                " JOIN commitments_searchentry e ON e.id = commitments_searchentry_fts.rowid"
-                f" WHERE {where} AND e.kind IN ({kinds})"
-                f" ORDER BY {_kind_order('e.kind')}, bm25(commitments_searchentry_fts, 10.0, 1.0), e.id"
-                " LIMIT %s OFFSET %s",
-                [*params, *results.kinds, limit, offset],
-            )
-            return [Hit(*row[:5], snippet=highlight(row[5])) for row in cursor.fetchall()]
+    def hits(self, results: SearchResults, matches: list[Match]) -> list[Hit]:
+        hits = []
+        for match in matches:
+            object_id, title, path, agreement_id, snippet = match.row
+            hits.append(Hit(match.kind, object_id, title, path, agreement_id, highlight(snippet)))
+        return hits
 
     def explain(self, results: SearchResults) -> str:
-        where, params = self.where(results)
         with connection.cursor() as cursor:
             cursor.execute(
                 "EXPLAIN QUERY PLAN SELECT e.kind, e.object_id FROM commitments_searchentry_fts"
                 " JOIN commitments_searchentry e ON e.id = commitments_searchentry_fts.rowid"
-                f" WHERE {where} ORDER BY bm25(commitments_searchentry_fts, 10.0, 1.0) LIMIT 20",
-                params,
+                " WHERE commitments_searchentry_fts MATCH %s ORDER BY commitments_searchentry_fts.rowid DESC"
+                " LIMIT %s",
+                [self.match(results.words), MAX_RANKED + 1],
             )
             return "\n".join(str(row[-1]) for row in cursor.fetchall())
 
@@ -520,61 +539,73 @@ class _PostgreSQL:
     """The generated tsvector column `document` (title weighted A, body B) with its GIN index,
     queried and ranked with django.contrib.postgres.search."""
 
+    def query(self, results: SearchResults):
+        from django.contrib.postgres.search import SearchQuery
+
+        return SearchQuery(" & ".join(f"{word}:*" for word in results.words), search_type="raw", config="simple")
+
     def queryset(self, results: SearchResults):
-        from django.contrib.postgres.search import SearchQuery, SearchVectorField
+        from django.contrib.postgres.search import SearchVectorField
 
         SearchEntry = global_apps.get_model("commitments", "SearchEntry")
-        query = SearchQuery(" & ".join(f"{word}:*" for word in results.words), search_type="raw", config="simple")
         queryset = SearchEntry.objects.annotate(
             document=RawSQL('"commitments_searchentry"."document"', [], output_field=SearchVectorField())
-        ).filter(document=query)
+        ).filter(document=self.query(results))
         if results.agreement_id is not None:
             queryset = queryset.filter(agreement_id=results.agreement_id)
-        return queryset, query
+        return queryset
 
-    def counts(self, results: SearchResults) -> dict[str, int]:
-        queryset, _query = self.queryset(results)
-        return dict(queryset.order_by().values_list("kind").annotate(n=models.Count("pk")).values_list("kind", "n"))
+    def newest_matches(self, results: SearchResults, limit: int) -> list[Match]:
+        from django.contrib.postgres.search import SearchRank
 
-    def page(self, results: SearchResults, offset: int, limit: int) -> list[Hit]:
-        from django.contrib.postgres.search import SearchHeadline, SearchRank
-
-        queryset, query = self.queryset(results)
-        order = Case(
-            *[When(kind=name, then=Value(order)) for order, name in enumerate(SEARCH_KINDS)],
-            output_field=IntegerField(),
-        )
+        # Newest first: for a common word the planner walks the primary key backwards and stops
+        # at the limit; for a rare one it reads the GIN index.
         rows = (
-            queryset.filter(kind__in=results.kinds)
-            .annotate(
-                rank=SearchRank(F("document"), query),
-                kind_order=order,
-                snippet=SearchHeadline(
-                    Func(
-                        Concat("title", Value(" — "), "body", output_field=models.TextField()),
-                        Value("<>"),
-                        Value("<>".translate(NO_MARKUP)),
-                        function="translate",
-                        output_field=models.TextField(),
-                    ),
-                    query,
-                    config="simple",
-                    start_sel=START,
-                    stop_sel=STOP,
-                    max_words=SNIPPET_WORDS,
-                    min_words=8,
-                ),
-            )
-            .order_by("kind_order", "-rank", "pk")
-            .values_list("kind", "object_id", "title", "path", "agreement_id", "snippet")[offset : offset + limit]
+            self.queryset(results)
+            .annotate(rank=SearchRank(F("document"), self.query(results)))
+            .order_by("-pk")
+            .values_list("pk", "kind", "rank")[:limit]
         )
-        return [Hit(*row[:5], snippet=highlight(row[5].translate(MARKUP))) for row in rows]
+        return [Match(pk, kind, -rank) for pk, kind, rank in rows]
+
+    def hits(self, results: SearchResults, matches: list[Match]) -> list[Hit]:
+        from django.contrib.postgres.search import SearchHeadline
+
+        SearchEntry = global_apps.get_model("commitments", "SearchEntry")
+        rows = SearchEntry.objects.filter(pk__in=[match.id for match in matches]).annotate(
+            snippet=SearchHeadline(
+                Func(
+                    Concat("title", Value(" — "), "body", output_field=models.TextField()),
+                    Value("<>"),
+                    Value("<>".translate(NO_MARKUP)),
+                    function="translate",
+                    output_field=models.TextField(),
+                ),
+                self.query(results),
+                config="simple",
+                start_sel=START,
+                stop_sel=STOP,
+                max_words=SNIPPET_WORDS,
+                min_words=8,
+            ),
+        )
+        by_pk = {
+            pk: Hit(kind, object_id, title, path, agreement_id, highlight(snippet.translate(MARKUP)))
+            for pk, kind, object_id, title, path, agreement_id, snippet in rows.values_list(
+                "pk", "kind", "object_id", "title", "path", "agreement_id", "snippet"
+            )
+        }
+        return [by_pk[match.id] for match in matches]
 
     def explain(self, results: SearchResults) -> str:
         from django.contrib.postgres.search import SearchRank
 
-        queryset, query = self.queryset(results)
-        return queryset.annotate(rank=SearchRank(F("document"), query)).order_by("-rank")[:20].explain()
+        queryset = self.queryset(results)
+        return (
+            queryset.annotate(rank=SearchRank(F("document"), self.query(results)))
+            .order_by("-pk")[: MAX_RANKED + 1]
+            .explain()
+        )
 
 
 def _backend():

@@ -623,6 +623,8 @@ class SearchView(TemplateView):
             facets=[(name, label, counts.get(name, 0)) for name, label in search.kind_choices() if counts.get(name)],
             facet_query=facet_base.urlencode(),
             total=paginator.count if query else 0,
+            is_cut=results.is_cut,
+            max_ranked=search.MAX_RANKED,
             groups=groups,
             page_obj=page,
             is_paginated=page.has_other_pages(),

@@ -101,6 +101,20 @@ class CachedRender:
             logger.warning("The cache failed (%s); rendering without it", operation, exc_info=True)
             return default
 
+    def peek(self, key: str) -> Any:
+        """Return the value cached under `key` (this process's copy first), or None: never renders."""
+        value = self._recall(key)
+        if value is None:
+            value = self._safely("get", key)
+            if value is not None:
+                self._remember(key, value)
+        return value
+
+    def put(self, key: str, value: Any, timeout: int) -> None:
+        """Cache `value` under `key` for `timeout` seconds, here and in the shared cache."""
+        self._safely("set", key, value, timeout)
+        self._remember(key, value)
+
     def get(self, key: str, stale_key: str, render: Render) -> tuple[Any, bool]:
         """Return (value, is_stale): the value cached under `key`, else the one this call or a
         concurrent one renders; while another renders, the stale copy if there is one."""

@@ -37,11 +37,19 @@ renders = CachedRender()
 finished_pages = CachedRender()
 
 
-def page_key(request: HttpRequest, version: str, now, language: str) -> str:
-    """Return the cache key of the page `request` asks for, in `language`, at data `version` and
-    the quarter hour of `now`."""
-    slot_start, _ = quarter_hour(now)
-    return "tracker:page:" + _digest(request.get_full_path(), language, version, slot_start.isoformat())
+def page_state(request: HttpRequest, now, language: str) -> tuple[str, str, str]:
+    """Return what a cached page of `request` depends on besides its URL, and set it on the request
+    (request.page_state, request.page_timeout: the seconds left in the quarter hour) for the
+    fragments of the page (dashboard.fragments): the data version, the quarter hour, the language."""
+    slot_start, slot_end = quarter_hour(now)
+    request.page_state = (data_version(), slot_start.isoformat(), language)
+    request.page_timeout = max(1, int((slot_end - now).total_seconds()))
+    return request.page_state
+
+
+def page_key(request: HttpRequest, state: tuple[str, str, str]) -> str:
+    """Return the cache key of the page `request` asks for, in the given page state."""
+    return "tracker:page:" + _digest(request.get_full_path(), *state)
 
 
 def cache_public_page(view, parameters: frozenset[str] = frozenset()):
@@ -59,13 +67,12 @@ def cache_public_page(view, parameters: frozenset[str] = frozenset()):
         # stored copies): never cache it, never serve it the public's.
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        now = timezone.now()
-        _, slot_end = quarter_hour(now)
         page = "|".join([request.get_full_path(), translation.get_language() or ""])
-        # PublicPageCacheMiddleware already chose the key (and read the data version) for this request.
-        key = getattr(request, "public_page_key", None) or page_key(
-            request, data_version(), now, translation.get_language() or ""
-        )
+        # PublicPageCacheMiddleware already read the page state (and the data version) for this request.
+        if getattr(request, "page_state", None) is None:
+            page_state(request, timezone.now(), translation.get_language() or "")
+        key = request.public_page_key = page_key(request, request.page_state)
+        timeout = request.page_timeout
 
         def render():
             response = view(request, *args, **kwargs)
@@ -73,7 +80,7 @@ def cache_public_page(view, parameters: frozenset[str] = frozenset()):
                 response = response.render()
             if response.status_code != 200 or response.streaming:
                 return response, None
-            return response, max(1, int((slot_end - now).total_seconds()))
+            return response, timeout
 
         rendered = {}
 
@@ -123,9 +130,8 @@ class PublicPageCacheMiddleware:
             return response
         response = self.get_response(request)
         if getattr(response, "public_page_key", None) == key and not response.cookies:
-            _, slot_end = quarter_hour(request.page_clock)
-            timeout = max(1, int((slot_end - request.page_clock).total_seconds()))
-            finished_pages.put(finished_key, (response.status_code, list(response.items()), response.content), timeout)
+            finished = (response.status_code, list(response.items()), response.content)
+            finished_pages.put(finished_key, finished, request.page_timeout)
         return response
 
     @staticmethod
@@ -143,10 +149,8 @@ class PublicPageCacheMiddleware:
         if parameters is None or not set(request.GET) <= parameters:
             return None
         # The language LocaleMiddleware will activate, read the same way.
-        language = translation.get_language_from_request(request)
-        request.page_clock = timezone.now()
-        request.public_page_key = page_key(request, data_version(), request.page_clock, language)
-        return request.public_page_key
+        state = page_state(request, timezone.now(), translation.get_language_from_request(request))
+        return page_key(request, state)
 
 
 def _digest(*parts: str) -> str:

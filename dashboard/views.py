@@ -63,6 +63,7 @@ from .charts import (
     weekly_chart,
 )
 from .filters import CommitmentListFilter, IncidentListFilter
+from .fragments import render_fragments
 
 PAGE_SIZE = 25
 
@@ -268,9 +269,18 @@ class CommitmentListView(FilterView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
+        rows = [(c, c.is_overdue(self.now)) for c in context["object_list"]]
         context.update(
             now=self.now,
-            rows=[(c, c.is_overdue(self.now)) for c in context["object_list"]],
+            rows=rows,
+            # Every list showing a commitment shows the same row: rendered once per data version.
+            row_fragments=render_fragments(
+                self.request,
+                "dashboard/includes/commitment_row.html",
+                rows,
+                key=lambda row: row[0].pk,
+                context=lambda row: {"commitment": row[0], "is_overdue": row[1]},
+            ),
             query_without_page=query.urlencode(),
         )
         return context

@@ -1,0 +1,66 @@
+"""Parts of a public page cached on their own, so that pages sharing them render each part once.
+
+A row of the commitment list looks the same on every list that shows it, whatever the filters,
+the sort and the page: /commitments/ has thousands of URLs (each filter's values, sorts, pages)
+and each renders and caches on its own, but its rows come from the cache once any list showed
+them. A fragment is keyed like the page it is part of (dashboard.page_cache): the data version,
+the quarter hour and the language, and its own name and object. Fragments are cached only for
+pages that are cached themselves (a visitor's GET): a signed-in monitor's page renders them afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+
+logger = logging.getLogger(__name__)
+
+
+def render_fragments(
+    request: HttpRequest,
+    template_name: str,
+    items: Iterable[Any],
+    *,
+    key: Callable[[Any], object],
+    context: Callable[[Any], dict],
+) -> list[SafeString]:
+    """Return `template_name` rendered for each of `items` (with `context(item)`), taking from the
+    cache those already rendered for this page's data version, quarter hour and language, in one
+    read, and keeping the others in one write."""
+    items = list(items)
+    template = get_template(template_name)
+    state = getattr(request, "page_state", None)
+    if state is None:  # not a cached page: nothing to share
+        return [mark_safe(template.render(context(item))) for item in items]  # noqa: S308 (a template's output)
+    keys = [_fragment_key(state, template_name, key(item)) for item in items]
+    cached = _safely(lambda: cache.get_many(keys), {})
+    missing = {}
+    fragments = []
+    for fragment_key, item in zip(keys, items, strict=True):
+        html = cached.get(fragment_key)
+        if html is None:
+            html = missing[fragment_key] = template.render(context(item))
+        fragments.append(mark_safe(html))  # noqa: S308 (a template's output)
+    if missing:
+        _safely(lambda: cache.set_many(missing, request.page_timeout), None)
+    return fragments
+
+
+def _fragment_key(state: tuple[str, ...], template_name: str, item_key: object) -> str:
+    digest = hashlib.sha256("|".join([template_name, str(item_key), *state]).encode()).hexdigest()
+    return "tracker:fragment:" + digest
+
+
+def _safely(operation: Callable[[], Any], default: Any) -> Any:
+    try:
+        return operation()
+    except Exception:  # the cache is an optimisation: without it, fragments are rendered
+        logger.warning("The cache failed; rendering fragments without it", exc_info=True)
+        return default

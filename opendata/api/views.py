@@ -250,8 +250,8 @@ class SearchViewSet(ListViewSet):
     agreements, assessments and the passages they quote, claims, sources, parties, speakers, agreements.
     Every word of `q` must match (as the beginning of a word). Results are grouped by kind (in the order
     of the `kind` enum) and ranked within a kind; `snippet` is HTML, escaped, with the matched words in
-    <mark>. When more than 1,000 entries match, only the 1,000 recorded or changed most recently are
-    counted and ranked (add a word or an agreement to narrow the search)."""
+    <mark>. When more than 1,000 entries match, only 1,000 of them (the first the index yields) are counted
+    and ranked (add a word or an agreement to narrow the search)."""
 
     serializer_class = serializers.SearchHitSerializer
     filterset_class = SearchFilter

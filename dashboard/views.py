@@ -420,9 +420,7 @@ class AgreementDetailView(AsOfMixin, DetailView):
             queryset=Provision.objects.order_by("position").prefetch_related(
                 Prefetch(
                     "commitments",
-                    queryset=Commitment.objects.with_is_disputed()
-                    .with_is_contested()
-                    .select_related("deadline_event__source")
+                    queryset=Commitment.objects.select_related("deadline_event__source")
                     .prefetch_related("responsible_parties")
                     .order_by("pk"),
                 )

@@ -1,23 +1,12 @@
 """Issue 16: disputed and contested, the commitments' default order's keys and each agreement's
-latest activity are stored (and kept true by the writes that change them): add the columns and fill
-them from the existing rows. 0034 makes the sort keys required and adds the indexes (a separate
-migration: PostgreSQL refuses to alter a table with pending foreign-key checks of this one's updates).
-
-The backfill applies the rules as the code defines them, once (CommitmentQuerySet.refresh_sort_keys()
-and refresh_flags(), AgreementQuerySet.refresh_latest_activity()): each is one UPDATE that reads only
-columns this migration's state has.
+latest activity are stored (and kept true by the writes that change them): add the columns. 0034
+fills them from the existing rows and 0035 makes the sort keys required and adds the indexes, each in
+a migration of its own: PostgreSQL refuses to index or alter a table with the pending foreign-key
+checks of updates made in the same transaction.
 """
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-
-def fill(apps, schema_editor):
-    from commitments.models import Agreement, Commitment
-
-    Commitment.objects.refresh_sort_keys()
-    Commitment.objects.refresh_flags()
-    Agreement.objects.refresh_latest_activity()
 
 
 class Migration(migrations.Migration):
@@ -65,5 +54,4 @@ class Migration(migrations.Migration):
             name="latest_activity",
             field=models.DateField(blank=True, editable=False, null=True),
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]

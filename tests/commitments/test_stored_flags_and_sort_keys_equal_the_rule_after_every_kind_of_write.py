@@ -344,7 +344,7 @@ def test_the_migration_fills_the_stored_values_of_existing_rows(world):
     # Rows as they stood before the columns existed: nothing stored yet.
     Commitment.objects.update(is_disputed=False, is_contested=False, agreement_title="", provision_position=0)
     Agreement.objects.update(latest_activity=None)
-    migration = importlib.import_module("commitments.migrations.0033_stored_flags_sort_keys_and_latest_activity")
+    migration = importlib.import_module("commitments.migrations.0034_fill_stored_flags_sort_keys_and_latest_activity")
 
     migration.fill(None, None)
 

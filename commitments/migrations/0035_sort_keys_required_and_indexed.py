@@ -1,4 +1,4 @@
-"""The commitments' sort keys, filled by 0033, become required; the indexes that read them and the
+"""The commitments' sort keys, filled by 0034, become required; the indexes that read them and the
 stored flags are added."""
 
 import django.db.models.deletion
@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("commitments", "0033_stored_flags_sort_keys_and_latest_activity")]
+    dependencies = [("commitments", "0034_fill_stored_flags_sort_keys_and_latest_activity")]
 
     operations = [
         migrations.AlterField(

@@ -11,6 +11,9 @@ recipients are matched in SQL by one INSERT … SELECT per channel, so a run cos
 number of statements and no row passes through Python, whatever the number of commitments,
 events or subscribers. Only the notice reminders of renewable terms, whose deadlines are
 computed rather than stored, are found in Python (a handful of commitments).
+
+The job writes events and deliveries only: it never changes a commitment's current status (nor
+anything else stored on it), so the stored disputed/contested flags and sort keys need no refresh here.
 """
 
 from __future__ import annotations

@@ -809,9 +809,7 @@ class CommitmentAdmin(AgreementScopedMixin, AuditedAdmin):
     change_form_template = "admin/commitments/commitment_change_form.html"
 
     def get_queryset(self, request):
-        return (
-            super().get_queryset(request).with_is_disputed().with_is_contested().prefetch_related("responsible_parties")
-        )
+        return super().get_queryset(request).prefetch_related("responsible_parties")
 
     def get_readonly_fields(self, request, obj=None):
         # The original deadline is a fact of the text; once recorded it changes only

@@ -11,7 +11,7 @@ class CommitmentsConfig(AppConfig):
         # Imported here, not at the top: models can only be imported once apps are loaded.
         from . import search
         from .data_version import TRACKED_MODELS
-        from .models import DataVersion
+        from .models import Claim, Commitment, DataVersion, StatusUpdate, refresh_after_delete
 
         # Every write of what the public pages show moves the data version (page cache, ETags);
         # a draft's does not (commitments/review.py publishes it and moves the version then).
@@ -26,6 +26,10 @@ class CommitmentsConfig(AppConfig):
                     sender=field.remote_field.through,
                     dispatch_uid=f"data-version-m2m-{field}",
                 )
+
+        # Deleting an assessment, a claim or a commitment changes stored states (models.refresh_after_delete).
+        for model in (StatusUpdate, Claim, Commitment):
+            post_delete.connect(refresh_after_delete, sender=model, dispatch_uid=f"stored-states-{model.__name__}")
 
         # The search index follows every write of what it holds, inside the writing transaction.
         for label in sorted(search.watched_models()):

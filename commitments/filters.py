@@ -111,13 +111,13 @@ class CommitmentFilter(django_filters.FilterSet):
     sort = NullsLastOrderingFilter(
         label=_("Sort by"),
         fields=(
-            ("provision__position", "point"),
+            ("provision_position", "point"),
             ("deadline_in_force", "deadline"),
             ("title", "title"),
             ("current_status", "status"),
         ),
         field_labels={
-            "provision__position": _("Point in the agreement"),
+            "provision_position": _("Point in the agreement"),
             "deadline_in_force": _("Deadline"),
             "title": _("Title"),
             "current_status": _("Status"),
@@ -155,12 +155,12 @@ class CommitmentFilter(django_filters.FilterSet):
     def filter_disputed(self, queryset: CommitmentQuerySet, name: str, value: str) -> CommitmentQuerySet:
         if value == "yes":
             return queryset.disputed()
-        return queryset.exclude(pk__in=Commitment.objects.disputed().values("pk"))
+        return queryset.filter(is_disputed=False)  # the stored flag: no read of the whole table
 
     def filter_contested(self, queryset: CommitmentQuerySet, name: str, value: str) -> CommitmentQuerySet:
         if value == "yes":
             return queryset.contested()
-        return queryset.exclude(pk__in=Commitment.objects.contested().values("pk"))
+        return queryset.filter(is_contested=False)
 
     def filter_support(self, queryset: CommitmentQuerySet, name: str, value: str) -> CommitmentQuerySet:
         return queryset.with_current_support(value)

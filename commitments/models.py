@@ -694,39 +694,57 @@ class AgreementQuerySet(models.QuerySet):
 
     def by_attention(self, now: dt.datetime) -> AgreementQuerySet:
         """Return these agreements, those that most need attention first: the most commitments
-        overdue at `now` first, then the latest activity, then the default order.
+        overdue at `now` first, then the latest activity (the stored latest_activity), then the
+        default order.
 
-        Annotates overdue_count and latest_activity: the latest date any standing assessment is
-        as of (the commitments' stored status_as_of) or any uncorrected published claim was stated on,
-        the dates the home page's latest assessments and claims are ordered by. None when
-        there are neither.
+        Annotates overdue_count: each agreement's count reads only its overdue commitments (the
+        index commitment_open_deadline), not every commitment joined to every claim.
         """
-        # One pass over the commitments joined to their claims, grouped by agreement (correlated
-        # subqueries per agreement were several times slower on PostgreSQL). The join repeats a
-        # commitment once per claim: the count is of distinct commitments, and maxima do not mind.
-        commitments = "provisions__commitments"
-        return (
-            self.annotate(
-                overdue_count=Count(
-                    commitments, filter=Q(provisions__commitments__in=Commitment.objects.overdue(now)), distinct=True
-                ),
-                latest_assessed=Max(f"{commitments}__status_as_of"),
-                latest_claimed=Max(
-                    f"{commitments}__claims__stated_on",
-                    filter=Q(
-                        provisions__commitments__claims__corrected_by__isnull=True,
-                        provisions__commitments__claims__review_state=ReviewState.PUBLISHED,
-                    ),
-                ),
-            )
-            # Greatest() of a NULL is NULL on SQLite but not on PostgreSQL: coalesce each with the other.
-            .annotate(
-                latest_activity=Greatest(
-                    Coalesce("latest_assessed", "latest_claimed"), Coalesce("latest_claimed", "latest_assessed")
-                )
-            )
-            .order_by("-overdue_count", F("latest_activity").desc(nulls_last=True), *Agreement._meta.ordering, "pk")
+        overdue = (
+            Commitment.objects.overdue(now)
+            .filter(provision_agreement=OuterRef("pk"))
+            .order_by()
+            .values("provision_agreement")
+            .annotate(n=Count("pk"))
+            .values("n")
         )
+        return self.annotate(overdue_count=Coalesce(Subquery(overdue), 0)).order_by(
+            "-overdue_count", F("latest_activity").desc(nulls_last=True), *Agreement._meta.ordering, "pk"
+        )
+
+    def computed_latest_activity(self) -> models.Expression:
+        """Return the rule of latest_activity as an expression over these agreements' rows: the latest
+        date any standing assessment of its commitments is as of (their stored status_as_of) or any
+        uncorrected published claim about them was stated on (the dates the home page's latest
+        assessments and claims are ordered by); None when there are neither."""
+        assessed = Subquery(
+            Commitment.objects.filter(provision__agreement=OuterRef("pk"))
+            .order_by()
+            .values("provision__agreement")
+            .annotate(latest=Max("status_as_of"))
+            .values("latest")
+        )
+        claimed = Subquery(
+            Claim.objects.published()
+            .uncorrected()
+            .filter(commitment__provision__agreement=OuterRef("pk"))
+            .order_by()
+            .values("commitment__provision__agreement")
+            .annotate(latest=Max("stated_on"))
+            .values("latest")
+        )
+        # Greatest() of a NULL is NULL on SQLite but not on PostgreSQL: coalesce each with the other.
+        return Greatest(Coalesce(assessed, claimed), Coalesce(claimed, assessed), output_field=models.DateField())
+
+    def with_computed_latest_activity(self) -> AgreementQuerySet:
+        """Annotate computed_latest_activity: the rule the stored latest_activity keeps (the test that
+        they agree after every kind of write reads it)."""
+        return self.annotate(computed_latest_activity=self.computed_latest_activity())
+
+    def refresh_latest_activity(self) -> int:
+        """Store latest_activity for these agreements: one UPDATE, called in the transaction of every
+        write that can change it (Commitment.refresh_flags(), a commitment or provision moved or deleted)."""
+        return self.update(latest_activity=self.computed_latest_activity())
 
 
 class Agreement(models.Model):
@@ -761,7 +779,12 @@ class Agreement(models.Model):
         ),
     )
 
-    history = HistoricalRecords(m2m_fields=[signatories])
+    # Stored so that the home page and the list of agreements order by it without joining every
+    # commitment to every claim (by_attention()): the rule is computed_latest_activity(), stored by
+    # refresh_latest_activity() in the transaction of each write that can change it.
+    latest_activity = models.DateField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(m2m_fields=[signatories], excluded_fields=["latest_activity"])
     objects = AgreementQuerySet.as_manager()
 
     class Meta:
@@ -824,6 +847,18 @@ class Agreement(models.Model):
                 counts[position][status] += 1
         return [MonthStatus(month_end, by_status) for month_end, by_status in zip(month_ends, counts, strict=True)]
 
+    def compute_latest_activity(self) -> dt.date | None:
+        """Return the rule of the stored latest_activity for this agreement, in Python (the SQL form:
+        AgreementQuerySet.computed_latest_activity)."""
+        dates = []
+        for commitment in Commitment.objects.filter(provision__agreement=self).prefetch_related("claims"):
+            if commitment.status_as_of is not None:
+                dates.append(commitment.status_as_of)
+            claims = published_only(commitment.claims.all())
+            corrected = {claim.corrects_id for claim in claims if claim.corrects_id}
+            dates.extend(claim.stated_on for claim in claims if claim.pk not in corrected)
+        return max(dates, default=None)
+
     def links(self) -> list[AgreementLinkView]:
         """Return this agreement's links to other agreements, both ways, each worded from this
         agreement's side ("implements", "implemented by"), oldest agreement first."""
@@ -844,6 +879,8 @@ class Agreement(models.Model):
     @transaction.atomic
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
+        # The commitments' default order reads the agreement's signing date and title.
+        Commitment.objects.filter(provision__agreement=self).refresh_sort_keys()
         # Deadlines end at midnight in the agreement's zone and count from its entry
         # into force: keep the commitments' stored deadline instants true.
         for commitment in Commitment.objects.filter(provision__agreement=self).select_related("provision__agreement"):
@@ -1151,6 +1188,19 @@ class Provision(models.Model):
     def __str__(self) -> str:
         return f"{self.agreement} — point {self.number}"
 
+    @transaction.atomic
+    def save(self, *args, **kwargs) -> None:
+        moved_from = None
+        if not self._state.adding:
+            moved_from = Provision.objects.filter(pk=self.pk).values_list("agreement", flat=True).first()
+        super().save(*args, **kwargs)
+        if moved_from is not None:
+            # Its commitments' stored sort keys follow a new position or agreement; a point moved
+            # to another agreement takes its commitments' activity with it.
+            Commitment.objects.filter(provision=self).refresh_sort_keys()
+            if moved_from != self.agreement_id:
+                Agreement.objects.filter(pk__in=[moved_from, self.agreement_id]).refresh_latest_activity()
+
 
 class Status(models.TextChoices):
     """The assessment scale.
@@ -1170,6 +1220,8 @@ class Status(models.TextChoices):
     ENDED = "ended", _("Ended early / superseded")
 
 
+# The stored sort keys of a commitment (Commitment.copy_sort_keys).
+SORT_KEY_FIELDS = ("agreement_signed_on", "agreement_title", "provision_agreement", "provision_position")
 # Statuses after which a deadline no longer applies.
 CLOSED_STATUSES = frozenset({Status.FULFILLED, Status.ENDED})
 # Kinds of deadline that fall on a day (and can be changed by an agreed DeadlineChange).
@@ -1179,7 +1231,8 @@ DATED_DEADLINE_KINDS = frozenset({"date", "period", "after_event"})
 class CommitmentQuerySet(models.QuerySet):
     def overdue(self, now: dt.datetime) -> CommitmentQuerySet:
         """Return commitments whose deadline in force has ended by `now` and that are neither fulfilled nor ended."""
-        return self.filter(deadline_ends_at__lte=now).exclude(current_status__in=CLOSED_STATUSES)
+        # Sorted: the same SQL each time, which SQLite needs to use the partial index commitment_open_deadline.
+        return self.filter(deadline_ends_at__lte=now).exclude(current_status__in=sorted(CLOSED_STATUSES))
 
     def not_overdue(self, now: dt.datetime) -> CommitmentQuerySet:
         return self.exclude(pk__in=self.overdue(now).values("pk"))
@@ -1196,19 +1249,47 @@ class CommitmentQuerySet(models.QuerySet):
         """Return commitments first assessed fulfilled on a day after their deadline in force."""
         return self.filter(fulfilled_at__gt=models.F("deadline_ends_at"))
 
-    def disputed(self) -> CommitmentQuerySet:
-        """Return commitments whose parties' claims conflict (Commitment.has_conflicting_claims)."""
+    def computed_disputed(self) -> CommitmentQuerySet:
+        """Return commitments whose parties' claims conflict, by the rule (ClaimQuerySet.conflicting();
+        the row form: Commitment.has_conflicting_claims). Pages read the stored form: disputed()."""
         return self.filter(Exists(Claim.objects.conflicting().filter(commitment=OuterRef("pk"))))
 
-    def with_is_disputed(self) -> CommitmentQuerySet:
-        return self.annotate(is_disputed=Exists(Claim.objects.conflicting().filter(commitment=OuterRef("pk"))))
-
-    def contested(self) -> CommitmentQuerySet:
-        """Return commitments a party's claim contests (Commitment.is_contested)."""
+    def computed_contested(self) -> CommitmentQuerySet:
+        """Return commitments a party's claim contests, by the rule (ClaimQuerySet.contesting(); the
+        row form: Commitment.has_contesting_claims). Pages read the stored form: contested()."""
         return self.filter(Exists(Claim.objects.contesting().filter(commitment=OuterRef("pk"))))
 
-    def with_is_contested(self) -> CommitmentQuerySet:
-        return self.annotate(is_contested=Exists(Claim.objects.contesting().filter(commitment=OuterRef("pk"))))
+    def disputed(self) -> CommitmentQuerySet:
+        """Return the disputed commitments: the stored is_disputed (see refresh_flags)."""
+        return self.filter(is_disputed=True)
+
+    def contested(self) -> CommitmentQuerySet:
+        """Return the contested commitments: the stored is_contested (see refresh_flags)."""
+        return self.filter(is_contested=True)
+
+    def refresh_flags(self) -> int:
+        """Store is_disputed and is_contested for these commitments by their rules, in one UPDATE.
+
+        Called in the transaction of every write that can change them (Commitment.refresh_flags():
+        claims and status updates saved, published, corrected or deleted, evidence added or
+        removed, refresh_status()); bulk writers call it on what they wrote. Contested reads the
+        stored current status and its date: refresh them first.
+        """
+        return self.update(
+            is_disputed=Exists(Claim.objects.conflicting().filter(commitment=OuterRef("pk"))),
+            is_contested=Exists(Claim.objects.contesting().filter(commitment=OuterRef("pk"))),
+        )
+
+    def refresh_sort_keys(self) -> int:
+        """Store the default order's keys of these commitments from their provisions and agreements,
+        in one UPDATE (the row form: Commitment.copy_sort_keys(), which save() calls)."""
+        provision = Provision.objects.filter(pk=OuterRef("provision"))
+        return self.update(
+            agreement_signed_on=Subquery(provision.values("agreement__signed_on")[:1]),
+            agreement_title=Subquery(provision.values("agreement__title")[:1]),
+            provision_agreement=Subquery(provision.values("agreement")[:1]),
+            provision_position=Subquery(provision.values("position")[:1]),
+        )
 
     def with_support(self) -> CommitmentQuerySet:
         """Annotate the support of each commitment's current assessment (StatusUpdate.support()):
@@ -1228,7 +1309,7 @@ class CommitmentQuerySet(models.QuerySet):
         return self.with_support().filter(current_support=level)
 
     def for_agreement(self, agreement: Agreement) -> CommitmentQuerySet:
-        return self.filter(provision__agreement=agreement)
+        return self.filter(provision_agreement=agreement)
 
     def for_party(self, party: Party) -> CommitmentQuerySet:
         """Return the commitments `party` is responsible for (across agreements)."""
@@ -1308,8 +1389,6 @@ class CommitmentQuerySet(models.QuerySet):
         return (
             self.select_related("provision__agreement", "deadline_event__source")
             .prefetch_related("responsible_parties")
-            .with_is_disputed()
-            .with_is_contested()
             .with_support()
         )
 
@@ -1329,16 +1408,16 @@ class CommitmentQuerySet(models.QuerySet):
 
     def counts_by_agreement(self, now: dt.datetime) -> dict[int, AgreementCounts]:
         """Return, per agreement id, how many of these commitments stand at each status, how
-        many are overdue at `now`, disputed and contested. Four grouped queries."""
+        many are overdue at `now`, disputed and contested (the stored flags). Four grouped queries."""
         counts: dict[int, AgreementCounts] = defaultdict(AgreementCounts)
-        for row in self.order_by().values("provision__agreement", "current_status").annotate(n=Count("pk")):
-            counts[row["provision__agreement"]].by_status[row["current_status"]] = row["n"]
-        for row in self.overdue(now).order_by().values("provision__agreement").annotate(n=Count("pk")):
-            counts[row["provision__agreement"]].overdue = row["n"]
-        for row in self.disputed().order_by().values("provision__agreement").annotate(n=Count("pk")):
-            counts[row["provision__agreement"]].disputed = row["n"]
-        for row in self.contested().order_by().values("provision__agreement").annotate(n=Count("pk")):
-            counts[row["provision__agreement"]].contested = row["n"]
+        for row in self.order_by().values("provision_agreement", "current_status").annotate(n=Count("pk")):
+            counts[row["provision_agreement"]].by_status[row["current_status"]] = row["n"]
+        for row in self.overdue(now).order_by().values("provision_agreement").annotate(n=Count("pk")):
+            counts[row["provision_agreement"]].overdue = row["n"]
+        for row in self.disputed().order_by().values("provision_agreement").annotate(n=Count("pk")):
+            counts[row["provision_agreement"]].disputed = row["n"]
+        for row in self.contested().order_by().values("provision_agreement").annotate(n=Count("pk")):
+            counts[row["provision_agreement"]].contested = row["n"]
         return counts
 
 
@@ -1484,16 +1563,56 @@ class Commitment(models.Model):
     # a renewable mandate's terms: see terms()).
     fulfilled_precision = models.CharField(max_length=8, choices=DatePrecision.choices, blank=True, editable=False)
     status_as_of = models.DateField(null=True, blank=True, editable=False)
+    # Disputed and contested, stored so that the lists, their filters, the API, the exports and the
+    # counts read a column instead of every claim. The rules stay ClaimQuerySet.conflicting() and
+    # .contesting() (computed_disputed(), computed_contested(); has_conflicting_claims() and
+    # has_contesting_claims() for one row); CommitmentQuerySet.refresh_flags() stores them in the
+    # transaction of every write that can change them (see Commitment.refresh_flags).
+    is_disputed = models.BooleanField(default=False, editable=False)
+    is_contested = models.BooleanField(default=False, editable=False)
+    # The default order's keys, copied from the provision and its agreement (the agreement's own
+    # order: newest signed first, then title), so that the lists and the API read one index
+    # instead of sorting every commitment joined to its provision and agreement. Kept true by
+    # save() (copy_sort_keys()), Provision.save() and Agreement.save() (refresh_sort_keys()).
+    agreement_signed_on = models.DateField(editable=False)
+    agreement_title = models.CharField(max_length=500, editable=False)
+    provision_agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="+", editable=False)
+    provision_position = models.PositiveIntegerField(editable=False)
 
-    history = HistoricalRecords(m2m_fields=[responsible_parties, supervising_bodies])
+    history = HistoricalRecords(
+        m2m_fields=[responsible_parties, supervising_bodies],
+        # Derived from other rows, not facts of the commitment (the audit trail records those rows).
+        excluded_fields=[
+            "is_disputed",
+            "is_contested",
+            "agreement_signed_on",
+            "agreement_title",
+            "provision_agreement",
+            "provision_position",
+        ],
+    )
     objects = CommitmentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["provision__agreement", "provision__position", "id"]
+        ordering = ["-agreement_signed_on", "agreement_title", "provision_agreement_id", "provision_position", "id"]
         indexes = [
-            # The agreement order (the lists' and the API's default): provisions in order, then
-            # each provision's commitments by id (with Provision's provision_order index).
+            # The agreement order (the lists' and the API's default), from the stored keys: the
+            # first page reads the index instead of sorting every commitment.
+            models.Index(
+                fields=["-agreement_signed_on", "agreement_title", "provision_agreement", "provision_position", "id"],
+                name="commitment_agreement_order",
+            ),
             models.Index(fields=["provision", "id"], name="commitment_provision_order"),
+            # The disputed and contested filters and the counts per agreement read only the flagged rows.
+            models.Index(fields=["provision_agreement"], condition=Q(is_disputed=True), name="commitment_disputed"),
+            models.Index(fields=["provision_agreement"], condition=Q(is_contested=True), name="commitment_contested"),
+            # Each agreement's overdue count on the home page (AgreementQuerySet.by_attention) reads
+            # only its open commitments whose deadline has passed (the condition of overdue()).
+            models.Index(
+                fields=["provision_agreement", "deadline_ends_at"],
+                condition=~Q(current_status__in=sorted(CLOSED_STATUSES)),
+                name="commitment_open_deadline",
+            ),
             # The flagging job's notice reminders read the open renewable terms each run.
             models.Index(fields=["id"], condition=Q(deadline_kind="renewable"), name="commitment_renewable"),
         ]
@@ -1806,9 +1925,28 @@ class Commitment(models.Model):
         """Return the claims that contradict the current assessment (see contested_by)."""
         return [claim for claim, _reason in self.contested_by(claims, updates)]
 
-    def is_contested(self) -> bool:
-        """Return True if a party's claim contradicts the current assessment (CommitmentQuerySet.contested)."""
+    def has_contesting_claims(self) -> bool:
+        """Return True if a party's claim contradicts the current assessment (the rule of the stored
+        is_contested; CommitmentQuerySet.computed_contested)."""
         return bool(self.contested_by())
+
+    def refresh_flags(self) -> None:
+        """Store this commitment's is_disputed and is_contested by their rules, and its agreement's
+        latest_activity, after a write of its claims or its status (in the writer's transaction)."""
+        Commitment.objects.filter(pk=self.pk).refresh_flags()
+        Agreement.objects.filter(pk=self.provision_agreement_id).refresh_latest_activity()
+        stored = Commitment.objects.filter(pk=self.pk).values_list("is_disputed", "is_contested").first()
+        if stored is not None:
+            self.is_disputed, self.is_contested = stored
+
+    def copy_sort_keys(self) -> None:
+        """Set the stored sort keys from the provision and its agreement (the row form of
+        CommitmentQuerySet.refresh_sort_keys)."""
+        agreement = self.provision.agreement
+        self.agreement_signed_on = agreement.signed_on
+        self.agreement_title = agreement.title
+        self.provision_agreement = agreement
+        self.provision_position = self.provision.position
 
     def refresh_status(self, updates: Iterable[StatusUpdate] | None = None, save: bool = True) -> None:
         """Recompute the stored current status, its date and the fulfilment time from the status history.
@@ -1841,6 +1979,7 @@ class Commitment(models.Model):
                 fulfilled_at=self.fulfilled_at,
                 fulfilled_precision=self.fulfilled_precision,
             )
+            self.refresh_flags()  # contested reads the status and its date; latest_activity the date
 
     def clean(self) -> None:
         kind = self.deadline_kind
@@ -1889,9 +2028,20 @@ class Commitment(models.Model):
                 }
             )
 
+    @transaction.atomic
     def save(self, *args, **kwargs) -> None:
         self.sync_deadline()
+        adding, moved_from = self._state.adding, self.provision_agreement_id
+        self.copy_sort_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "provision" in update_fields:
+            kwargs["update_fields"] = {*update_fields, *SORT_KEY_FIELDS}
         super().save(*args, **kwargs)
+        if not adding:
+            # An instance read before a claim was written would store stale flags.
+            self.refresh_flags()
+            if moved_from is not None and moved_from != self.provision_agreement_id:
+                Agreement.objects.filter(pk=moved_from).refresh_latest_activity()
 
 
 class ReviewState(models.TextChoices):
@@ -2770,6 +2920,26 @@ class Claim(Reviewable):
             if errors:
                 raise ValidationError(errors)
         super().save(*args, **kwargs)
+        # Created, published (review.publish() saves it), correcting another: disputed, contested
+        # and the agreement's latest activity may change.
+        self.commitment.refresh_flags()
+
+
+def refresh_after_delete(sender, instance: models.Model, **kwargs) -> None:
+    """Keep the stored states true when a status update, a claim or a commitment is deleted, however
+    it is deleted (a model's delete(), a queryset's, or the cascade of a provision's): connected to
+    post_delete (commitments/apps.py), so it runs inside the deleting transaction. (Evidence.delete()
+    refreshes its commitment itself.)"""
+    if isinstance(instance, StatusUpdate | Claim):
+        commitment = Commitment.objects.select_related("provision__agreement").filter(pk=instance.commitment_id).first()
+        if commitment is None:  # deleted with its commitment
+            return
+        if isinstance(instance, StatusUpdate):
+            commitment.refresh_status()  # stores the flags and the agreement's latest activity too
+        else:
+            commitment.refresh_flags()
+    elif isinstance(instance, Commitment):
+        Agreement.objects.filter(pk=instance.provision_agreement_id).refresh_latest_activity()
 
 
 # Which claimed positions contradict which assessed statuses: the one place the tracker says so

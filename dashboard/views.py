@@ -91,7 +91,7 @@ HOME_AGREEMENT_LIMIT = 12
 def add_figures(agreements: list[Agreement], now: dt.datetime) -> list[Agreement]:
     """Set on each agreement its commitments' counts by status group (status_counts, total, the
     status bar), overdue at `now`, disputed and contested: four grouped queries for them all."""
-    counts = Commitment.objects.filter(provision__agreement__in=[a.pk for a in agreements]).counts_by_agreement(now)
+    counts = Commitment.objects.filter(provision_agreement__in=[a.pk for a in agreements]).counts_by_agreement(now)
     for agreement in agreements:
         agreement_counts = counts[agreement.pk]
         agreement.status_counts = [
@@ -430,9 +430,7 @@ class AgreementDetailView(AsOfMixin, DetailView):
             queryset=Provision.objects.order_by("position").prefetch_related(
                 Prefetch(
                     "commitments",
-                    queryset=Commitment.objects.with_is_disputed()
-                    .with_is_contested()
-                    .select_related("deadline_event__source")
+                    queryset=Commitment.objects.select_related("deadline_event__source")
                     .prefetch_related("responsible_parties")
                     .order_by("pk"),
                 )

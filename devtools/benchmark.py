@@ -265,11 +265,14 @@ def add_job_commitments(total: int, just_overdue: int, now):
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO commitments_commitment (provision_id, code, title, description, category, deadline_kind,"
-            " deadline_date, deadline_in_force, deadline_ends_at, current_status, fulfilled_precision)"
+            " deadline_date, deadline_in_force, deadline_ends_at, current_status, fulfilled_precision,"
+            " is_disputed, is_contested, agreement_signed_on, agreement_title, provision_agreement_id,"
+            " provision_position)"
             " WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < %s)"
             " SELECT %s, 'job-' || n, 'Job benchmark commitment ' || n, '', 'other', 'date',"
             " CASE WHEN n <= %s THEN %s ELSE %s END, CASE WHEN n <= %s THEN %s ELSE %s END,"
-            " CASE WHEN n <= %s THEN %s ELSE %s END, 'not_started', '' FROM seq",
+            " CASE WHEN n <= %s THEN %s ELSE %s END, 'not_started', '',"
+            " %s, %s, %s, %s, %s, %s FROM seq",  # no claims: neither disputed nor contested
             [
                 total,
                 provision.pk,
@@ -282,6 +285,12 @@ def add_job_commitments(total: int, just_overdue: int, now):
                 just_overdue,
                 ops.adapt_datetimefield_value(ended),
                 ops.adapt_datetimefield_value(later),
+                False,
+                False,
+                ops.adapt_datefield_value(agreement.signed_on),
+                agreement.title,
+                agreement.pk,
+                provision.position,
             ],
         )
     return ended

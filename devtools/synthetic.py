@@ -5,8 +5,10 @@ one to a few commitments of every deadline kind; a history of assessments per
 commitment, each with one or two pieces of quoted evidence; some claims, a few of
 them conflicting; a few deadline extensions. Rows are written with bulk_create,
 so model save() hooks do not run: the denormalised fields they keep (deadline in
-force, the instant it ends, current status, fulfilment time) are set by the models'
-own rules (Commitment.sync_deadline, Commitment.refresh_status) on the rows in memory.
+force, the instant it ends, current status, fulfilment time, the sort keys) are set by the
+models' own rules (Commitment.sync_deadline, refresh_status, copy_sort_keys) on the rows in
+memory, and the stored flags and latest activity by their set-based UPDATEs
+(CommitmentQuerySet.refresh_flags, AgreementQuerySet.refresh_latest_activity) at the end.
 """
 
 from __future__ import annotations
@@ -179,6 +181,7 @@ def make_synthetic_data(scale: Scale, seed: int = 2020, progress: Progress = _no
                 else None
             )
             commitment.sync_deadline(changes=[change] if change else [])
+            commitment.copy_sort_keys()
             commitments.append(commitment)
             plan.append((commitment, agreement, change))
         _bulk(Commitment, commitments, "commitments", progress, scale.commitments, 0)
@@ -287,6 +290,9 @@ def make_synthetic_data(scale: Scale, seed: int = 2020, progress: Progress = _no
         Commitment.objects.bulk_update(
             commitments, ["current_status", "status_as_of", "fulfilled_at", "fulfilled_precision"], batch_size=BATCH
         )
+        # Disputed and contested read the claims and the statuses just stored; the latest activity both.
+        Commitment.objects.filter(provision_agreement__in=agreements).refresh_flags()
+        Agreement.objects.filter(pk__in=[agreement.pk for agreement in agreements]).refresh_latest_activity()
         progress("commitments updated", len(commitments), len(commitments))
         # Bulk writes send no signals: the search index is filled here, in the same transaction.
         indexed = search.reindex()

@@ -40,9 +40,11 @@ def test_the_row_and_the_queryset_agree_on_contested(russia, source, assessments
         add_claim(commitment, russia, "Sergei Lavrov, Russian foreign minister", stated_on, position, source)
     commitment.refresh_from_db()
 
-    assert commitment.is_contested() is contested
+    assert commitment.has_contesting_claims() is contested
+    assert Commitment.objects.computed_contested().filter(pk=commitment.pk).exists() is contested
+    # The stored flag, which the pages, the filters and the API read, agrees with both forms.
+    assert commitment.is_contested is contested
     assert Commitment.objects.contested().filter(pk=commitment.pk).exists() is contested
-    assert Commitment.objects.with_is_contested().get(pk=commitment.pk).is_contested is contested
     assert set(Claim.objects.contesting().values_list("pk", flat=True)) == {
         claim.pk for claim in commitment.contesting_claims()
     }
@@ -70,8 +72,9 @@ def test_a_corrected_claim_contests_nothing(russia, source):
         commitment, russia, "Sergei Lavrov, Russian foreign minister", DEC_7, "not_started", source, corrects=wrong
     )
 
+    assert not Commitment.objects.computed_contested().exists()
     assert not Commitment.objects.contested().exists()
-    assert not commitment.is_contested()
+    assert not commitment.has_contesting_claims()
 
 
 def test_every_position_of_the_table_is_a_claim_position():

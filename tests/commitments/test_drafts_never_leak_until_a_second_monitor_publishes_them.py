@@ -214,7 +214,8 @@ def test_drafts_change_nothing_public_and_publishing_them_changes_everything(cli
     # Counted in every derived state.
     assert (route.current_status, route.deadline_in_force) == (Status.VIOLATED, dt.date(2021, 1, 1))
     assert aghdam.current_status == Status.NOT_STARTED  # the correction took effect
-    assert kalbajar.is_contested() and aghdam.has_conflicting_claims()
+    assert kalbajar.has_contesting_claims() and aghdam.has_conflicting_claims()
+    assert kalbajar.is_contested and aghdam.is_disputed  # the stored flags
     assert {data.aghdam.pk} <= set(states["disputed"]) and data.kalbajar.pk in states["contested"]
     assert data.route.pk in states["overdue"]
     assert states["data version"] > states_before["data version"]

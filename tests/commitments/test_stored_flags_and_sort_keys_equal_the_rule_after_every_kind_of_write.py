@@ -1,0 +1,353 @@
+"""Disputed, contested, the commitments' sort keys and each agreement's latest activity are stored so
+that pages read a column or an index; the rules stay defined once. After every kind of write that can
+change them — claims and assessments created, published, corrected, deleted; evidence added or removed;
+refresh_status(); a seed loaded; a spreadsheet imported; the admin; a point renumbered or moved; the
+synthetic data — every stored value equals the rule, in its SQL form and in its Python form."""
+
+import datetime as dt
+import importlib
+
+import pytest
+import tablib
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from commitments.models import (
+    Agreement,
+    Claim,
+    Commitment,
+    Evidence,
+    Provision,
+    ReviewState,
+    Status,
+    StatusUpdate,
+)
+from commitments.review import publish
+from commitments.spreadsheets import ClaimResource
+from tests.factories import (
+    add_claim,
+    add_status,
+    karabakh_like,
+    load_all_seeds,
+    make_agreement,
+    make_commitment,
+    make_monitor,
+    make_provision,
+)
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
+LAVROV = "Sergei Lavrov, Russian foreign minister"
+DRAFT = {"review_state": ReviewState.DRAFT, "published_via": ""}
+
+
+def assert_stored_values_equal_the_rules() -> None:
+    commitments = list(
+        Commitment.objects.select_related("provision__agreement").prefetch_related("claims").order_by("pk")
+    )
+    assert commitments, "the write left nothing to compare"
+    disputed = set(Commitment.objects.computed_disputed().values_list("pk", flat=True))
+    contested = set(Commitment.objects.computed_contested().values_list("pk", flat=True))
+    stored = {c.pk: (c.is_disputed, c.is_contested) for c in commitments}
+    assert stored == {c.pk: (c.pk in disputed, c.pk in contested) for c in commitments}  # the SQL form
+    assert stored == {c.pk: (c.has_conflicting_claims(), c.has_contesting_claims()) for c in commitments}
+    # What the pages' filters read: the stored flags.
+    assert set(Commitment.objects.disputed().values_list("pk", flat=True)) == disputed
+    assert set(Commitment.objects.contested().values_list("pk", flat=True)) == contested
+
+    keys = ("agreement_signed_on", "agreement_title", "provision_agreement_id", "provision_position")
+    assert {c.pk: tuple(getattr(c, key) for key in keys) for c in commitments} == {
+        c.pk: (
+            c.provision.agreement.signed_on,
+            c.provision.agreement.title,
+            c.provision.agreement_id,
+            c.provision.position,
+        )
+        for c in commitments
+    }
+    # The default order (an index on the stored keys) is the agreement order through the relations.
+    through_relations = (
+        "-provision__agreement__signed_on",
+        "provision__agreement__title",
+        "provision__agreement_id",
+        "provision__position",
+        "id",
+    )
+    assert list(Commitment.objects.values_list("pk", flat=True)) == list(
+        Commitment.objects.order_by(*through_relations).values_list("pk", flat=True)
+    )
+
+    agreements = list(Agreement.objects.with_computed_latest_activity().order_by("pk"))
+    assert {a.pk: a.latest_activity for a in agreements} == {a.pk: a.computed_latest_activity for a in agreements}
+    assert {a.pk: a.latest_activity for a in agreements} == {a.pk: a.compute_latest_activity() for a in agreements}
+
+
+@pytest.fixture
+def world():
+    data = karabakh_like()
+    data.admin = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    data.reviewer = make_monitor("reviewer")
+    data.reviewer.groups.add(Group.objects.get(name="Monitors"))
+    return data
+
+
+# --- the writes ----------------------------------------------------------------------------------
+
+
+def claim_created(data, client):
+    # Kalbajar was assessed fulfilled on 25 Nov 2020: a later "broken" contests it.
+    add_claim(data.kalbajar, data.armenia, "Ara Ayvazian, Armenian foreign minister", dt.date(2020, 12, 10), "broken")
+    assert Commitment.objects.get(pk=data.kalbajar.pk).is_contested
+
+
+def claim_published(data, client):
+    draft = add_claim(data.kalbajar, data.russia, LAVROV, dt.date(2021, 3, 1), "broken", **DRAFT)
+    assert not Commitment.objects.get(pk=data.kalbajar.pk).is_contested  # a draft counts in nothing
+    publish(draft, by=data.reviewer, now=NOW)
+    assert Commitment.objects.get(pk=data.kalbajar.pk).is_contested
+
+
+def claim_published_in_the_admin(data, client):
+    draft = add_claim(data.aghdam, data.russia, LAVROV, dt.date(2021, 3, 1), "reinterprets", **DRAFT)
+    client.force_login(data.admin)
+    response = client.post(reverse("admin:commitments_claim_review", args=[draft.pk]), {"_publish": "1"})
+    assert response.status_code == 302
+    assert Commitment.objects.get(pk=data.aghdam.pk).is_disputed
+
+
+def claim_corrected(data, client):
+    # Ayvazian's "not started" is corrected to "under way": the prisoners' claims no longer conflict.
+    add_claim(
+        data.prisoners,
+        data.armenia,
+        "Ara Ayvazian, Armenian foreign minister",
+        dt.date(2020, 12, 7),
+        "under_way",
+        corrects=data.ayvazian,
+        correction_reason="Misquoted.",
+    )
+    assert not Commitment.objects.get(pk=data.prisoners.pk).is_disputed
+
+
+def claim_deleted(data, client):
+    data.ayvazian.delete()
+    assert not Commitment.objects.get(pk=data.prisoners.pk).is_disputed
+
+
+def claim_deleted_in_the_admin(data, client):
+    client.force_login(data.admin)
+    response = client.post(reverse("admin:commitments_claim_delete", args=[data.lavrov.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Claim.objects.filter(pk=data.lavrov.pk).exists()
+    assert not Commitment.objects.get(pk=data.prisoners.pk).is_disputed
+
+
+# The prisoners' exchange starts contested: Ayvazian said on 7 Dec 2020 it had not begun, and the
+# tracker assessed it begun (minimal) as of that day. An assessment of "not started" as of 8 Dec
+# contradicts nothing said on or after its date: no longer contested.
+NOT_BEGUN = (Status.NOT_STARTED, dt.date(2020, 12, 8))
+
+
+def status_created(data, client):
+    add_status(data.prisoners, *NOT_BEGUN, data.tass)
+    assert not Commitment.objects.get(pk=data.prisoners.pk).is_contested
+
+
+def status_published(data, client):
+    draft = add_status(data.prisoners, *NOT_BEGUN, data.tass, **DRAFT)
+    assert Commitment.objects.get(pk=data.prisoners.pk).is_contested  # a draft counts in nothing
+    publish(draft, by=data.reviewer, now=NOW)
+    assert not Commitment.objects.get(pk=data.prisoners.pk).is_contested
+
+
+def status_corrected(data, client):
+    wrong = add_status(data.prisoners, *NOT_BEGUN, data.tass)
+    # Corrected: it was "intermediate" as of 7 Dec, which Ayvazian's claim of that day contradicts.
+    add_status(data.prisoners, Status.INTERMEDIATE, dt.date(2020, 12, 7), data.tass, corrects=wrong)
+    assert Commitment.objects.get(pk=data.prisoners.pk).is_contested
+
+
+def status_deleted(data, client):
+    update = add_status(data.prisoners, *NOT_BEGUN, data.tass)
+    update.delete()
+    assert Commitment.objects.get(pk=data.prisoners.pk).is_contested
+
+
+def evidence_removed(data, client):
+    update = add_status(data.prisoners, *NOT_BEGUN, data.tass)
+    update.evidence.get().delete()  # without evidence the assessment no longer stands
+    assert Commitment.objects.get(pk=data.prisoners.pk).is_contested
+
+
+def evidence_added(data, client):
+    update = add_status(data.prisoners, *NOT_BEGUN, data.tass)
+    update.evidence.get().delete()
+    Evidence.objects.create(status_update=update, source=data.tass, quote="Nothing has begun.")
+    assert not Commitment.objects.get(pk=data.prisoners.pk).is_contested
+
+
+def status_refreshed(data, client):
+    # An assessment published by a plain UPDATE (no save()): refresh_status() brings everything along.
+    draft = add_status(data.prisoners, *NOT_BEGUN, data.tass, **DRAFT)
+    StatusUpdate.objects.filter(pk=draft.pk).update(review_state=ReviewState.PUBLISHED)
+    Commitment.objects.select_related("provision__agreement").get(pk=data.prisoners.pk).refresh_status()
+    assert not Commitment.objects.get(pk=data.prisoners.pk).is_contested
+
+
+def seeds_loaded(data, client):
+    load_all_seeds()
+    assert Commitment.objects.filter(is_contested=True).exclude(provision__agreement=data.agreement).exists()
+    assert Commitment.objects.filter(is_disputed=True).exclude(provision__agreement=data.agreement).exists()
+
+
+def spreadsheet_imported(data, client):
+    monitor = make_monitor("importer", agreement=data.agreement)
+    headers = [
+        "agreement",
+        "commitment",
+        "party",
+        "speaker",
+        "whose_words",
+        "position",
+        "summary",
+        "quote",
+        "source_url",
+    ]
+    # Stated on the source's day, 7 Dec 2020: after Kalbajar was assessed fulfilled.
+    row = [
+        data.agreement.slug,
+        "kalbajar-handover",
+        "armenia",
+        "Ara Ayvazian",
+        "direct",
+        "broken",
+        "S.",
+        "Q.",
+        data.azatutyun.url,
+    ]
+    result = ClaimResource(user=monitor).import_data(
+        tablib.Dataset(row, headers=headers), dry_run=False, rollback_on_validation_errors=True, user=monitor
+    )
+    assert not result.has_errors() and not result.has_validation_errors(), [r.error_dict for r in result.invalid_rows]
+    [draft] = Claim.objects.filter(review_state=ReviewState.DRAFT)
+    assert not Commitment.objects.get(pk=data.kalbajar.pk).is_contested
+    publish(draft, by=data.reviewer, now=NOW)
+    assert Commitment.objects.get(pk=data.kalbajar.pk).is_contested
+
+
+def provision_renumbered(data, client):
+    # Point 8 moves before point 2 (a renumbered text).
+    point8 = Provision.objects.get(pk=data.point8.pk)
+    point8.position = 1
+    point8.save()
+    assert list(Commitment.objects.values_list("code", flat=True))[0] == "prisoner-exchange"
+
+
+def provision_moved_in_the_admin(data, client):
+    other = make_agreement("later", title="A later agreement", signed_on=dt.date(2021, 1, 11))
+    client.force_login(data.admin)
+    commitments = list(data.point8.commitments.order_by("pk"))
+    post = {
+        "agreement": other.pk,
+        "number": "8",
+        "position": "3",
+        "text": data.point8.text,
+        "text_variants": "",
+        "commitments-TOTAL_FORMS": str(len(commitments)),
+        "commitments-INITIAL_FORMS": str(len(commitments)),
+        **{f"commitments-{n}-id": c.pk for n, c in enumerate(commitments)},
+        **{f"commitments-{n}-provision": data.point8.pk for n, c in enumerate(commitments)},
+    }
+    response = client.post(reverse("admin:commitments_provision_change", args=[data.point8.pk]), post)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    # The later agreement comes first (newest signed first), with the prisoners' activity.
+    assert list(Commitment.objects.values_list("code", flat=True))[0] == "prisoner-exchange"
+    assert Agreement.objects.get(pk=other.pk).latest_activity == dt.date(2020, 12, 7)
+
+
+def agreement_redated(data, client):
+    other = make_agreement("later", title="A later agreement", signed_on=dt.date(2021, 1, 11))
+    make_commitment(make_provision(other, "1"), title="Later handover", code="later-handover")
+    agreement = Agreement.objects.get(pk=data.agreement.pk)
+    agreement.signed_on = dt.date(2021, 2, 1)  # now the newest: its commitments come first
+    agreement.save()
+    assert list(Commitment.objects.values_list("code", flat=True))[-1] == "later-handover"
+
+
+def commitment_moved(data, client):
+    kalbajar = Commitment.objects.get(pk=data.kalbajar.pk)
+    kalbajar.provision = Provision.objects.get(pk=data.point2.pk)
+    kalbajar.save()
+
+
+def commitments_deleted_in_the_admin(data, client):
+    client.force_login(data.admin)
+    response = client.post(
+        reverse("admin:commitments_commitment_changelist"),
+        {"action": "delete_selected", "_selected_action": [data.prisoners.pk, data.kalbajar.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert Agreement.objects.get(pk=data.agreement.pk).latest_activity == dt.date(2020, 11, 20)
+
+
+def synthetic_data(data, client):
+    from devtools.synthetic import Scale, make_synthetic_data
+
+    make_synthetic_data(
+        Scale(agreements=3, commitments=200, status_updates=400, parties=6, sources=30, subscribers=2), seed=16
+    )
+    synthetic = Commitment.objects.filter(code__startswith="c")
+    assert synthetic.filter(is_disputed=True).exists() and synthetic.filter(is_contested=True).exists()
+
+
+WRITES = [
+    claim_created,
+    claim_published,
+    claim_published_in_the_admin,
+    claim_corrected,
+    claim_deleted,
+    claim_deleted_in_the_admin,
+    status_created,
+    status_published,
+    status_corrected,
+    status_deleted,
+    evidence_removed,
+    evidence_added,
+    status_refreshed,
+    seeds_loaded,
+    spreadsheet_imported,
+    provision_renumbered,
+    provision_moved_in_the_admin,
+    agreement_redated,
+    commitment_moved,
+    commitments_deleted_in_the_admin,
+    synthetic_data,
+]
+
+
+def test_the_example_data_holds_both_flags_before_any_write(world):
+    prisoners = Commitment.objects.get(pk=world.prisoners.pk)
+    assert prisoners.is_disputed and prisoners.is_contested
+    assert_stored_values_equal_the_rules()
+
+
+@pytest.mark.parametrize("write", WRITES, ids=[write.__name__.replace("_", " ") for write in WRITES])
+def test_every_stored_value_equals_the_rule_after_the_write(world, client, write):
+    write(world, client)
+
+    assert_stored_values_equal_the_rules()
+
+
+def test_the_migration_fills_the_stored_values_of_existing_rows(world):
+    # Rows as they stood before the columns existed: nothing stored yet.
+    Commitment.objects.update(is_disputed=False, is_contested=False, agreement_title="", provision_position=0)
+    Agreement.objects.update(latest_activity=None)
+    migration = importlib.import_module("commitments.migrations.0034_fill_stored_flags_sort_keys_and_latest_activity")
+
+    migration.fill(None, None)
+
+    prisoners = Commitment.objects.get(pk=world.prisoners.pk)
+    assert prisoners.is_disputed and prisoners.is_contested
+    assert_stored_values_equal_the_rules()

@@ -211,17 +211,36 @@ class ClaimViewSet(ReadOnlyViewSet):
     """What the parties' officials said (speaker, whose words the quote is), with is_conflicting where claims
     contradict each other or the text, and is_contesting where a claim contradicts the tracker's current assessment."""
 
-    queryset = (
-        Claim.objects.published()
-        .select_related("party", "speaker__party")
-        .annotate(
+    queryset = Claim.objects.published().select_related("party", "speaker__party").order_by("-stated_on", "-id")
+    serializer_class = serializers.ClaimSerializer
+    filterset_class = ClaimFilter
+
+    @staticmethod
+    def with_flags(queryset):
+        return queryset.annotate(
             is_conflicting=Exists(Claim.objects.conflicting().filter(pk=OuterRef("pk"))),
             is_contesting=Exists(Claim.objects.contesting().filter(pk=OuterRef("pk"))),
         )
-        .order_by("-stated_on", "-id")
-    )
-    serializer_class = serializers.ClaimSerializer
-    filterset_class = ClaimFilter
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return self.with_flags(queryset) if self.action == "retrieve" else queryset
+
+    def paginate_queryset(self, queryset):
+        # The flags of the page's claims only: annotated on the whole list, PostgreSQL hashed every
+        # standing assessment to find them before the LIMIT (0.2 s at the benchmark's scale).
+        page = super().paginate_queryset(queryset)
+        if page is None:
+            return page
+        flags = dict(
+            (pk, (conflicting, contesting))
+            for pk, conflicting, contesting in self.with_flags(Claim.objects.filter(pk__in=[c.pk for c in page]))
+            .order_by()
+            .values_list("pk", "is_conflicting", "is_contesting")
+        )
+        for claim in page:
+            claim.is_conflicting, claim.is_contesting = flags[claim.pk]
+        return page
 
 
 class SourceViewSet(ReadOnlyViewSet):

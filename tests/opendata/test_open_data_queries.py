@@ -17,7 +17,7 @@ MAX_QUERIES = {
     "api_commitments_filtered": 8,
     "api_commitment": 7,
     "api_status_updates": 4,
-    "api_claims": 3,
+    "api_claims": 4,  # + the flags of the page's claims
     "api_sources": 5,  # + the latest link checks and stored copies (two prefetches)
     "export_csv": 7,  # + the versions' wordings of deadlines (issue 14)
     "export_csv_filtered": 7,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.apps import apps as global_apps
@@ -565,12 +566,10 @@ class _PostgreSQL:
             .order_by()
             .values_list("pk", "kind", "rank")[:limit]
         )
-        with transaction.atomic(), connection.cursor() as cursor:
-            # The planner guesses 2% of the entries for any prefix and would walk the table for a
-            # rare word; the GIN index suits every word (one in all 400,000 entries costs building
-            # its bitmap, about 50 ms, and the table is read only up to the limit).
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_indexscan = off")
+        # The planner guesses 2% of the entries for any prefix and would walk the table for a
+        # rare word; the GIN index suits every word (one in all 400,000 entries costs building
+        # its bitmap, about 50 ms, and the table is read only up to the limit).
+        with _index_only():
             return [Match(pk, kind, -rank) for pk, kind, rank in rows]
 
     def hits(self, results: SearchResults, matches: list[Match]) -> list[Hit]:
@@ -606,10 +605,21 @@ class _PostgreSQL:
         from django.contrib.postgres.search import SearchRank
 
         queryset = self.queryset(results).annotate(rank=SearchRank(F("document"), self.query(results)))
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")  # as first_matches() runs it
-            cursor.execute("SET LOCAL enable_indexscan = off")
+        with _index_only():  # as first_matches() runs it
             return queryset.order_by()[: MAX_RANKED + 1].explain()
+
+
+@contextmanager
+def _index_only():
+    """Have PostgreSQL read the GIN index (no sequential or plain index scan) for the queries inside,
+    then give the rest of the transaction (a request's, a test's) the default plans back. (After an
+    error the savepoint's rollback undoes the settings.)"""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        yield
+        cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+        cursor.execute("SET LOCAL enable_indexscan TO DEFAULT")
 
 
 def _backend():

@@ -136,3 +136,16 @@ def test_the_query_plan_reads_no_table_whole():
     assert "search_entry_document" in plan or "commitments_searchentry_pkey" in plan or "VIRTUAL TABLE INDEX" in plan
     assert "Seq Scan on commitments_searchentry" not in plan
     assert "SCAN e" not in plan and "SCAN commitments_searchentry " not in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner settings")
+def test_a_search_leaves_the_planner_as_it_found_it_for_the_rest_of_the_transaction():
+    karabakh_like()
+    with transaction.atomic(), connection.cursor() as cursor:
+        search.SearchResults("Ayvazian")[0:10]
+        cursor.execute("SHOW enable_seqscan")
+        seqscan = cursor.fetchone()[0]
+        cursor.execute("SHOW enable_indexscan")
+        indexscan = cursor.fetchone()[0]
+
+    assert (seqscan, indexscan) == ("on", "on")

@@ -2921,8 +2921,10 @@ class Claim(Reviewable):
                 raise ValidationError(errors)
         super().save(*args, **kwargs)
         # Created, published (review.publish() saves it), correcting another: disputed, contested
-        # and the agreement's latest activity may change.
+        # and the agreement's latest activity may change, of the corrected claim's commitment too.
         self.commitment.refresh_flags()
+        if self.corrects_id is not None and self.corrects.commitment_id != self.commitment_id:
+            self.corrects.commitment.refresh_flags()
 
 
 def refresh_after_delete(sender, instance: models.Model, **kwargs) -> None:

@@ -456,18 +456,36 @@ class SearchResults:
         self.agreement_id = agreement_id
         self.kinds = [kind for kind in (kinds or SEARCH_KINDS) if kind in SEARCH_KINDS]
         self._matches: list[Match] | None = None
-        self.is_cut = False
+        self._chosen: list[Match] | None = None
+        self.facets_are_cut = False  # more than MAX_RANKED entries match, of every kind
+        self.is_cut = False  # more than MAX_RANKED entries of the chosen kinds match
 
     def matches(self) -> list[Match]:
         """Return the matching entries of every kind, MAX_RANKED at most (one query)."""
         if self._matches is None:
             matches = _backend().first_matches(self, MAX_RANKED + 1) if self.words else []
-            self.is_cut = len(matches) > MAX_RANKED
+            self.facets_are_cut = len(matches) > MAX_RANKED
             self._matches = matches[:MAX_RANKED]
         return self._matches
 
+    def chosen(self) -> list[Match]:
+        """Return the matching entries of the chosen kinds, MAX_RANKED at most: taken from matches()
+        when those are all of them, else read again with the kinds in the query (a cut of every kind
+        could leave out a kind that few entries have)."""
+        if self._chosen is None:
+            everything = self.matches()
+            if set(self.kinds) == set(SEARCH_KINDS) or not self.facets_are_cut:
+                chosen = [match for match in everything if match.kind in self.kinds]
+                self.is_cut = self.facets_are_cut
+            else:
+                chosen = _backend().first_matches(self, MAX_RANKED + 1, kinds=self.kinds)
+                self.is_cut = len(chosen) > MAX_RANKED
+            self._chosen = chosen[:MAX_RANKED]
+        return self._chosen
+
     def counts_by_kind(self) -> dict[str, int]:
-        """Return how many entries match, per kind (every kind, regardless of the kind filter)."""
+        """Return how many entries match, per kind (every kind, regardless of the kind filter), among
+        the MAX_RANKED that matches() reads (facets_are_cut says when there were more)."""
         counts = dict.fromkeys(SEARCH_KINDS, 0)
         for match in self.matches():
             counts[match.kind] += 1
@@ -476,12 +494,10 @@ class SearchResults:
     def ranked(self) -> list[Match]:
         """Return the matches of the chosen kinds, grouped by kind and ranked within each."""
         order = {name: position for position, name in enumerate(SEARCH_KINDS)}
-        chosen = [match for match in self.matches() if match.kind in self.kinds]
-        return sorted(chosen, key=lambda match: (order[match.kind], match.rank, match.id))
+        return sorted(self.chosen(), key=lambda match: (order[match.kind], match.rank, match.id))
 
     def count(self) -> int:
-        counts = self.counts_by_kind()
-        return sum(counts[kind] for kind in self.kinds)
+        return len(self.chosen())
 
     def __len__(self) -> int:
         return self.count()
@@ -499,7 +515,7 @@ class _SQLite:
     def match(self, words: list[str]) -> str:
         return " AND ".join(f'"{word}"*' for word in words)
 
-    def first_matches(self, results: SearchResults, limit: int) -> list[Match]:
+    def first_matches(self, results: SearchResults, limit: int, kinds: list[str] | None = None) -> list[Match]:
         # Newest first by rowid, which FTS5 reads in that order and stops at the limit; the
         # snippets come in the same pass, as FTS5 makes them only within a MATCH.
         sql = (
@@ -513,6 +529,9 @@ class _SQLite:
         if results.agreement_id is not None:
             sql += " AND e.agreement_id = %s"
             params.append(results.agreement_id)
+        if kinds is not None:
+            sql += f" AND e.kind IN ({', '.join(['%s'] * len(kinds))})"
+            params += kinds
         sql += " ORDER BY commitments_searchentry_fts.rowid DESC LIMIT %s"
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, limit])
@@ -557,12 +576,14 @@ class _PostgreSQL:
             queryset = queryset.filter(agreement_id=results.agreement_id)
         return queryset
 
-    def first_matches(self, results: SearchResults, limit: int) -> list[Match]:
+    def first_matches(self, results: SearchResults, limit: int, kinds: list[str] | None = None) -> list[Match]:
         from django.contrib.postgres.search import SearchRank
 
+        queryset = self.queryset(results)
+        if kinds is not None:
+            queryset = queryset.filter(kind__in=kinds)
         rows = (
-            self.queryset(results)
-            .annotate(rank=SearchRank(F("document"), self.query(results)))
+            queryset.annotate(rank=SearchRank(F("document"), self.query(results)))
             .order_by()
             .values_list("pk", "kind", "rank")[:limit]
         )
@@ -599,7 +620,8 @@ class _PostgreSQL:
                 "pk", "kind", "object_id", "title", "path", "agreement_id", "snippet"
             )
         }
-        return [by_pk[match.id] for match in matches]
+        # An entry rewritten between the two queries (a write re-indexes it) is left out of this page.
+        return [by_pk[match.id] for match in matches if match.id in by_pk]
 
     def explain(self, results: SearchResults) -> str:
         from django.contrib.postgres.search import SearchRank
@@ -611,15 +633,19 @@ class _PostgreSQL:
 
 @contextmanager
 def _index_only():
-    """Have PostgreSQL read the GIN index (no sequential or plain index scan) for the queries inside,
-    then give the rest of the transaction (a request's, a test's) the default plans back. (After an
-    error the savepoint's rollback undoes the settings.)"""
+    """Have PostgreSQL read the GIN index (no sequential or plain index scan, no parallel workers, so
+    that the same query finds the same first matches) for the queries inside, then give the rest of
+    the transaction (a request's, a test's) its settings back. (After an error the savepoint's
+    rollback undoes them.)"""
+    settings = {"enable_seqscan": "off", "enable_indexscan": "off", "max_parallel_workers_per_gather": "0"}
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
+        before = {}
+        for name, value in settings.items():
+            cursor.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value])
+            before[name] = cursor.fetchone()[0]
         yield
-        cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
-        cursor.execute("SET LOCAL enable_indexscan TO DEFAULT")
+        for name, value in before.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
 def _backend():

@@ -55,8 +55,9 @@ def page_key(request: HttpRequest, state: tuple[str, str, str]) -> str:
 def cache_public_page(view, parameters: frozenset[str] = frozenset()):
     """Serve GET requests of `view` from the cache while the data version and quarter hour hold.
 
-    Only URLs whose query string uses `parameters` are cached, so made-up query strings
-    cannot fill the cache. A cache that fails (Redis down) counts as a miss.
+    Only URLs whose query string uses `parameters` are cached, so made-up parameter names
+    cannot fill the cache (the values of those parameters can: entries expire with the quarter
+    hour). A cache that fails (Redis down) counts as a miss.
     """
 
     @functools.wraps(view)
@@ -141,6 +142,9 @@ class PublicPageCacheMiddleware:
         (a signed-in monitor's pages are never cached)."""
         if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return None
+        # CommonMiddleware, which a cached page skips, checks the Host against ALLOWED_HOSTS: here
+        # too (a disallowed one raises DisallowedHost, answered 400).
+        request.get_host()
         try:
             match = resolve(request.path_info)
         except Resolver404:
@@ -148,8 +152,10 @@ class PublicPageCacheMiddleware:
         parameters = getattr(match.func, "public_page_parameters", None)
         if parameters is None or not set(request.GET) <= parameters:
             return None
-        # The language LocaleMiddleware will activate, read the same way.
-        state = page_state(request, timezone.now(), translation.get_language_from_request(request))
+        # The language LocaleMiddleware will activate, read the same way (from the URL first, should
+        # the site ever put the language there).
+        language = translation.get_language_from_request(request, check_path=True)
+        state = page_state(request, timezone.now(), language)
         return page_key(request, state)
 
 

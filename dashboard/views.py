@@ -632,6 +632,7 @@ class SearchView(TemplateView):
             facet_query=facet_base.urlencode(),
             total=paginator.count if query else 0,
             is_cut=results.is_cut,
+            facets_are_cut=results.facets_are_cut,
             max_ranked=search.MAX_RANKED,
             groups=groups,
             page_obj=page,

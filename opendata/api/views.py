@@ -238,8 +238,8 @@ class ClaimViewSet(ReadOnlyViewSet):
             .order_by()
             .values_list("pk", "is_conflicting", "is_contesting")
         )
-        for claim in page:
-            claim.is_conflicting, claim.is_contesting = flags[claim.pk]
+        for claim in page:  # (one deleted between the two queries has no flags)
+            claim.is_conflicting, claim.is_contesting = flags.get(claim.pk, (False, False))
         return page
 
 

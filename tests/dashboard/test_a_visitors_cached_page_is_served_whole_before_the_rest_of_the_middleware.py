@@ -83,3 +83,13 @@ def test_pages_with_made_up_parameters_and_other_methods_go_through_the_whole_st
     assert again.context is not None  # rendered each time: made-up parameters are not cached
     assert head.status_code == 200
     assert sessions_opened == ["/", "/", "/", "/"]
+
+
+def test_a_cached_page_still_refuses_a_host_that_is_not_allowed(client, db):
+    make_commitment(deadline=dt.date(2020, 11, 20))
+    client.get("/methodology/")
+    client.get("/methodology/")
+
+    refused = client.get("/methodology/", HTTP_HOST="evil.example")
+
+    assert refused.status_code == 400

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from commitments import search
-from tests.factories import make_source
+from tests.factories import make_agreement, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +45,17 @@ def test_the_search_page_says_when_the_results_were_cut_and_how_to_narrow_them(c
     assert 'data-testid="search-cut"' in cut and "More than 3 entries match every word: only 3" in cut
     assert "Add a word or choose an agreement" in cut
     assert 'data-testid="search-cut"' not in narrow and "Frequent word report 5" in narrow
+
+
+def test_a_kind_few_entries_have_is_still_found_when_the_search_of_every_kind_was_cut(
+    client, monkeypatch, five_sources
+):
+    accord = make_agreement(title="Frequent accord")
+    monkeypatch.setattr(search, "MAX_RANKED", 3)
+
+    agreements = search.SearchResults("frequent", kinds=["agreement"])
+    page = client.get("/search/?q=frequent&kind=agreement").content.decode()
+
+    assert agreements.count() == 1 and not agreements.is_cut and agreements.facets_are_cut
+    assert [hit.object_id for hit in agreements[0:10]] == [accord.pk]
+    assert "Frequent accord" in page and 'data-testid="facets-cut"' in page

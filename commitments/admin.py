@@ -31,6 +31,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_recording import (
+    NEW_SOURCE_FIELDS,
     AssessmentForm,
     ClaimRecordForm,
     DeadlineChangeRecordForm,
@@ -952,14 +953,7 @@ class EvidenceRecordInline(AgreementScopedMixin, ChooserLabelsMixin, admin.Stack
             _("or add a source"),
             {
                 "fields": [
-                    "new_source_url",
-                    "new_source_publisher",
-                    "new_source_title",
-                    "new_source_published_on",
-                    "new_source_precision",
-                    "new_source_language",
-                    "new_source_kind",
-                    "new_source_affiliated_party",
+                    *NEW_SOURCE_FIELDS.values(),
                 ],
                 "classes": ["new-source-fields"],
                 "description": _(
@@ -1156,14 +1150,7 @@ class ClaimAdmin(SpreadsheetImportMixin, EntryAdmin):
         "summary",
         "quote",
         "source",
-        "new_source_url",
-        "new_source_publisher",
-        "new_source_title",
-        "new_source_published_on",
-        "new_source_precision",
-        "new_source_language",
-        "new_source_kind",
-        "new_source_affiliated_party",
+        *NEW_SOURCE_FIELDS.values(),
         "is_correction",
         "corrects",
         "correction_reason",
@@ -1191,14 +1178,7 @@ class DeadlineChangeAdmin(EntryAdmin):
         "reason",
         "quote",
         "source",
-        "new_source_url",
-        "new_source_publisher",
-        "new_source_title",
-        "new_source_published_on",
-        "new_source_precision",
-        "new_source_language",
-        "new_source_kind",
-        "new_source_affiliated_party",
+        *NEW_SOURCE_FIELDS.values(),
     ]
 
     def get_fieldsets(self, request, obj=None):

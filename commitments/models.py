@@ -692,6 +692,24 @@ class AgreementQuerySet(models.QuerySet):
             Exists(Agreement.history.model.objects.filter(id=OuterRef("pk"), history_type="+", history_date__gt=moment))
         )
 
+    def with_links(self) -> AgreementQuerySet:
+        """Prefetch each agreement's links both ways with the agreement at the other end and the
+        provisions each link names (Agreement.links() reads them): four queries for them all."""
+        return self.prefetch_related(
+            Prefetch(
+                "links_out",
+                queryset=AgreementLink.objects.select_related("to_agreement").prefetch_related(
+                    "provisions", "by_provisions"
+                ),
+            ),
+            Prefetch(
+                "links_in",
+                queryset=AgreementLink.objects.select_related("from_agreement").prefetch_related(
+                    "provisions", "by_provisions"
+                ),
+            ),
+        )
+
     def by_attention(self, now: dt.datetime) -> AgreementQuerySet:
         """Return these agreements, those that most need attention first: the most commitments
         overdue at `now` first, then the latest activity (the stored latest_activity), then the

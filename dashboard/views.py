@@ -30,7 +30,6 @@ from commitments.models import (
     PROGRESS_POSITIONS,
     VERIFICATION_DEFINITIONS,
     Agreement,
-    AgreementLink,
     CasualtyReport,
     Claim,
     Commitment,
@@ -409,22 +408,10 @@ class CommitmentDetailView(AsOfMixin, DetailView):
 
 class AgreementDetailView(AsOfMixin, DetailView):
     template_name = "dashboard/agreement_detail.html"
-    queryset = Agreement.objects.prefetch_related(
+    queryset = Agreement.objects.with_links().prefetch_related(
         "signatories",
         "texts",
         "events__source",
-        Prefetch(
-            "links_out",
-            queryset=AgreementLink.objects.select_related("to_agreement").prefetch_related(
-                "provisions", "by_provisions"
-            ),
-        ),
-        Prefetch(
-            "links_in",
-            queryset=AgreementLink.objects.select_related("from_agreement").prefetch_related(
-                "provisions", "by_provisions"
-            ),
-        ),
         Prefetch(
             "provisions",
             queryset=Provision.objects.order_by("position").prefetch_related(

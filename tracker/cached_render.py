@@ -118,12 +118,8 @@ class CachedRender:
     def get(self, key: str, stale_key: str, render: Render) -> tuple[Any, bool]:
         """Return (value, is_stale): the value cached under `key`, else the one this call or a
         concurrent one renders; while another renders, the stale copy if there is one."""
-        value = self._recall(key)
+        value = self.peek(key)
         if value is not None:
-            return value, False
-        value = self._safely("get", key)
-        if value is not None:
-            self._remember(key, value)
             return value, False
         deadline = self.clock() + self.wait
         while True:

@@ -26,7 +26,6 @@ from commitments.filters import (
 )
 from commitments.models import (
     Agreement,
-    AgreementLink,
     Claim,
     Commitment,
     Evidence,
@@ -140,23 +139,9 @@ class AgreementViewSet(ReadOnlyViewSet):
     """Agreements, with their signatories (party slugs), published text versions, the events their
     deadlines count from, and their links to other agreements both ways (implements, implemented by…)."""
 
-    queryset = Agreement.objects.prefetch_related(
-        "signatories",
-        "texts",
-        "events",
-        Prefetch(
-            "links_out",
-            queryset=AgreementLink.objects.select_related("to_agreement").prefetch_related(
-                "provisions", "by_provisions"
-            ),
-        ),
-        Prefetch(
-            "links_in",
-            queryset=AgreementLink.objects.select_related("from_agreement").prefetch_related(
-                "provisions", "by_provisions"
-            ),
-        ),
-    ).order_by("-signed_on", "slug")
+    queryset = (
+        Agreement.objects.with_links().prefetch_related("signatories", "texts", "events").order_by("-signed_on", "slug")
+    )
     serializer_class = serializers.AgreementSerializer
     lookup_field = "slug"
     # Only what a slug can hold: anything else (a NUL byte breaks PostgreSQL) is not an address here.

@@ -163,8 +163,11 @@ def record_new_overdue_episodes(now: dt.datetime, zones: AgreementZones) -> int:
     """Record a "went overdue" event for each newly overdue commitment; return how many."""
 
     def days_overdue(tz: ZoneInfo):
-        # Commitment.days_overdue(now): calendar days in the zone since the deadline day, 1 the day after.
-        return DaysBetween(Value(local_date(now, tz)), zones.local_date("deadline_ends_at", tz)) + 1
+        # Commitment.days_overdue(now): calendar days in the zone since the deadline day, 1 the day
+        # after. The deadline ends at midnight starting the next day in the zone (sync_deadline), so
+        # its local date is the day after the deadline in force: counting from the stored date spares
+        # converting each row's instant to the zone (a Python function per row on SQLite).
+        return DaysBetween(Value(local_date(now, tz)), F("deadline_in_force"))
 
     columns = _event_columns(
         now,
@@ -173,7 +176,7 @@ def record_new_overdue_episodes(now: dt.datetime, zones: AgreementZones) -> int:
         deadline=F("deadline_in_force"),
         deadline_ends_at=F("deadline_ends_at"),
         occurred_at=F("deadline_ends_at"),
-        days_overdue=zones.per_zone("provision__agreement__time_zone", days_overdue),
+        days_overdue=zones.per_zone("provision_agreement__time_zone", days_overdue),
     )
     return insert_from_select(DeadlineEvent, columns, new_overdue_episodes(now))
 

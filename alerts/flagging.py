@@ -27,7 +27,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
 from django.db.models import Case, Exists, F, Func, OuterRef, Q, QuerySet, Value, When
 from django.db.models.constants import OnConflict
-from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, Mod, TruncDate
+from django.db.models.functions import Cast, Coalesce, Mod, TruncDate
 
 from commitments.models import Agreement, Commitment, Status, end_of_day, local_date
 
@@ -300,6 +300,31 @@ def _month_index(year, month):
     return year * 12 + month
 
 
+class UTCMonthIndex(Func):
+    """year × 12 + month of the instant in a datetime column, in UTC: _month_index in SQL.
+
+    Written out rather than ExtractYear/ExtractMonth, which SQLite computes with a Python function
+    per row (in the current time zone, which the filter below does not need)."""
+
+    template = (
+        "(CAST(EXTRACT(YEAR FROM %(expressions)s AT TIME ZONE 'UTC') AS integer) * 12"
+        " + CAST(EXTRACT(MONTH FROM %(expressions)s AT TIME ZONE 'UTC') AS integer))"
+    )
+    arity = 1  # a column: the template names it twice
+    output_field = models.IntegerField()
+
+    def as_sqlite(self, compiler, sql_connection, **extra_context):
+        # SQLite stores the instant as UTC text, which its own strftime reads. strftime's % is
+        # doubled twice: once for this template, once for the placeholders' substitution.
+        return self.as_sql(
+            compiler,
+            sql_connection,
+            template="(CAST(strftime('%%%%Y', %(expressions)s) AS INTEGER) * 12"
+            " + CAST(strftime('%%%%m', %(expressions)s) AS INTEGER))",
+            **extra_context,
+        )
+
+
 def notice_falls_near(renewable: QuerySet, now: dt.datetime, days_ahead: int) -> QuerySet:
     """Return the renewable terms among `renewable` whose notice deadline may fall within
     `days_ahead` days of `now`: a coarse filter in SQL, so that Python computes the exact notice
@@ -313,9 +338,7 @@ def notice_falls_near(renewable: QuerySet, now: dt.datetime, days_ahead: int) ->
     last = now.date() + dt.timedelta(days=days_ahead + 2)
     low = _month_index(first.year, first.month) - 1
     span = _month_index(last.year, last.month) + 1 - low
-    start = _month_index(
-        ExtractYear("provision__agreement__entry_into_force"), ExtractMonth("provision__agreement__entry_into_force")
-    )
+    start = UTCMonthIndex("provision_agreement__entry_into_force")
     term = F("term_months")
     # Months from the start to the window's first month, shifted by the notice period: a multiple
     # of the term at most `span` months ahead of it means a notice deadline in the window.

@@ -1564,7 +1564,7 @@ class Commitment(models.Model):
     # DeadlineChange.save() and Agreement.save() call; tests compare them with
     # the values computed from the stored facts.
     deadline_in_force = models.DateField(null=True, blank=True, editable=False, db_index=True)
-    deadline_ends_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    deadline_ends_at = models.DateTimeField(null=True, blank=True, editable=False)  # indexed with the status
     # Denormalised from the status history by StatusUpdate.save() so status filters
     # and the overdue job need no subquery; see refresh_status().
     current_status = models.CharField(
@@ -1631,6 +1631,11 @@ class Commitment(models.Model):
                 condition=~Q(current_status__in=sorted(CLOSED_STATUSES)),
                 name="commitment_open_deadline",
             ),
+            # What is overdue or due soon everywhere (the home page's count and lists, the rollup by
+            # party, the flagging job) reads this index alone: the deadline range, and the status
+            # from the index rather than the table. (A partial index on open commitments would be
+            # smaller, but SQLite cannot use one when the statuses are bound parameters.)
+            models.Index(fields=["deadline_ends_at", "current_status"], name="commitment_deadline_status"),
             # The flagging job's notice reminders read the open renewable terms each run.
             models.Index(fields=["id"], condition=Q(deadline_kind="renewable"), name="commitment_renewable"),
         ]

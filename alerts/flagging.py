@@ -443,12 +443,6 @@ def _events_cte(now: dt.datetime, after_id: int) -> SQL:
     return SQL(f"WITH ev (id, commitment_id, category, agreement_id) AS ({select.text})", select.params)
 
 
-def _json_list_is_empty(column: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"jsonb_array_length({column}) = 0"
-    return f"json_array_length({column}) = 0"
-
-
 def _json_list_items(table: str, column: str) -> str:
     """FROM-clause items giving each row of `table` (as f) once per element of its JSON list `column` (as j.value)."""
     if connection.vendor == "postgresql":
@@ -458,15 +452,14 @@ def _json_list_items(table: str, column: str) -> str:
 
 def followers_sql(model: type[Subscriber] | type[WebhookEndpoint], label: str = "id") -> tuple[str, str]:
     """Return (CTEs, SELECT): (event_id, follower_id, label: the follower's `label` column) for
-    every event in ev and every follower (a
-    Subscriber or a WebhookEndpoint) who follows its commitment, the rule of Subscriber.follows in
-    SQL (a test proves they agree). A follower who chose agreements, parties or categories follows
+    every event in ev and every follower (a Subscriber or a WebhookEndpoint) who follows its
+    commitment, the rule of Follower.follows in SQL (a test proves they agree). A follower who chose agreements, parties or categories follows
     what is in any of them; one who chose nothing follows everything.
 
     Each kind of choice is its own join, so the cost is that of the matches, not events ×
     followers: agreements and parties through their indexes; categories and "everything" through
-    sets computed once (MATERIALIZED: the planner cannot know how many events this run recorded,
-    and must not re-read every follower for each event)."""
+    the stored scope's partial indexes, as sets computed once (MATERIALIZED: the planner cannot
+    know how many events this run recorded, and must not re-read them for each event)."""
     table = _q(model._meta.db_table)
     follows = {}
     for name in ("agreements", "parties"):
@@ -483,16 +476,15 @@ def followers_sql(model: type[Subscriber] | type[WebhookEndpoint], label: str = 
     responsible_commitment, responsible_party = _q(responsible.m2m_column_name()), _q(responsible.m2m_reverse_name())
     categories = _q(model._meta.get_field("categories").column)
     label = _q(model._meta.get_field(label).column)
+    # The stored scope (FollowerQuerySet.refresh_follow_scope) finds the followers of categories
+    # and of everything through partial indexes, rather than by reading every follower.
     ctes = f"""
         by_category (follower_id, label, category) AS MATERIALIZED (
             SELECT f.id, f.{label}, j.value FROM {_json_list_items(table, categories)}
-            WHERE NOT {_json_list_is_empty("f." + categories)}
+            WHERE f.{_q("follows_categories")}
         ),
         everyone (follower_id, label) AS MATERIALIZED (
-            SELECT f.id, f.{label} FROM {table} f
-            WHERE {_json_list_is_empty("f." + categories)}
-            AND NOT EXISTS (SELECT 1 FROM {by_agreement} fa WHERE fa.{follower_a} = f.id)
-            AND NOT EXISTS (SELECT 1 FROM {by_party} fp WHERE fp.{follower_p} = f.id)
+            SELECT f.id, f.{label} FROM {table} f WHERE f.{_q("follows_everything")}
         )"""
     select = f"""
         SELECT ev.id AS event_id, f.id AS follower_id, f.{label} AS label

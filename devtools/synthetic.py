@@ -281,6 +281,8 @@ def make_synthetic_data(scale: Scale, seed: int = 2020, progress: Progress = _no
             ],
             batch_size=BATCH,
         )
+        # Bulk writes send no signals: the stored follow scope is set here, as the signals would.
+        Subscriber.objects.all().refresh_follow_scope()
 
         # The denormalised status fields, as refresh_status() would set them.
         for update in updates:

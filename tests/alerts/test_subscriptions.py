@@ -76,14 +76,15 @@ def test_pressing_the_button_confirms_the_address_with_its_choices(client, mailo
     assert list(subscriber.agreements.all()) == [agreement]
     assert list(subscriber.parties.all()) == [party]
     assert subscriber.categories == ["ceasefire"]
-    assert not subscriber.follows_everything()
+    assert not subscriber.chose_nothing() and not subscriber.follows_everything
 
 
 def test_confirming_again_replaces_the_choices_of_a_subscriber(client, mailoutbox):
     make_subscriber("reader@example.org", categories=["ceasefire"])
     client.post(SUBSCRIBE, {"email": "reader@example.org"})
     client.post(link_in(mailoutbox[0]))
-    assert Subscriber.objects.get().follows_everything()
+    subscriber = Subscriber.objects.get()
+    assert subscriber.chose_nothing() and subscriber.follows_everything
 
 
 def test_a_confirmation_link_expires(client, mailoutbox, settings):

@@ -10,7 +10,7 @@ def test_create_demo_subscriber_makes_a_confirmed_subscriber_who_follows_everyth
     subscriber = Subscriber.objects.get()
     assert subscriber.email == "demo@example.org"
     assert subscriber.confirmed_at is not None
-    assert subscriber.follows_everything()
+    assert subscriber.chose_nothing() and subscriber.follows_everything
 
 
 def test_the_demo_subscriber_has_an_endpoint_on_the_demo_receiver_whose_secret_the_receiver_reads(db, tmp_path):

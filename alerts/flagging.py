@@ -453,8 +453,9 @@ def _json_list_items(table: str, column: str) -> str:
 def followers_sql(model: type[Subscriber] | type[WebhookEndpoint], label: str = "id") -> tuple[str, str]:
     """Return (CTEs, SELECT): (event_id, follower_id, label: the follower's `label` column) for
     every event in ev and every follower (a Subscriber or a WebhookEndpoint) who follows its
-    commitment, the rule of Follower.follows in SQL (a test proves they agree). A follower who chose agreements, parties or categories follows
-    what is in any of them; one who chose nothing follows everything.
+    commitment, the rule of Follower.follows in SQL (a test proves they agree). A follower who
+    chose agreements, parties or categories follows what is in any of them; one who chose nothing
+    follows everything.
 
     Each kind of choice is its own join, so the cost is that of the matches, not events ×
     followers: agreements and parties through their indexes; categories and "everything" through

@@ -716,7 +716,7 @@ class AgreementQuerySet(models.QuerySet):
         default order.
 
         Annotates overdue_count: each agreement's count reads only its overdue commitments (the
-        index commitment_open_deadline), not every commitment joined to every claim.
+        index commitment_agreement_deadline), not every commitment joined to every claim.
         """
         overdue = (
             Commitment.objects.overdue(now)
@@ -1249,7 +1249,7 @@ DATED_DEADLINE_KINDS = frozenset({"date", "period", "after_event"})
 class CommitmentQuerySet(models.QuerySet):
     def overdue(self, now: dt.datetime) -> CommitmentQuerySet:
         """Return commitments whose deadline in force has ended by `now` and that are neither fulfilled nor ended."""
-        # Sorted: the same SQL each time, which SQLite needs to use the partial index commitment_open_deadline.
+        # Sorted: the same SQL each time (PostgreSQL plans it from the literal statuses).
         return self.filter(deadline_ends_at__lte=now).exclude(current_status__in=sorted(CLOSED_STATUSES))
 
     def not_overdue(self, now: dt.datetime) -> CommitmentQuerySet:
@@ -1625,16 +1625,15 @@ class Commitment(models.Model):
             models.Index(fields=["provision_agreement"], condition=Q(is_disputed=True), name="commitment_disputed"),
             models.Index(fields=["provision_agreement"], condition=Q(is_contested=True), name="commitment_contested"),
             # Each agreement's overdue count on the home page (AgreementQuerySet.by_attention) reads
-            # only its open commitments whose deadline has passed (the condition of overdue()).
+            # only its commitments whose deadline has passed, and their status from the index.
             models.Index(
-                fields=["provision_agreement", "deadline_ends_at"],
-                condition=~Q(current_status__in=sorted(CLOSED_STATUSES)),
-                name="commitment_open_deadline",
+                fields=["provision_agreement", "deadline_ends_at", "current_status"],
+                name="commitment_agreement_deadline",
             ),
             # What is overdue or due soon everywhere (the home page's count and lists, the rollup by
             # party, the flagging job) reads this index alone: the deadline range, and the status
-            # from the index rather than the table. (A partial index on open commitments would be
-            # smaller, but SQLite cannot use one when the statuses are bound parameters.)
+            # from the index rather than the table. (Partial indexes on open commitments would be
+            # smaller, but SQLite cannot use them when the statuses are bound parameters.)
             models.Index(fields=["deadline_ends_at", "current_status"], name="commitment_deadline_status"),
             # The flagging job's notice reminders read the open renewable terms each run.
             models.Index(fields=["id"], condition=Q(deadline_kind="renewable"), name="commitment_renewable"),

@@ -17,49 +17,56 @@ def fill_follow_scope(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('alerts', '0005_index_unqueued_events'),
-        ('commitments', '0036_deadline_and_status_index'),
+        ("alerts", "0005_index_unqueued_events"),
+        ("commitments", "0035_sort_keys_required_and_indexed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='subscriber',
-            name='follows_categories',
+            model_name="subscriber",
+            name="follows_categories",
             field=models.BooleanField(default=False, editable=False),
         ),
         migrations.AddField(
-            model_name='subscriber',
-            name='follows_everything',
+            model_name="subscriber",
+            name="follows_everything",
             field=models.BooleanField(default=True, editable=False),
         ),
         migrations.AddField(
-            model_name='webhookendpoint',
-            name='follows_categories',
+            model_name="webhookendpoint",
+            name="follows_categories",
             field=models.BooleanField(default=False, editable=False),
         ),
         migrations.AddField(
-            model_name='webhookendpoint',
-            name='follows_everything',
+            model_name="webhookendpoint",
+            name="follows_everything",
             field=models.BooleanField(default=True, editable=False),
         ),
         migrations.RunPython(fill_follow_scope, migrations.RunPython.noop),
         migrations.AddIndex(
-            model_name='subscriber',
-            index=models.Index(condition=models.Q(('follows_everything', True)), fields=['id'], name='subscriber_follows_everything'),
+            model_name="subscriber",
+            index=models.Index(
+                condition=models.Q(("follows_everything", True)), fields=["id"], name="subscriber_follows_everything"
+            ),
         ),
         migrations.AddIndex(
-            model_name='subscriber',
-            index=models.Index(condition=models.Q(('follows_categories', True)), fields=['id'], name='subscriber_follows_categories'),
+            model_name="subscriber",
+            index=models.Index(
+                condition=models.Q(("follows_categories", True)), fields=["id"], name="subscriber_follows_categories"
+            ),
         ),
         migrations.AddIndex(
-            model_name='webhookendpoint',
-            index=models.Index(condition=models.Q(('follows_everything', True)), fields=['id'], name='webhook_follows_everything'),
+            model_name="webhookendpoint",
+            index=models.Index(
+                condition=models.Q(("follows_everything", True)), fields=["id"], name="webhook_follows_everything"
+            ),
         ),
         migrations.AddIndex(
-            model_name='webhookendpoint',
-            index=models.Index(condition=models.Q(('follows_categories', True)), fields=['id'], name='webhook_follows_categories'),
+            model_name="webhookendpoint",
+            index=models.Index(
+                condition=models.Q(("follows_categories", True)), fields=["id"], name="webhook_follows_categories"
+            ),
         ),
     ]

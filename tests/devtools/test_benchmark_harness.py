@@ -67,3 +67,6 @@ def test_the_benchmark_reports_pages_queries_plans_job_and_fan_out(tmp_path):
     assert "| flag_deadline_events: detect, record events, queue alerts |" in text
     assert re.search(r"^\| first fan-out \|.*\| 10 \|$", text, re.MULTILINE)  # received by the SMTP server
     assert "| Celery worker (largest process) |" in text
+    assert re.search(
+        r"^The largest Celery process after each fan-out \(MB\): [0-9.]+, [0-9.]+; from the first", text, re.M
+    )

@@ -276,7 +276,7 @@ class Command(BaseCommand):
                 for _, path in pages:
                     self.fetch(f"http://127.0.0.1:{port}{path}")
             workers_before = {pid: benchmark.rss_mb(pid) for pid in server.workers()}
-            runs = []
+            runs, after_each = [], []  # the largest worker's RSS after each run
             for name, path in pages:
                 url = f"http://127.0.0.1:{port}{path}"
                 for timeout in ("2s", "10s"):
@@ -284,6 +284,7 @@ class Command(BaseCommand):
                     DataVersion.bump()  # … and a write makes it out of date: the run starts right after a change
                     values = benchmark.wrk(url, seconds, timeout)
                     runs.append((name, timeout, values))
+                    after_each.append(max((benchmark.rss_mb(pid) for pid in server.workers()), default=0))
             workers_after = {pid: benchmark.rss_mb(pid) for pid in server.workers()}
         finally:
             server.stop()
@@ -306,6 +307,7 @@ class Command(BaseCommand):
         self.memory = {
             "gunicorn worker": (max(workers_before.values(), default=0), max(workers_after.values(), default=0)),
         }
+        self.memory_after_each = {"gunicorn worker": ("load run", after_each)}
 
     def fetch(self, url: str) -> None:
         import urllib.request
@@ -351,7 +353,8 @@ class Command(BaseCommand):
             worker = benchmark.start_celery_worker(broker, smtp_port, self.folder)
             try:
                 self.wait_for_worker(worker)
-                before = self.celery_rss(worker)
+                started_rss = self.celery_rss(worker)
+                after_each = []  # RSS after each fan-out: the first one warms the worker up
                 with celery_app.connection_for_write(broker) as broker_connection:
                     for number in range(fan_outs):
                         now = timezone.now()
@@ -365,7 +368,7 @@ class Command(BaseCommand):
                         seconds.append(time.perf_counter() - started)
                         connections_used.append(handler.connections)
                         received = handler.messages
-                after = self.celery_rss(worker)
+                        after_each.append(self.celery_rss(worker))
             finally:
                 worker.stop()
         first = seconds[0]
@@ -385,7 +388,7 @@ class Command(BaseCommand):
         )
         self.say("")
         memory = getattr(self, "memory", {})
-        memory["Celery worker (largest process)"] = (before, after)
+        memory["Celery worker (largest process)"] = (started_rss, after_each[-1])
         self.say(
             "Memory (RSS, MB): the largest gunicorn worker after its first requests and after the load runs; the "
             f"largest Celery process once started and after the {fan_outs} fan-outs."
@@ -396,6 +399,17 @@ class Command(BaseCommand):
         for name, (start, end) in memory.items():
             self.say(f"| {name} | {start:.0f} | {end:.0f} |")
         self.say("")
+        # Growth that stops after the first run is warm-up (modules, templates, connections, caches);
+        # growth that goes on from one run to the next is a leak.
+        readings = {**getattr(self, "memory_after_each", {}), "Celery process": ("fan-out", after_each)}
+        for name, (step, values) in readings.items():
+            if values:
+                self.say(
+                    f"The largest {name} after each {step} (MB): "
+                    + ", ".join(f"{rss:.1f}" for rss in values)
+                    + f"; from the first to the last, {values[-1] - values[0]:+.1f} MB."
+                )
+                self.say("")
 
     def wait_for_worker(self, worker) -> None:
         deadline = time.monotonic() + 60

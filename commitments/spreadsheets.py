@@ -154,6 +154,23 @@ def text(row: dict, name: str) -> str:
     return str(value).strip()
 
 
+def commitment_named(agreement: Agreement, key: str, errors: dict, column: str) -> Commitment | None:
+    """Return the agreement's commitment whose code or exact title (any case) is `key`; else record
+    the error under `column` and return None."""
+    commitment = (
+        Commitment.objects.filter(provision__agreement=agreement)
+        .filter(Q(code=key) | Q(title__iexact=key))
+        .select_related("provision__agreement")
+        .first()
+    )
+    if commitment is None:
+        errors[column] = _("%(agreement)s has no commitment %(key)r (its code or exact title).") % {
+            "agreement": agreement,
+            "key": key,
+        }
+    return commitment
+
+
 def date_of(row: dict, name: str, errors: dict) -> dt.date | None:
     value = text(row, name)
     if not value:
@@ -237,18 +254,7 @@ class EntryResource(resources.ModelResource):
         agreement = self.agreement(row, errors)
         if agreement is None:
             return None
-        commitment = (
-            Commitment.objects.filter(provision__agreement=agreement)
-            .filter(Q(code=key) | Q(title__iexact=key))
-            .select_related("provision__agreement")
-            .first()
-        )
-        if commitment is None:
-            errors["commitment"] = _("%(agreement)s has no commitment %(key)r (its code or exact title).") % {
-                "agreement": agreement,
-                "key": key,
-            }
-        return commitment
+        return commitment_named(agreement, key, errors, "commitment")
 
     def source(self, row: dict, errors: dict) -> Source | None:
         url = text(row, "source_url")
@@ -562,18 +568,8 @@ class IncidentResource(EntryResource):
     def commitments(self, row: dict, agreement: Agreement, errors: dict) -> list[Commitment]:
         found = []
         for key in filter(None, (part.strip() for part in text(row, "commitments").split(";"))):
-            commitment = (
-                Commitment.objects.filter(provision__agreement=agreement)
-                .filter(Q(code=key) | Q(title__iexact=key))
-                .select_related("provision__agreement")
-                .first()
-            )
-            if commitment is None:
-                errors["commitments"] = _("%(agreement)s has no commitment %(key)r (its code or exact title).") % {
-                    "agreement": agreement,
-                    "key": key,
-                }
-            else:
+            commitment = commitment_named(agreement, key, errors, "commitments")
+            if commitment is not None:
                 found.append(commitment)
         return found
 

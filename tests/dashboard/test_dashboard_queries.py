@@ -7,15 +7,12 @@ for all three.
 """
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from commitments.models import Agreement, Commitment, Source
 from dashboard.views import HOME_AGREEMENT_LIMIT
 from tests.factories import add_incident, bulk_data, karabakh_like
-from tracker.cached_render import forget_local_copies
+from tests.query_counts import addresses_over_their_bound
 
 pytestmark = pytest.mark.django_db
 
@@ -65,8 +62,7 @@ def urls(data) -> dict[str, str]:
 
 @pytest.mark.parametrize("size", ["small", "large", "many_agreements"])
 def test_each_page_runs_a_fixed_number_of_queries(client, size):
-    # The data set is built once per size and every page is measured on it, each from an empty
-    # cache (a row fragment cached by one list would spare the next its queries).
+    # The data set is built once per size and every page is measured on it.
     data = karabakh_like()
     if size == "large":
         bulk_data(agreements=3, points=10, per_point=4)
@@ -74,21 +70,8 @@ def test_each_page_runs_a_fixed_number_of_queries(client, size):
     if size == "many_agreements":
         bulk_data(agreements=HOME_AGREEMENT_LIMIT + 3, points=2, per_point=2)
 
-    over_bound = {}
-    for page_name, url in urls(data).items():
-        empty_caches()
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200, page_name
-        if len(queries) > MAX_QUERIES[page_name]:
-            over_bound[page_name] = (len(queries), MAX_QUERIES[page_name], [q["sql"] for q in queries])
-
+    over_bound = addresses_over_their_bound(client, urls(data), MAX_QUERIES)
     assert not over_bound, "pages over their bound (queries, bound, SQL): " + repr(over_bound)
-
-
-def empty_caches() -> None:
-    cache.clear()
-    forget_local_copies()
 
 
 def bulk_incidents(data, count: int) -> None:

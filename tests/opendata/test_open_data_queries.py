@@ -3,13 +3,10 @@ data there is: measured on the small statement-like data set and again with thre
 agreements of 80 commitments, their assessments, claims and deadline changes."""
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from commitments.models import Commitment
 from tests.factories import bulk_data, karabakh_like
-from tracker.cached_render import forget_local_copies
+from tests.query_counts import addresses_over_their_bound
 
 pytestmark = pytest.mark.django_db
 
@@ -62,20 +59,10 @@ def urls(data) -> dict[str, str]:
 
 @pytest.mark.parametrize("size", ["small", "large"])
 def test_each_open_data_address_runs_a_fixed_number_of_queries(client, size):
-    # The data set is built once per size and every address is measured on it, each from an
-    # empty cache.
+    # The data set is built once per size and every address is measured on it.
     data = karabakh_like()
     if size == "large":
         bulk_data(agreements=3, points=10, per_point=4)
 
-    over_bound = {}
-    for name, url in urls(data).items():
-        cache.clear()
-        forget_local_copies()
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200, name
-        if len(queries) > MAX_QUERIES[name]:
-            over_bound[name] = (len(queries), MAX_QUERIES[name], [q["sql"] for q in queries])
-
+    over_bound = addresses_over_their_bound(client, urls(data), MAX_QUERIES)
     assert not over_bound, "addresses over their bound (queries, bound, SQL): " + repr(over_bound)

@@ -229,7 +229,7 @@ def record_closed_overdue_episodes(now: dt.datetime, zones: AgreementZones) -> i
         days_late=Case(
             When(
                 fulfilled & Q(commitment__fulfilled_at__gt=F("commitment__deadline_ends_at")),
-                then=zones.per_zone("commitment__provision__agreement__time_zone", days_late),
+                then=zones.per_zone("commitment__provision_agreement__time_zone", days_late),
             ),
             default=Value(None),
             output_field=models.IntegerField(),
@@ -438,7 +438,7 @@ def _events_cte(now: dt.datetime, after_id: int) -> SQL:
     select = SQL.of(
         events_to_queue(now, after_id)
         .order_by()
-        .values_list("pk", "commitment_id", "commitment__category", "commitment__provision__agreement_id")
+        .values_list("pk", "commitment_id", "commitment__category", "commitment__provision_agreement_id")
     )
     return SQL(f"WITH ev (id, commitment_id, category, agreement_id) AS ({select.text})", select.params)
 

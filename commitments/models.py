@@ -2500,7 +2500,9 @@ class StatusUpdate(Reviewable):
     class Meta(Reviewable.Meta):
         ordering = ["-as_of", "-recorded_at", "-id"]
         indexes = [
-            models.Index(fields=["commitment", "-as_of"], name="statusupdate_commitment_asof"),
+            # A commitment's history, and its current assessment (current()): the whole ordering, so
+            # finding it reads a few rows of the index instead of sorting the ties on the as-of date.
+            models.Index(fields=["commitment", "-as_of", "-recorded_at", "-id"], name="statusupdate_commitment_order"),
             # The home page's latest assessments and the API's list: this ordering, newest first.
             models.Index(fields=["-as_of", "-recorded_at", "-id"], name="statusupdate_latest"),
             # The Atom feeds list the newest entries first.

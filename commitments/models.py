@@ -1918,12 +1918,18 @@ class Commitment(models.Model):
             return None
         return local_date(self.fulfilled_at, self.agreement.tz) - dt.timedelta(days=1)
 
+    def conflicting_claims(self, claims: Iterable[Claim] | None = None) -> list[Claim]:
+        """Return the parties' claims about this commitment that conflict (Claim.is_conflicting; the
+        SQL form is ClaimQuerySet.conflicting); `claims` are this commitment's, when the caller holds
+        them. Drafts and corrected claims do not count."""
+        all_claims = published_only(self.claims.all() if claims is None else claims)
+        corrected = {claim.corrects_id for claim in all_claims if claim.corrects_id}
+        standing_claims = [claim for claim in all_claims if claim.pk not in corrected]
+        return [claim for claim in standing_claims if claim.is_conflicting(standing_claims)]
+
     def has_conflicting_claims(self) -> bool:
         """Return True if the parties' claims about this commitment conflict (see Claim.is_conflicting)."""
-        all_claims = published_only(self.claims.all())
-        corrected = {claim.corrects_id for claim in all_claims if claim.corrects_id}
-        claims = [claim for claim in all_claims if claim.pk not in corrected]
-        return any(claim.is_conflicting(claims) for claim in claims)
+        return bool(self.conflicting_claims())
 
     def contested_by(
         self, claims: Iterable[Claim] | None = None, updates: Iterable[StatusUpdate] | None = None

@@ -36,6 +36,7 @@ from commitments.models import (
     DeadlineChange,
     Evidence,
     Incident,
+    IncidentEvidence,
     Party,
     Provision,
     Source,
@@ -313,9 +314,11 @@ class CommitmentDetailView(AsOfMixin, DetailView):
         ),
         Prefetch(
             "incidents",
+            # Verification by the row form (Incident.verification) on the evidence: compiling the
+            # annotation (with_verification) cost more than this query runs.
             queryset=Incident.objects.on_record()
             .select_related("alleged_by", "alleged_against")
-            .with_verification()
+            .prefetch_related(Prefetch("evidence", queryset=IncidentEvidence.objects.select_related("source")))
             .order_by("-occurred_on", "-recorded_at", "-id"),
         ),
     )
@@ -325,8 +328,8 @@ class CommitmentDetailView(AsOfMixin, DetailView):
         commitment = self.object
         now = timezone.now()
         today = commitment.agreement.local_today(now)
-        conflicting_ids = set(Claim.objects.filter(commitment=commitment).conflicting().values_list("pk", flat=True))
         claims = list(commitment.claims.all())
+        conflicting_ids = {claim.pk for claim in commitment.conflicting_claims(claims)}
         status_updates = list(commitment.status_updates.all())
         current = current_update(standing(status_updates))
         contested_by = commitment.contested_by(claims, status_updates)

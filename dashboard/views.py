@@ -305,13 +305,16 @@ class CommitmentDetailView(AsOfMixin, DetailView):
             .select_related("corrects")
             .prefetch_related(
                 Prefetch("evidence", queryset=Evidence.objects.select_related("source", "speaker__party")),
-                Prefetch("incidents", queryset=Incident.objects.on_record().order_by("occurred_on", "pk")),
+                # A list per assessment (what the page shows), not a manager and a queryset for each.
+                Prefetch(
+                    "incidents",
+                    queryset=Incident.objects.on_record().order_by("occurred_on", "pk"),
+                    to_attr="incidents_on_record",
+                ),
             )
             .order_by("as_of", "recorded_at", "id"),
         ),
-        Prefetch(
-            "claims", queryset=Claim.objects.published().select_related("party", "speaker__party", "source", "corrects")
-        ),
+        Prefetch("claims", queryset=Claim.objects.published().select_related("party", "speaker", "source")),
         Prefetch(
             "incidents",
             # Verification by the row form (Incident.verification) on the evidence: compiling the

@@ -1153,6 +1153,16 @@ class VersionDeadline(models.Model):
     def __str__(self) -> str:
         return f"{self.text}: {self.wording}"
 
+    @classmethod
+    def prefetch_with_texts(cls) -> Prefetch:
+        """Prefetch commitments' version deadlines with their texts, in one query. Ordered by the
+        text only: the default ordering joins the commitments to sort by their order first, which
+        changes nothing within one commitment (and version_outcomes sorts them anyway)."""
+        return Prefetch(
+            "version_deadlines",
+            queryset=cls.objects.select_related("text").order_by("-text__is_quoted", "text__label"),
+        )
+
     def clean(self) -> None:
         if self.commitment_id and self.text_id and self.text.agreement_id != self.commitment.agreement.pk:
             raise ValidationError({"text": _("Choose a version of this commitment's agreement.")})
@@ -1420,7 +1430,7 @@ class CommitmentQuerySet(models.QuerySet):
         supervising bodies and the published deadline history."""
         return self.for_display().prefetch_related(
             "supervising_bodies",
-            "version_deadlines__text",
+            VersionDeadline.prefetch_with_texts(),
             Prefetch(
                 "deadline_changes",
                 queryset=DeadlineChange.objects.published()

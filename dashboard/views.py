@@ -46,6 +46,7 @@ from commitments.models import (
     StatusUpdate,
     Support,
     Verification,
+    VersionDeadline,
     current_update,
     may_download_snapshots,
     standing,
@@ -289,7 +290,7 @@ class CommitmentListView(FilterView):
 class CommitmentDetailView(AsOfMixin, DetailView):
     template_name = "dashboard/commitment_detail.html"
     queryset = Commitment.objects.select_related("provision__agreement", "deadline_event__source").prefetch_related(
-        "version_deadlines__text",
+        VersionDeadline.prefetch_with_texts(),
         "responsible_parties",
         "supervising_bodies",
         "provision__agreement__texts",

@@ -36,6 +36,7 @@ from commitments.models import (
     DeadlineChange,
     Evidence,
     Incident,
+    IncidentEvidence,
     Party,
     Provision,
     Source,
@@ -45,6 +46,7 @@ from commitments.models import (
     StatusUpdate,
     Support,
     Verification,
+    VersionDeadline,
     current_update,
     may_download_snapshots,
     standing,
@@ -288,7 +290,7 @@ class CommitmentListView(FilterView):
 class CommitmentDetailView(AsOfMixin, DetailView):
     template_name = "dashboard/commitment_detail.html"
     queryset = Commitment.objects.select_related("provision__agreement", "deadline_event__source").prefetch_related(
-        "version_deadlines__text",
+        VersionDeadline.prefetch_with_texts(),
         "responsible_parties",
         "supervising_bodies",
         "provision__agreement__texts",
@@ -304,18 +306,23 @@ class CommitmentDetailView(AsOfMixin, DetailView):
             .select_related("corrects")
             .prefetch_related(
                 Prefetch("evidence", queryset=Evidence.objects.select_related("source", "speaker__party")),
-                Prefetch("incidents", queryset=Incident.objects.on_record().order_by("occurred_on", "pk")),
+                # A list per assessment (what the page shows), not a manager and a queryset for each.
+                Prefetch(
+                    "incidents",
+                    queryset=Incident.objects.on_record().order_by("occurred_on", "pk"),
+                    to_attr="incidents_on_record",
+                ),
             )
             .order_by("as_of", "recorded_at", "id"),
         ),
-        Prefetch(
-            "claims", queryset=Claim.objects.published().select_related("party", "speaker__party", "source", "corrects")
-        ),
+        Prefetch("claims", queryset=Claim.objects.published().select_related("party", "speaker", "source")),
         Prefetch(
             "incidents",
+            # Verification by the row form (Incident.verification) on the evidence: compiling the
+            # annotation (with_verification) cost more than this query runs.
             queryset=Incident.objects.on_record()
             .select_related("alleged_by", "alleged_against")
-            .with_verification()
+            .prefetch_related(Prefetch("evidence", queryset=IncidentEvidence.objects.select_related("source")))
             .order_by("-occurred_on", "-recorded_at", "-id"),
         ),
     )
@@ -325,8 +332,8 @@ class CommitmentDetailView(AsOfMixin, DetailView):
         commitment = self.object
         now = timezone.now()
         today = commitment.agreement.local_today(now)
-        conflicting_ids = set(Claim.objects.filter(commitment=commitment).conflicting().values_list("pk", flat=True))
         claims = list(commitment.claims.all())
+        conflicting_ids = {claim.pk for claim in commitment.conflicting_claims(claims)}
         status_updates = list(commitment.status_updates.all())
         current = current_update(standing(status_updates))
         contested_by = commitment.contested_by(claims, status_updates)

@@ -4,6 +4,7 @@ evaluated at the `now` the view passes in the serializer context."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
@@ -36,7 +37,28 @@ from commitments.models import (
 )
 
 
-class PageUrlField(serializers.CharField):
+class MethodResultMixin:
+    """A read-only field whose source is a model method taking no arguments: it calls the method.
+    (DRF's own lookup inspects the method's signature first, for every row, which cost the list of
+    commitments more than the methods themselves.)"""
+
+    def get_attribute(self, instance):
+        return getattr(instance, self.source)()
+
+
+class MethodDateField(MethodResultMixin, serializers.DateField):
+    pass
+
+
+class MethodIntegerField(MethodResultMixin, serializers.IntegerField):
+    pass
+
+
+class MethodBooleanField(MethodResultMixin, serializers.BooleanField):
+    pass
+
+
+class PageUrlField(MethodResultMixin, serializers.CharField):
     """The absolute address of the object's page on the site."""
 
     def __init__(self, **kwargs) -> None:
@@ -269,17 +291,17 @@ class CommitmentSerializer(serializers.ModelSerializer):
     provision_number = serializers.CharField(source="provision.number", read_only=True)
     responsible_parties = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     supervising_bodies = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    original_deadline = serializers.DateField(read_only=True, allow_null=True)
+    original_deadline = MethodDateField(read_only=True, allow_null=True)
     deadline_changes = DeadlineChangeSerializer(many=True, read_only=True)
     is_overdue = serializers.SerializerMethodField()
     days_overdue = serializers.SerializerMethodField()
     is_due_soon = serializers.SerializerMethodField()
     is_disputed = serializers.BooleanField(read_only=True)
     is_contested = serializers.BooleanField(read_only=True)
-    days_late = serializers.IntegerField(read_only=True, allow_null=True)
-    fulfilled_on = serializers.DateField(read_only=True, allow_null=True)
+    days_late = MethodIntegerField(read_only=True, allow_null=True)
+    fulfilled_on = MethodDateField(read_only=True, allow_null=True)
     fulfilled_on_precision = serializers.CharField(source="fulfilled_precision", read_only=True)
-    met_extended_deadline = serializers.BooleanField(read_only=True)
+    met_extended_deadline = MethodBooleanField(read_only=True)
     status_as_of = serializers.DateField(read_only=True, allow_null=True)
     current_support = serializers.SerializerMethodField()
     term_expiry = serializers.SerializerMethodField()
@@ -344,6 +366,16 @@ class CommitmentSerializer(serializers.ModelSerializer):
     def now(self) -> dt.datetime:
         return self.context["now"]
 
+    # One list serializer for every row's terms and versions' deadlines: a new one per row
+    # copied its fields each time.
+    @cached_property
+    def term_list(self) -> serializers.ListSerializer:
+        return TermSerializer(many=True)
+
+    @cached_property
+    def version_deadline_list(self) -> serializers.ListSerializer:
+        return VersionDeadlineSerializer(many=True)
+
     def get_is_overdue(self, commitment: Commitment) -> bool:
         return commitment.is_overdue(self.now)
 
@@ -375,7 +407,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
     def get_version_deadlines(self, commitment: Commitment) -> list[dict]:
         """The deadline in each published version of the text that words it differently (the tracker measures
         against the quoted one)."""
-        return VersionDeadlineSerializer(commitment.version_outcomes(self.now), many=True).data
+        return self.version_deadline_list.to_representation(commitment.version_outcomes(self.now))
 
     def get_term_expiry(self, commitment: Commitment) -> dt.date | None:
         return commitment.term_expiry(commitment.agreement.local_today(self.now))
@@ -387,7 +419,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
     def get_terms(self, commitment: Commitment) -> list[dict]:
         """A renewable commitment's terms, from the first to the current one or the one in which it ended."""
         terms = commitment.terms(commitment.agreement.local_today(self.now))
-        return TermSerializer(terms, many=True).data
+        return self.term_list.to_representation(terms)
 
 
 class EvidenceSerializer(serializers.ModelSerializer):

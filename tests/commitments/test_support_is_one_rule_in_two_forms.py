@@ -65,6 +65,18 @@ def test_the_row_and_the_queryset_count_the_same_support(specs, level, count, la
     assert (annotated.current_support, annotated.current_support_count) == (level, count)
 
 
+def test_an_assessment_left_without_evidence_has_no_support_in_both_forms():
+    update = add_status(make_commitment(deadline=None), "minimal", dt.date(2020, 12, 7), *sources(("Reuters", None)))
+    for evidence in Evidence.objects.filter(status_update=update):
+        evidence.delete()
+
+    row = StatusUpdate.objects.prefetch_related("evidence__source").get(pk=update.pk).support()
+    sql = StatusUpdate.objects.with_support().get(pk=update.pk)
+
+    assert (row.level, row.count) == (Support.NONE, 0)
+    assert (sql.support_level, sql.support_count, sql.has_independent_source) == (Support.NONE, 0, False)
+
+
 @pytest.fixture
 def two_commitments():
     party_only = make_commitment(deadline=None, title="Party sources only")

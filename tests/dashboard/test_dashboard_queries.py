@@ -27,7 +27,7 @@ MAX_QUERIES = {
     "agreement_list": 7,
     "commitment_list": 7,
     "commitment_list_filtered": 7,
-    "commitment_detail": 14,  # + its incidents and those its assessments rest on (issue 13), the versions' wordings (issue 14)
+    "commitment_detail": 13,  # + its incidents with their evidence and those its assessments rest on (issue 13), the versions' wordings (issue 14)
     "agreement_detail": 18,  # + links both ways (2 × 3), events, implementation over time (2) (issue 14), incidents (issue 13)
     "source_list": 9,  # + the latest link checks and stored copies (two prefetches), + citation counts of the page (three)
     "source_detail": 8,  # + the latest link checks and stored copy (two prefetches), the stored copies

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("commitments", "0035_sort_keys_required_and_indexed"),
+        ("commitments", "0036_deadline_and_status_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -512,8 +512,35 @@ class SearchResults:
 class _SQLite:
     """FTS5: `commitments_searchentry_fts` over title and body, bm25() ranking (lower is better)."""
 
+    # A word is matched as the terms of the index it is a prefix of, when they are few: FTS5 reads
+    # those terms' entries newest first and stops at the limit, where a prefix query ("word"*)
+    # first merges every matching entry (about 20 ms for a word in 400,000 quotes). Only plain
+    # ASCII words of EXPANDED_MIN_LENGTH characters or more are expanded: the index folds case and
+    # diacritics, which such a word needs no folding for, and a short prefix stands for many terms.
+    EXPANDED_MIN_LENGTH = 4
+    EXPANDED_MAX_TERMS = 16
+
     def match(self, words: list[str]) -> str:
-        return " AND ".join(f'"{word}"*' for word in words)
+        return " AND ".join(self.word_match(word) for word in words)
+
+    def results_match(self, results: SearchResults) -> str:
+        """Return the query of `results`' words, worked out once per search."""
+        if getattr(results, "_sqlite_match", None) is None:
+            results._sqlite_match = self.match(results.words)
+        return results._sqlite_match
+
+    def word_match(self, word: str) -> str:
+        """Return the FTS5 query for one word: the terms it is a prefix of, or the prefix query."""
+        if len(word) >= self.EXPANDED_MIN_LENGTH and word.isascii():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT term FROM commitments_searchentry_vocab WHERE term >= %s AND term < %s LIMIT %s",
+                    [word, word + "\U0010ffff", self.EXPANDED_MAX_TERMS + 1],
+                )
+                terms = [row[0] for row in cursor.fetchall()]
+            if terms and len(terms) <= self.EXPANDED_MAX_TERMS:
+                return "(" + " OR ".join(f'"{term}"' for term in terms) + ")"
+        return f'"{word}"*'
 
     def first_matches(self, results: SearchResults, limit: int, kinds: list[str] | None = None) -> list[Match]:
         # Newest first by rowid, which FTS5 reads in that order and stops at the limit; the
@@ -525,7 +552,7 @@ class _SQLite:
             " JOIN commitments_searchentry e ON e.id = commitments_searchentry_fts.rowid"
             " WHERE commitments_searchentry_fts MATCH %s"
         )
-        params: list = [self.match(results.words)]
+        params: list = [self.results_match(results)]
         if results.agreement_id is not None:
             sql += " AND e.agreement_id = %s"
             params.append(results.agreement_id)
@@ -551,7 +578,7 @@ class _SQLite:
                 " JOIN commitments_searchentry e ON e.id = commitments_searchentry_fts.rowid"
                 " WHERE commitments_searchentry_fts MATCH %s ORDER BY commitments_searchentry_fts.rowid DESC"
                 " LIMIT %s",
-                [self.match(results.words), MAX_RANKED + 1],
+                [self.results_match(results), MAX_RANKED + 1],
             )
             return "\n".join(str(row[-1]) for row in cursor.fetchall())
 

@@ -129,22 +129,20 @@ class FollowerQuerySet(models.QuerySet):
 
     def refresh_follow_scope(self) -> int:
         """Store, for each of these followers, whether it chose categories and whether it chose
-        nothing at all, which means everything (the rule of Follower.chose_nothing, in SQL), set-based.
+        nothing at all, which means everything (the rule of Follower.chose_nothing, in SQL): one UPDATE.
         Called in the transaction of every write of the choices (the followers' save, the
         m2m signals, deleting a followed agreement or party: alerts/apps.py), so the flagging job
         reads the few followers of everything from an index instead of every follower."""
-        model = self.model
-        chose_agreements = model.agreements.through.objects.filter(
-            **{model.agreements.field.m2m_field_name(): OuterRef("pk")}
+        chose_agreements, chose_parties = (
+            relation.through.objects.filter(**{relation.field.m2m_field_name(): OuterRef("pk")})
+            for relation in (self.model.agreements, self.model.parties)
         )
-        chose_parties = model.parties.through.objects.filter(**{model.parties.field.m2m_field_name(): OuterRef("pk")})
-        self.exclude(categories=[]).update(follows_categories=True)
-        self.filter(categories=[]).update(follows_categories=False)
+        no_categories = Q(categories=[])
         return self.update(
+            follows_categories=models.ExpressionWrapper(~no_categories, output_field=models.BooleanField()),
             follows_everything=models.ExpressionWrapper(
-                Q(follows_categories=False) & ~Exists(chose_agreements) & ~Exists(chose_parties),
-                output_field=models.BooleanField(),
-            )
+                no_categories & ~Exists(chose_agreements) & ~Exists(chose_parties), output_field=models.BooleanField()
+            ),
         )
 
 
@@ -445,11 +443,7 @@ def refresh_follow_scope_on_m2m(sender, instance, action, reverse, model, pk_set
         return
     # From the agreement's or party's side: `model` is the follower model, `pk_set` the followers.
     if action == "pre_clear":
-        field = sender._meta.get_field(model._meta.model_name)
-        other = next(f for f in sender._meta.get_fields() if f.is_relation and f.related_model is type(instance))
-        instance._cleared_followers = list(
-            sender.objects.filter(**{other.name: instance}).values_list(field.attname, flat=True)
-        )
+        instance._cleared_followers = list(_followers_of(model, instance))
     elif action == "post_clear":
         model.objects.filter(pk__in=getattr(instance, "_cleared_followers", [])).refresh_follow_scope()
     elif action in ("post_add", "post_remove"):

@@ -11,7 +11,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -114,18 +114,30 @@ def grouped(by_status: dict[str, int]) -> list[tuple[str, str, int]]:
     ]
 
 
-def party_rollup(now, limit: int | None = HOME_PARTY_LIMIT) -> list[Party]:
-    """Return the parties responsible for commitments, most commitments first, each with its
-    counts by status group and overdue (CommitmentQuerySet.counts_by_party): the home page's rollup."""
-    counts = Commitment.objects.counts_by_party(now)
-    parties = Party.objects.filter(pk__in=[pk for pk in counts if pk is not None])
-    ranked = sorted(parties, key=lambda party: (-counts[party.pk].total, party.name))
-    for party in ranked:
+def parties_by_commitments():
+    """Return the parties responsible for at least one commitment, most commitments first (then
+    by name): the order of the home page's rollup and of the list of parties."""
+    # Counted in a subquery per party, which reads the relation's index alone, rather than by
+    # grouping every party's columns over the join.
+    responsibilities = Commitment.responsible_parties.through.objects.filter(party=OuterRef("pk")).order_by()
+    return (
+        Party.objects.filter(Exists(responsibilities))
+        .annotate(total=Subquery(responsibilities.values("party").annotate(n=Count("pk")).values("n")))
+        .order_by("-total", "name")
+    )
+
+
+def party_rollup(parties, now) -> list[Party]:
+    """Set on each of `parties` its commitments' counts by status group and overdue at `now`
+    (CommitmentQuerySet.counts_by_party), counting only these parties' commitments."""
+    parties = list(parties)
+    counts = Commitment.objects.filter(responsible_parties__in=parties).counts_by_party(now)
+    for party in parties:
         party.status_counts = grouped(counts[party.pk].by_status)
         party.total = counts[party.pk].total
         party.overdue_count = counts[party.pk].overdue
         party.bar = status_bar(party.status_counts)
-    return ranked[:limit] if limit else ranked
+    return parties
 
 
 class AsOfMixin:
@@ -184,7 +196,7 @@ class HomeView(AsOfMixin, TemplateView):
             .order_by("-stated_on", "-id")[:LATEST_COUNT],
             timeline=deadline_timeline(dated, now),
             timeline_is_cut=len(dated) == TIMELINE_MAX_ROWS,
-            party_rollup=party_rollup(now),
+            party_rollup=party_rollup(parties_by_commitments()[:HOME_PARTY_LIMIT], now),
             status_groups=STATUS_GROUPS,
             as_of=as_of,
         )
@@ -504,10 +516,10 @@ class PartyListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        paginator = Paginator(party_rollup(timezone.now(), limit=None), 50)
+        paginator = Paginator(parties_by_commitments(), 50)
         page = paginator.get_page(self.request.GET.get("page"))
         context.update(
-            parties=page.object_list, page_obj=page, is_paginated=page.has_other_pages(), status_groups=STATUS_GROUPS
+            parties=party_rollup(page.object_list, timezone.now()), page_obj=page, is_paginated=page.has_other_pages(), status_groups=STATUS_GROUPS
         )
         return context
 

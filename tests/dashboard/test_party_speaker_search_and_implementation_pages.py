@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from commitments.models import Speaker
-from tests.factories import add_status, karabakh_like, make_agreement
+from tests.factories import add_status, karabakh_like, make_agreement, make_commitment, make_party
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +21,22 @@ def test_the_home_page_rolls_up_each_party_next_to_each_agreement_and_links_the_
     assert rollup["armenia"].overdue_count == data.route.is_overdue(response.context["now"])
     html = response.content.decode()
     assert 'href="/parties/armenia/"' in html and 'href="/commitments/?party=armenia"' in html
+
+
+def test_the_home_rollup_shows_the_parties_with_most_commitments_counting_each_partys_own(client, monkeypatch):
+    make_party("georgia", "Georgia")  # responsible for nothing: never listed
+    albania = make_party("albania", "Albania")
+    bosnia = make_party("bosnia", "Bosnia and Herzegovina")
+    croatia = make_party("croatia", "Croatia")
+    for parties in ([bosnia, croatia], [croatia], [croatia], [bosnia], [albania], [albania]):
+        make_commitment(parties=parties)
+    monkeypatch.setattr("dashboard.views.HOME_PARTY_LIMIT", 2)
+
+    rollup = client.get("/").context["party_rollup"]
+
+    # Croatia has 3 commitments, Albania and Bosnia 2 each (a tie, in name order): Bosnia is cut.
+    assert [(party.slug, party.total) for party in rollup] == [("croatia", 3), ("albania", 2)]
+    assert [party.slug for party in client.get("/parties/").context["parties"]] == ["croatia", "albania", "bosnia"]
 
 
 def test_the_parties_page_lists_every_responsible_party(client):

@@ -519,7 +519,10 @@ class PartyListView(TemplateView):
         paginator = Paginator(parties_by_commitments(), 50)
         page = paginator.get_page(self.request.GET.get("page"))
         context.update(
-            parties=party_rollup(page.object_list, timezone.now()), page_obj=page, is_paginated=page.has_other_pages(), status_groups=STATUS_GROUPS
+            parties=party_rollup(page.object_list, timezone.now()),
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            status_groups=STATUS_GROUPS,
         )
         return context
 

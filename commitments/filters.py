@@ -64,14 +64,15 @@ class CommitmentFilter(django_filters.FilterSet):
         label=_("Agreement"),
         field_name="provision__agreement",
         to_field_name="slug",
-        queryset=Agreement.objects.all(),
+        # The menu shows hundreds of agreements by their titles; their other columns stay unread.
+        queryset=Agreement.objects.only("slug", "title", "short_title"),
         empty_label=_("All agreements"),
     )
     party = django_filters.ModelChoiceFilter(
         label=_("Responsible party"),
         field_name="responsible_parties",
         to_field_name="slug",
-        queryset=Party.objects.filter(commitments__isnull=False).distinct(),
+        queryset=Party.objects.responsible_for_commitments(),
         empty_label=_("All parties"),
     )
     category = django_filters.ChoiceFilter(

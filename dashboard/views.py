@@ -121,7 +121,7 @@ def parties_by_commitments():
     # grouping every party's columns over the join.
     responsibilities = Commitment.responsible_parties.through.objects.filter(party=OuterRef("pk")).order_by()
     return (
-        Party.objects.filter(Exists(responsibilities))
+        Party.objects.responsible_for_commitments()
         .annotate(total=Subquery(responsibilities.values("party").annotate(n=Count("pk")).values("n")))
         .order_by("-total", "name")
     )

@@ -1266,11 +1266,17 @@ CLOSED_STATUSES = frozenset({Status.FULFILLED, Status.ENDED})
 DATED_DEADLINE_KINDS = frozenset({"date", "period", "after_event"})
 
 
+def overdue_condition(now: dt.datetime) -> Q:
+    """The rule of CommitmentQuerySet.overdue() as a condition, for counts that count overdue
+    commitments beside others in one grouped query."""
+    # Sorted: the same SQL each time (PostgreSQL plans it from the literal statuses).
+    return Q(deadline_ends_at__lte=now) & ~Q(current_status__in=sorted(CLOSED_STATUSES))
+
+
 class CommitmentQuerySet(models.QuerySet):
     def overdue(self, now: dt.datetime) -> CommitmentQuerySet:
         """Return commitments whose deadline in force has ended by `now` and that are neither fulfilled nor ended."""
-        # Sorted: the same SQL each time (PostgreSQL plans it from the literal statuses).
-        return self.filter(deadline_ends_at__lte=now).exclude(current_status__in=sorted(CLOSED_STATUSES))
+        return self.filter(overdue_condition(now))
 
     def not_overdue(self, now: dt.datetime) -> CommitmentQuerySet:
         return self.exclude(pk__in=self.overdue(now).values("pk"))
@@ -1394,13 +1400,17 @@ class CommitmentQuerySet(models.QuerySet):
 
     def counts_by_party(self, now: dt.datetime) -> dict[int, AgreementCounts]:
         """Return, per responsible party id, how many of these commitments stand at each status and
-        how many are overdue at `now` (the home page's rollup). Two grouped queries."""
+        how many are overdue at `now` (the home page's rollup). One grouped query."""
         counts: dict[int, AgreementCounts] = defaultdict(AgreementCounts)
-        rows = self.order_by().values("responsible_parties", "current_status").annotate(n=Count("pk"))
+        rows = (
+            self.order_by()
+            .values("responsible_parties", "current_status")
+            .annotate(n=Count("pk"), overdue=Count("pk", filter=overdue_condition(now)))
+        )
         for row in rows:
-            counts[row["responsible_parties"]].by_status[row["current_status"]] = row["n"]
-        for row in self.overdue(now).order_by().values("responsible_parties").annotate(n=Count("pk")):
-            counts[row["responsible_parties"]].overdue = row["n"]
+            party = counts[row["responsible_parties"]]
+            party.by_status[row["current_status"]] = row["n"]
+            party.overdue += row["overdue"]
         return counts
 
     def as_known_on(self, moment: dt.datetime) -> CommitmentQuerySet:
@@ -1451,16 +1461,24 @@ class CommitmentQuerySet(models.QuerySet):
 
     def counts_by_agreement(self, now: dt.datetime) -> dict[int, AgreementCounts]:
         """Return, per agreement id, how many of these commitments stand at each status, how
-        many are overdue at `now`, disputed and contested (the stored flags). Four grouped queries."""
+        many are overdue at `now`, disputed and contested (the stored flags). One grouped query."""
         counts: dict[int, AgreementCounts] = defaultdict(AgreementCounts)
-        for row in self.order_by().values("provision_agreement", "current_status").annotate(n=Count("pk")):
-            counts[row["provision_agreement"]].by_status[row["current_status"]] = row["n"]
-        for row in self.overdue(now).order_by().values("provision_agreement").annotate(n=Count("pk")):
-            counts[row["provision_agreement"]].overdue = row["n"]
-        for row in self.disputed().order_by().values("provision_agreement").annotate(n=Count("pk")):
-            counts[row["provision_agreement"]].disputed = row["n"]
-        for row in self.contested().order_by().values("provision_agreement").annotate(n=Count("pk")):
-            counts[row["provision_agreement"]].contested = row["n"]
+        rows = (
+            self.order_by()
+            .values("provision_agreement", "current_status")
+            .annotate(
+                n=Count("pk"),
+                overdue=Count("pk", filter=overdue_condition(now)),
+                disputed=Count("pk", filter=Q(is_disputed=True)),
+                contested=Count("pk", filter=Q(is_contested=True)),
+            )
+        )
+        for row in rows:
+            agreement = counts[row["provision_agreement"]]
+            agreement.by_status[row["current_status"]] = row["n"]
+            agreement.overdue += row["overdue"]
+            agreement.disputed += row["disputed"]
+            agreement.contested += row["contested"]
         return counts
 
 

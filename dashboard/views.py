@@ -7,6 +7,7 @@ prefetch_related and grouped counts), whatever the amount of data; tests hold th
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -15,7 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
@@ -95,10 +96,7 @@ def add_figures(agreements: list[Agreement], now: dt.datetime) -> list[Agreement
     counts = Commitment.objects.filter(provision_agreement__in=[a.pk for a in agreements]).counts_by_agreement(now)
     for agreement in agreements:
         agreement_counts = counts[agreement.pk]
-        agreement.status_counts = [
-            (key, label, sum(agreement_counts.by_status.get(status, 0) for status in statuses))
-            for key, label, statuses in STATUS_GROUPS
-        ]
+        agreement.status_counts = grouped(agreement_counts.by_status)
         agreement.total = agreement_counts.total
         agreement.bar = status_bar(agreement.status_counts)
         agreement.overdue_count = agreement_counts.overdue
@@ -110,8 +108,17 @@ def add_figures(agreements: list[Agreement], now: dt.datetime) -> list[Agreement
 def grouped(by_status: dict[str, int]) -> list[tuple[str, str, int]]:
     """Return (key, label, count) per status group of the dashboard (STATUS_GROUPS)."""
     return [
-        (key, label, sum(by_status.get(status, 0) for status in statuses)) for key, label, statuses in STATUS_GROUPS
+        (key, label, sum(by_status.get(status, 0) for status in statuses))
+        for key, label, statuses in translated_status_groups(translation.get_language())
     ]
+
+
+@functools.cache
+def translated_status_groups(language: str | None) -> list[tuple[str, str, set[str]]]:
+    """Return STATUS_GROUPS with their labels translated into `language`: once, where the pages'
+    figures would translate each label again wherever they show it."""
+    with translation.override(language):
+        return [(key, str(label), statuses) for key, label, statuses in STATUS_GROUPS]
 
 
 def parties_by_commitments():
@@ -122,7 +129,7 @@ def parties_by_commitments():
     responsibilities = Commitment.responsible_parties.through.objects.filter(party=OuterRef("pk")).order_by()
     return (
         Party.objects.responsible_for_commitments()
-        .annotate(total=Subquery(responsibilities.values("party").annotate(n=Count("pk")).values("n")))
+        .annotate(total=Subquery(responsibilities.values("party").annotate(n=Count("*")).values("n")))
         .order_by("-total", "name")
     )
 
@@ -166,11 +173,18 @@ class HomeView(AsOfMixin, TemplateView):
             agreement_total = Agreement.objects.count()
             overdue_total = Commitment.objects.overdue(now).count()
 
+        # These short lists show a title, a deadline and (overdue) the responsible parties, not the
+        # support of the assessment: for_display() would annotate it, at a cost on each query.
         overdue_now = list(
-            Commitment.objects.for_display().overdue(now).order_by("deadline_ends_at", "pk")[:HOME_LIST_LIMIT]
+            Commitment.objects.select_related("provision__agreement")
+            .prefetch_related("responsible_parties")
+            .overdue(now)
+            .order_by("deadline_ends_at", "pk")[:HOME_LIST_LIMIT]
         )
         due_soon = list(
-            Commitment.objects.for_display().due_soon(now).order_by("deadline_ends_at", "pk")[:HOME_LIST_LIMIT]
+            Commitment.objects.select_related("provision__agreement")
+            .due_soon(now)
+            .order_by("deadline_ends_at", "pk")[:HOME_LIST_LIMIT]
         )
         dated = list(
             Commitment.objects.filter(deadline_in_force__isnull=False)

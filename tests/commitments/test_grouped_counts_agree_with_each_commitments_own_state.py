@@ -28,7 +28,9 @@ def test_counts_by_agreement_and_by_party_agree_with_each_commitment():
     add_status(made[3], Status.MINIMAL, dt.date(2021, 2, 1))  # under way and overdue
     Commitment.objects.filter(pk__in=[made[0].pk, made[3].pk]).update(is_disputed=True)
     Commitment.objects.filter(pk=made[3].pk).update(is_contested=True)
-    commitments = list(Commitment.objects.select_related("provision__agreement").prefetch_related("responsible_parties"))
+    commitments = list(
+        Commitment.objects.select_related("provision__agreement").prefetch_related("responsible_parties")
+    )
 
     by_agreement = Commitment.objects.counts_by_agreement(NOW)
     by_party = Commitment.objects.counts_by_party(NOW)

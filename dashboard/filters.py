@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -18,28 +18,37 @@ class DateInput(forms.DateInput):
 
 
 class FastSelect(forms.Select):
-    """Django's <select>, with its options written in Python: the list's agreement and party
-    menus hold hundreds of options, and a template per option made the page slow."""
+    """Django's <select> for a single choice, with its options written in Python: the list's agreement
+    and party menus hold hundreds of options, and building each option's context (optgroups()) and
+    rendering it cost more than the rest of the form. Groups of choices are not supported."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
-                for _, group, _ in widget["optgroups"]
-                for option in group
-            ),
-        )
-        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options)
+        # As Select.optgroups: the first option whose value is among the field's values is selected.
+        wanted, selected = set(self.format_value(value)), False
+        options = []
+        for option_value, label in self.choices:
+            text = "" if option_value is None else str(option_value)
+            is_selected = not selected and text in wanted
+            selected = selected or is_selected
+            mark = " selected" if is_selected else ""
+            options.append(f'<option value="{conditional_escape(text)}"{mark}>{conditional_escape(label)}</option>')
+        attributes = flatatt(self.build_attrs(self.attrs, attrs))
+        return format_html('<select name="{}"{}>{}</select>', name, attributes, mark_safe("".join(options)))
 
 
 class CommitmentListFilter(CommitmentFilter):
     """The list page's filter form: fast agreement and party menus, date pickers for the
     deadline range, and a rejected date shown empty."""
 
-    WIDGETS = {"agreement": FastSelect, "party": FastSelect, "deadline_from": DateInput, "deadline_to": DateInput}
+    WIDGETS = {
+        **dict.fromkeys(
+            ["agreement", "party", "category", "status", "overdue", "due_soon", "disputed", "contested", "support"],
+            FastSelect,
+        ),
+        "sort": FastSelect,
+        "deadline_from": DateInput,
+        "deadline_to": DateInput,
+    }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -1,11 +1,17 @@
 """The list's fast <select> renders the same HTML as Django's own."""
 
+import pytest
 from django import forms
 from django.test.html import parse_html
 
 from dashboard.filters import FastSelect
 
-CHOICES = [("", "All agreements"), ("karabakh-2020", "Nagorno-Karabakh <2020> & after"), ("other", "Other")]
+CHOICES = [
+    ("", "All agreements"),
+    ("karabakh-2020", "Nagorno-Karabakh <2020> & after"),
+    ("other", "Other"),
+    (7, "Seven"),
+]
 
 
 def test_it_renders_what_djangos_select_renders_with_the_choice_selected_and_text_escaped():
@@ -16,3 +22,20 @@ def test_it_renders_what_djangos_select_renders_with_the_choice_selected_and_tex
 
     assert parse_html(fast) == parse_html(django)
     assert "&lt;2020&gt; &amp; after" in fast
+
+
+@pytest.mark.parametrize("value", [None, "", "other", 7, "7", "no such choice"])
+def test_it_selects_what_djangos_select_selects(value):
+    fast = FastSelect(choices=CHOICES, attrs={"class": "menu"}).render("agreement", value)
+    django = forms.Select(choices=CHOICES, attrs={"class": "menu"}).render("agreement", value)
+
+    assert parse_html(fast) == parse_html(django)
+
+
+def test_only_the_first_of_two_options_with_the_selected_value_is_selected_as_in_django():
+    twice = [("a", "First"), ("a", "Again")]
+
+    fast = FastSelect(choices=twice).render("menu", "a")
+
+    assert parse_html(fast) == parse_html(forms.Select(choices=twice).render("menu", "a"))
+    assert fast.count("selected") == 1

@@ -90,6 +90,15 @@ validate_web_url = URLValidator(
 )
 
 
+class Support(models.TextChoices):
+    """How well an assessment is supported (StatusUpdate.support())."""
+
+    ONE_SOURCE = "one_source", _("One source")
+    CORROBORATED = "corroborated", _("Corroborated by independent sources")
+    PARTY_SOURCES_ONLY = "party_sources_only", _("Party sources only")
+    NONE = "none", _("No source")
+
+
 class DatePrecision(models.TextChoices):
     """How much of a stored date is known: a source that prints only "September 2023" is
     stored as 2023-09-01 with MONTH, and everything dated from it says only the month."""
@@ -380,6 +389,18 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publisher}, {self.display_date()}: {self.title}"
+
+    @transaction.atomic
+    def save(self, *args, **kwargs) -> None:
+        before = None
+        if self.pk is not None:
+            before = Source.objects.filter(pk=self.pk).values_list("publisher", "affiliated_party_id").first()
+        super().save(*args, **kwargs)
+        if before is not None and before != (self.publisher, self.affiliated_party_id):
+            # Whose voice the source is changed (Source.voice()): so may the support of the
+            # assessments that cite it, stored on their commitments.
+            citing = Evidence.objects.filter(source=self, status_update__commitment=OuterRef("pk"))
+            Commitment.objects.filter(Exists(citing)).refresh_support()
 
     def display_date(self) -> str:
         """Return the publication date only as precisely as the source prints it."""
@@ -1266,6 +1287,23 @@ CLOSED_STATUSES = frozenset({Status.FULFILLED, Status.ENDED})
 DATED_DEADLINE_KINDS = frozenset({"date", "period", "after_event"})
 
 
+def _support_of_current_assessment() -> dict[str, Subquery]:
+    """The support of a commitment's current assessment in SQL (StatusUpdateQuerySet.with_support()
+    of current()), as expressions over the commitment: with_computed_support() and refresh_support()."""
+    # The current assessment is found first, then only its support is counted: asking for the
+    # support of the first of current() counted the support of every standing update (twice
+    # as slow on SQLite at the benchmark's scale).
+    current_id = StatusUpdate.objects.current().filter(commitment=OuterRef(OuterRef("pk"))).values("pk")[:1]
+    current = StatusUpdate.objects.filter(pk=Subquery(current_id)).order_by()
+    supported = current.with_support()
+    # Not assessed: no current assessment, "" and 0.
+    return {
+        "computed_support": Coalesce(Subquery(supported.values("support_level")), Value("")),
+        "computed_support_count": Coalesce(Subquery(supported.values("support_count")), Value(0)),
+        "computed_as_of_precision": Coalesce(Subquery(current.values("as_of_precision")), Value("")),
+    }
+
+
 def overdue_condition(now: dt.datetime) -> Q:
     """The rule of CommitmentQuerySet.overdue() as a condition, for counts that count overdue
     commitments beside others in one grouped query."""
@@ -1335,27 +1373,30 @@ class CommitmentQuerySet(models.QuerySet):
             provision_position=Subquery(provision.values("position")[:1]),
         )
 
-    def with_support(self) -> CommitmentQuerySet:
-        """Annotate the support of each commitment's current assessment (StatusUpdate.support()):
-        current_support (a Support value, None when not assessed) and current_support_count; and
-        how precisely that assessment is dated (current_as_of_precision: status_as_of is its date)."""
-        if "current_support" in self.query.annotations:
-            return self
-        # The current assessment is found first, then only its support is counted: asking for the
-        # support of the first of current() counted the support of every standing update (twice
-        # as slow on SQLite at the benchmark's scale).
-        current_id = StatusUpdate.objects.current().filter(commitment=OuterRef(OuterRef("pk"))).values("pk")[:1]
-        current = StatusUpdate.objects.filter(pk=Subquery(current_id)).order_by()
-        supported = current.with_support()
-        return self.annotate(
-            current_support=Subquery(supported.values("support_level")),
-            current_support_count=Subquery(supported.values("support_count")),
-            current_as_of_precision=Subquery(current.values("as_of_precision")),
+    def with_computed_support(self) -> CommitmentQuerySet:
+        """Annotate, by the rule (StatusUpdate.support() of the current assessment), what
+        refresh_support() stores: computed_support (a Support value, "" when not assessed),
+        computed_support_count and computed_as_of_precision. Pages read the stored columns."""
+        return self.annotate(**_support_of_current_assessment())
+
+    def refresh_support(self) -> int:
+        """Store the support of these commitments' current assessments (current_support,
+        current_support_count, current_as_of_precision) by the rule, in one UPDATE.
+
+        Called in the transaction of every write that can change them: refresh_status() (an
+        assessment saved, published, corrected or deleted, evidence added, changed or removed), a
+        source's publisher or party changed (Source.save()); bulk writers call it on what they wrote.
+        """
+        computed = _support_of_current_assessment()
+        return self.update(
+            current_support=computed["computed_support"],
+            current_support_count=computed["computed_support_count"],
+            current_as_of_precision=computed["computed_as_of_precision"],
         )
 
     def with_current_support(self, level: str) -> CommitmentQuerySet:
-        """Return commitments whose current assessment has this Support level."""
-        return self.with_support().filter(current_support=level)
+        """Return commitments whose current assessment has this Support level (the stored one)."""
+        return self.filter(current_support=level)
 
     def for_agreement(self, agreement: Agreement) -> CommitmentQuerySet:
         return self.filter(provision_agreement=agreement)
@@ -1439,10 +1480,8 @@ class CommitmentQuerySet(models.QuerySet):
         """Return these commitments with what a row of a list shows: agreement, responsible
         parties, whether disputed or contested, and how well the current assessment is
         supported (the dashboard's lists, the API, the exports)."""
-        return (
-            self.select_related("provision__agreement", "deadline_event__source")
-            .prefetch_related("responsible_parties")
-            .with_support()
+        return self.select_related("provision__agreement", "deadline_event__source").prefetch_related(
+            "responsible_parties"
         )
 
     def for_open_data(self) -> CommitmentQuerySet:
@@ -1651,6 +1690,14 @@ class Commitment(models.Model):
     # transaction of every write that can change them (see Commitment.refresh_flags).
     is_disputed = models.BooleanField(default=False, editable=False)
     is_contested = models.BooleanField(default=False, editable=False)
+    # How well the current assessment is supported (StatusUpdate.support(): a Support value and
+    # the count of independent voices) and how precisely it is dated, stored so that the lists, the
+    # API and the exports read columns instead of subqueries through the evidence ("", 0 and ""
+    # when not assessed). The rule stays with_computed_support(); refresh_support() stores it in
+    # the transaction of every write that can change it.
+    current_support = models.CharField(max_length=24, choices=Support.choices, blank=True, editable=False)
+    current_support_count = models.PositiveIntegerField(default=0, editable=False)
+    current_as_of_precision = models.CharField(max_length=8, choices=DatePrecision.choices, blank=True, editable=False)
     # The default order's keys, copied from the provision and its agreement (the agreement's own
     # order: newest signed first, then title), so that the lists and the API read one index
     # instead of sorting every commitment joined to its provision and agreement. Kept true by
@@ -1666,6 +1713,9 @@ class Commitment(models.Model):
         excluded_fields=[
             "is_disputed",
             "is_contested",
+            "current_support",
+            "current_support_count",
+            "current_as_of_precision",
             "agreement_signed_on",
             "agreement_title",
             "provision_agreement",
@@ -2030,6 +2080,17 @@ class Commitment(models.Model):
         if stored is not None:
             self.is_disputed, self.is_contested = stored
 
+    def refresh_support(self) -> None:
+        """Store the support of this commitment's current assessment (CommitmentQuerySet.refresh_support)."""
+        Commitment.objects.filter(pk=self.pk).refresh_support()
+        stored = (
+            Commitment.objects.filter(pk=self.pk)
+            .values_list("current_support", "current_support_count", "current_as_of_precision")
+            .first()
+        )
+        if stored is not None:
+            self.current_support, self.current_support_count, self.current_as_of_precision = stored
+
     def copy_sort_keys(self) -> None:
         """Set the stored sort keys from the provision and its agreement (the row form of
         CommitmentQuerySet.refresh_sort_keys)."""
@@ -2071,6 +2132,7 @@ class Commitment(models.Model):
                 fulfilled_precision=self.fulfilled_precision,
             )
             self.refresh_flags()  # contested reads the status and its date; latest_activity the date
+            self.refresh_support()
 
     def clean(self) -> None:
         kind = self.deadline_kind
@@ -2358,15 +2420,6 @@ class DeadlineChange(Reviewable):
         self.commitment.sync_deadline(save=True)  # counts published changes only
 
 
-class Support(models.TextChoices):
-    """How well an assessment is supported (StatusUpdate.support())."""
-
-    ONE_SOURCE = "one_source", _("One source")
-    CORROBORATED = "corroborated", _("Corroborated by independent sources")
-    PARTY_SOURCES_ONLY = "party_sources_only", _("Party sources only")
-    NONE = "none", _("No source")
-
-
 @dataclass(frozen=True)
 class SupportSummary:
     """How many independent sources support an assessment, and whether any is independent of the parties."""
@@ -2408,7 +2461,7 @@ def support_of(sources: Iterable[Source]) -> SupportSummary:
 
 
 def support_label(level: str | None, count: int | None) -> str:
-    """Return the label of the support a QuerySet annotated (with_support: level and count)."""
+    """Return the label of a commitment's stored support (Commitment.current_support and its count)."""
     if not level:
         return ""
     return SupportSummary(count or 0, level != Support.PARTY_SOURCES_ONLY).label

@@ -272,12 +272,13 @@ def add_job_commitments(total: int, just_overdue: int, now):
             "INSERT INTO commitments_commitment (provision_id, code, title, description, category, deadline_kind,"
             " deadline_date, deadline_in_force, deadline_ends_at, current_status, fulfilled_precision,"
             " is_disputed, is_contested, agreement_signed_on, agreement_title, provision_agreement_id,"
-            " provision_position)"
+            " provision_position, current_support, current_support_count, current_as_of_precision)"
             " WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < %s)"
             " SELECT %s, 'job-' || n, 'Job benchmark commitment ' || n, '', 'other', 'date',"
             " CASE WHEN n <= %s THEN %s ELSE %s END, CASE WHEN n <= %s THEN %s ELSE %s END,"
             " CASE WHEN n <= %s THEN %s ELSE %s END, 'not_started', '',"
-            " %s, %s, %s, %s, %s, %s FROM seq",  # no claims: neither disputed nor contested
+            # No claims: neither disputed nor contested; no assessment: no support.
+            " %s, %s, %s, %s, %s, %s, '', 0, '' FROM seq",
             [
                 total,
                 provision.pk,

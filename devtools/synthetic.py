@@ -292,8 +292,10 @@ def make_synthetic_data(scale: Scale, seed: int = 2020, progress: Progress = _no
         Commitment.objects.bulk_update(
             commitments, ["current_status", "status_as_of", "fulfilled_at", "fulfilled_precision"], batch_size=BATCH
         )
-        # Disputed and contested read the claims and the statuses just stored; the latest activity both.
+        # Disputed and contested read the claims and the statuses just stored; the latest activity both;
+        # the support, the assessments and their evidence.
         Commitment.objects.filter(provision_agreement__in=agreements).refresh_flags()
+        Commitment.objects.filter(provision_agreement__in=agreements).refresh_support()
         Agreement.objects.filter(pk__in=[agreement.pk for agreement in agreements]).refresh_latest_activity()
         progress("commitments updated", len(commitments), len(commitments))
         # Bulk writes send no signals: the search index is filled here, in the same transaction.

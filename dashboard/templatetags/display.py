@@ -39,7 +39,7 @@ def dated(day, precision: str = DatePrecision.DAY) -> str:
 
 @register.filter
 def support_text(commitment) -> str:
-    """Return the label of the support of a listed commitment's current assessment (annotated by with_support)."""
+    """Return the label of the support of a listed commitment's current assessment (as stored: refresh_support)."""
     return support_label(getattr(commitment, "current_support", None), getattr(commitment, "current_support_count", 0))
 
 

@@ -1,6 +1,7 @@
-"""Disputed, contested, the commitments' sort keys and each agreement's latest activity are stored so
-that pages read a column or an index; the rules stay defined once. After every kind of write that can
-change them — claims and assessments created, published, corrected, deleted; evidence added or removed;
+"""Disputed, contested, the support of the current assessment, the commitments' sort keys and each
+agreement's latest activity are stored so that pages read a column or an index; the rules stay defined
+once. After every kind of write that can change them — claims and assessments created, published,
+corrected, deleted; evidence added, changed or removed; a source's publisher or party changed;
 refresh_status(); a seed loaded; a spreadsheet imported; the admin; a point renumbered or moved; the
 synthetic data — every stored value equals the rule, in its SQL form and in its Python form."""
 
@@ -22,6 +23,9 @@ from commitments.models import (
     ReviewState,
     Status,
     StatusUpdate,
+    Support,
+    current_update,
+    standing,
 )
 from commitments.review import publish
 from commitments.spreadsheets import ClaimResource
@@ -57,6 +61,16 @@ def assert_stored_values_equal_the_rules() -> None:
     assert set(Commitment.objects.disputed().values_list("pk", flat=True)) == disputed
     assert set(Commitment.objects.contested().values_list("pk", flat=True)) == contested
 
+    # The support of the current assessment: the SQL form, and the Python form (StatusUpdate.support()
+    # of the current assessment, the status history's rule).
+    support = ("current_support", "current_support_count", "current_as_of_precision")
+    stored_support = {c.pk: tuple(getattr(c, name) for name in support) for c in commitments}
+    computed = Commitment.objects.with_computed_support()
+    assert stored_support == {
+        c.pk: (c.computed_support, c.computed_support_count, c.computed_as_of_precision) for c in computed
+    }
+    assert stored_support == {c.pk: support_by_the_row_rule(c) for c in commitments}
+
     keys = ("agreement_signed_on", "agreement_title", "provision_agreement_id", "provision_position")
     assert {c.pk: tuple(getattr(c, key) for key in keys) for c in commitments} == {
         c.pk: (
@@ -82,6 +96,15 @@ def assert_stored_values_equal_the_rules() -> None:
     agreements = list(Agreement.objects.with_computed_latest_activity().order_by("pk"))
     assert {a.pk: a.latest_activity for a in agreements} == {a.pk: a.computed_latest_activity for a in agreements}
     assert {a.pk: a.latest_activity for a in agreements} == {a.pk: a.compute_latest_activity() for a in agreements}
+
+
+def support_by_the_row_rule(commitment: Commitment) -> tuple:
+    updates = StatusUpdate.objects.published().filter(commitment=commitment).with_is_evidenced()
+    current = current_update(standing(updates))
+    if current is None:
+        return ("", 0, "")
+    summary = StatusUpdate.objects.prefetch_related("evidence__source").get(pk=current.pk).support()
+    return (summary.level, summary.count, current.as_of_precision)
 
 
 @pytest.fixture
@@ -186,6 +209,50 @@ def evidence_added(data, client):
     update.evidence.get().delete()
     Evidence.objects.create(status_update=update, source=data.tass, quote="Nothing has begun.")
     assert not Commitment.objects.get(pk=data.prisoners.pk).is_contested
+
+
+def evidence_source_changed(data, client):
+    # The prisoners' current assessment rests on Azatutyun's report; TASS's corroborates it, until
+    # that evidence is moved to Azatutyun's report too.
+    current = data.prisoners.status_updates.get(status=Status.MINIMAL)
+    evidence = Evidence.objects.create(status_update=current, source=data.tass, quote="Under way.")
+    assert Commitment.objects.get(pk=data.prisoners.pk).current_support == Support.CORROBORATED
+    evidence.source = data.azatutyun
+    evidence.save()
+    assert Commitment.objects.get(pk=data.prisoners.pk).current_support == Support.ONE_SOURCE
+
+
+def source_affiliated_to_a_party(data, client):
+    current = data.prisoners.status_updates.get(status=Status.MINIMAL)
+    Evidence.objects.create(status_update=current, source=data.tass, quote="Under way.")
+    for source in (data.tass, data.azatutyun):
+        source.affiliated_party = data.russia
+        source.save()
+    assert Commitment.objects.get(pk=data.prisoners.pk).current_support == Support.PARTY_SOURCES_ONLY
+
+
+def source_publisher_changed_in_the_admin(data, client):
+    current = data.prisoners.status_updates.get(status=Status.MINIMAL)
+    Evidence.objects.create(status_update=current, source=data.tass, quote="Under way.")
+    client.force_login(data.admin)
+    url = reverse("admin:commitments_source_change", args=[data.tass.pk])
+    page = client.get(url)
+    form = page.context["adminform"].form
+    post = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    post["publisher"] = "Azatutyun"  # the same publisher twice: one voice
+    post.update(formset_management(page.context))
+    response = client.post(url, post)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    assert Commitment.objects.get(pk=data.prisoners.pk).current_support == Support.ONE_SOURCE
+
+
+def formset_management(context) -> dict:
+    """The management form fields of the admin page's inline formsets, as the browser posts them."""
+    fields = {}
+    for formset in context.get("inline_admin_formsets", []):
+        management = formset.formset.management_form
+        fields.update({management.add_prefix(name): management[name].value() for name in management.fields})
+    return fields
 
 
 def status_refreshed(data, client):
@@ -315,6 +382,9 @@ WRITES = [
     status_deleted,
     evidence_removed,
     evidence_added,
+    evidence_source_changed,
+    source_affiliated_to_a_party,
+    source_publisher_changed_in_the_admin,
     status_refreshed,
     seeds_loaded,
     spreadsheet_imported,
@@ -350,4 +420,14 @@ def test_the_migration_fills_the_stored_values_of_existing_rows(world):
 
     prisoners = Commitment.objects.get(pk=world.prisoners.pk)
     assert prisoners.is_disputed and prisoners.is_contested
+    assert_stored_values_equal_the_rules()
+
+
+def test_the_migration_fills_the_stored_support_of_existing_rows(world):
+    Commitment.objects.update(current_support="", current_support_count=0, current_as_of_precision="")
+    migration = importlib.import_module("commitments.migrations.0044_fill_stored_support")
+
+    migration.fill(None, None)
+
+    assert Commitment.objects.get(pk=world.prisoners.pk).current_support == Support.ONE_SOURCE
     assert_stored_values_equal_the_rules()

@@ -61,8 +61,9 @@ def test_the_row_and_the_queryset_count_the_same_support(specs, level, count, la
         row.count,
         row.has_independent_source,
     )
-    annotated = Commitment.objects.with_support().get(pk=update.commitment_id)
-    assert (annotated.current_support, annotated.current_support_count) == (level, count)
+    commitment = Commitment.objects.with_computed_support().get(pk=update.commitment_id)
+    assert (commitment.computed_support, commitment.computed_support_count) == (level, count)
+    assert (commitment.current_support, commitment.current_support_count) == (level, count)  # as stored
 
 
 def test_an_assessment_left_without_evidence_has_no_support_in_both_forms():

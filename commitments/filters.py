@@ -55,6 +55,15 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
         expression = F(value.lstrip("-"))
         return expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
 
+    def filter(self, qs, value):
+        sorted_qs = super().filter(qs, value)
+        if sorted_qs is qs:  # no sort asked for
+            return qs
+        # Many commitments share a deadline or a status: ties follow the model's own order, which
+        # ends with the id. Without a unique last key the database may order a tie differently
+        # from one query to the next, and a page repeat or skip rows of the page before.
+        return sorted_qs.order_by(*sorted_qs.query.order_by, *qs.model._meta.ordering)
+
 
 class CommitmentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(

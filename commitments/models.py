@@ -754,7 +754,7 @@ class AgreementQuerySet(models.QuerySet):
             .filter(provision_agreement=OuterRef("pk"))
             .order_by()
             .values("provision_agreement")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))  # not a column: PostgreSQL then reads the index alone
             .values("n")
         )
         return self.annotate(overdue_count=Coalesce(Subquery(overdue), 0)).order_by(

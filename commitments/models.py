@@ -23,7 +23,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import connection, models, transaction
 from django.db.models import Case, Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Value, When
-from django.db.models.functions import Cast, Coalesce, Concat, Greatest, TruncWeek
+from django.db.models.functions import Cast, Coalesce, Concat, Greatest, NullIf, TruncWeek
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
@@ -173,6 +173,11 @@ def iso_date(day: dt.date | None, precision: str = DatePrecision.DAY) -> str:
 
 
 class PartyQuerySet(models.QuerySet):
+    def menu(self) -> list[tuple[str, str]]:
+        """Return (slug, name as str() gives it) of these parties, read without building a model
+        per party: the menus that offer hundreds of them."""
+        return list(self.values_list("slug", Coalesce(NullIf("short_name", Value("")), "name")))
+
     def responsible_for_commitments(self) -> PartyQuerySet:
         """Return the parties responsible for at least one commitment: an index lookup per party,
         where a DISTINCT over the join to the commitments read every responsibility."""
@@ -710,6 +715,11 @@ class SpeechKind(models.TextChoices):
 
 
 class AgreementQuerySet(models.QuerySet):
+    def menu(self) -> list[tuple[str, str]]:
+        """Return (slug, title as str() gives it) of these agreements, read without building a model
+        per agreement: the menus that offer hundreds of them."""
+        return list(self.values_list("slug", Coalesce(NullIf("short_title", Value("")), "title")))
+
     def visible_to(self, user) -> AgreementQuerySet:
         """Return the agreements `user` may monitor: all of them with the
         monitor_all_agreements permission, otherwise those the user is assigned to."""

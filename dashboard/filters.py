@@ -58,11 +58,16 @@ class CommitmentListFilter(CommitmentFilter):
     @property
     def form(self):
         form = super().form
-        if form.is_bound and not getattr(form, "invalid_dates_cleared", False):
-            form.invalid_dates_cleared = True
+        if not getattr(form, "prepared_for_the_page", False):
+            form.prepared_for_the_page = True
+            # The agreement and party menus list hundreds of choices: read as (slug, name) pairs,
+            # not a model each. The fields still validate against their querysets.
+            for name in ("agreement", "party"):
+                field = form.fields[name]
+                field.widget.choices = [("", field.empty_label), *field.queryset.menu()]
             # A date input may only hold a valid date (HTML), so a rejected one is shown
             # empty; the error message above the form quotes what was wrong.
-            rejected = [name for name in ("deadline_from", "deadline_to") if name in form.errors]
+            rejected = [name for name in ("deadline_from", "deadline_to") if form.is_bound and name in form.errors]
             if rejected:
                 form.data = form.data.copy()
                 for name in rejected:

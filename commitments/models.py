@@ -26,7 +26,6 @@ from django.db.models import Case, Count, Exists, F, Max, OuterRef, Prefetch, Q,
 from django.db.models.functions import Cast, Coalesce, Concat, Greatest, NullIf, TruncWeek
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history import register as register_history
@@ -1531,26 +1530,6 @@ class CommitmentQuerySet(models.QuerySet):
         return counts
 
 
-class CommitmentManager(models.Manager.from_queryset(CommitmentQuerySet)):
-    """Commitment.objects. Its for_display() and for_open_data() copy querysets built once per
-    process: building with_support()'s annotations cost more than compiling and running them
-    (6 of a home page's 70 ms at the benchmark's scale). Each call returns a fresh copy."""
-
-    def for_display(self) -> CommitmentQuerySet:
-        return self._for_display.all()
-
-    def for_open_data(self) -> CommitmentQuerySet:
-        return self._for_open_data.all()
-
-    @cached_property
-    def _for_display(self) -> CommitmentQuerySet:
-        return self.get_queryset().for_display()
-
-    @cached_property
-    def _for_open_data(self) -> CommitmentQuerySet:
-        return self.get_queryset().for_open_data()
-
-
 @dataclass
 class AgreementCounts:
     """An agreement's commitments counted by status, overdue, disputed and contested
@@ -1732,7 +1711,7 @@ class Commitment(models.Model):
             "provision_position",
         ],
     )
-    objects = CommitmentManager()
+    objects = CommitmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-agreement_signed_on", "agreement_title", "provision_agreement_id", "provision_position", "id"]

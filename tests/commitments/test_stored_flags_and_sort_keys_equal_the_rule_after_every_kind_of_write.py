@@ -211,20 +211,23 @@ def evidence_added(data, client):
     assert not Commitment.objects.get(pk=data.prisoners.pk).is_contested
 
 
-def evidence_source_changed(data, client):
-    # The prisoners' current assessment rests on Azatutyun's report; TASS's corroborates it, until
-    # that evidence is moved to Azatutyun's report too.
+def corroborate_the_prisoners_exchange(data) -> Evidence:
+    """The prisoners' current assessment rests on Azatutyun's report: add TASS's, which corroborates it."""
     current = data.prisoners.status_updates.get(status=Status.MINIMAL)
     evidence = Evidence.objects.create(status_update=current, source=data.tass, quote="Under way.")
     assert Commitment.objects.get(pk=data.prisoners.pk).current_support == Support.CORROBORATED
-    evidence.source = data.azatutyun
+    return evidence
+
+
+def evidence_source_changed(data, client):
+    evidence = corroborate_the_prisoners_exchange(data)
+    evidence.source = data.azatutyun  # both pieces now quote Azatutyun: one voice
     evidence.save()
     assert Commitment.objects.get(pk=data.prisoners.pk).current_support == Support.ONE_SOURCE
 
 
 def source_affiliated_to_a_party(data, client):
-    current = data.prisoners.status_updates.get(status=Status.MINIMAL)
-    Evidence.objects.create(status_update=current, source=data.tass, quote="Under way.")
+    corroborate_the_prisoners_exchange(data)
     for source in (data.tass, data.azatutyun):
         source.affiliated_party = data.russia
         source.save()
@@ -232,8 +235,7 @@ def source_affiliated_to_a_party(data, client):
 
 
 def source_publisher_changed_in_the_admin(data, client):
-    current = data.prisoners.status_updates.get(status=Status.MINIMAL)
-    Evidence.objects.create(status_update=current, source=data.tass, quote="Under way.")
+    corroborate_the_prisoners_exchange(data)
     client.force_login(data.admin)
     url = reverse("admin:commitments_source_change", args=[data.tass.pk])
     page = client.get(url)

@@ -166,8 +166,9 @@ class CommitmentViewSet(ReadOnlyViewSet):
     disputed, contested, fulfilled late, the support of the current assessment. Filters are the dashboard's."""
 
     # Built once: building its annotations (with_support) cost more than compiling them. Each
-    # request works on a copy (GenericAPIView.get_queryset calls .all()).
-    queryset = Commitment.objects.for_open_data()
+    # request works on a copy (GenericAPIView.get_queryset calls .all()). Without prefetches: the
+    # serializer reads the related records of a whole page at once (CommitmentRelations).
+    queryset = Commitment.objects.for_display().prefetch_related(None)
     serializer_class = serializers.CommitmentSerializer
     filterset_class = CommitmentFilter
     time_dependent = True

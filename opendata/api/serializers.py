@@ -393,6 +393,22 @@ class CommitmentRelations:
         return changes
 
 
+class PageUrls:
+    """The addresses of commitments' pages (Commitment.get_absolute_url(), absolute when there is a
+    request) for a whole list: reversed once for a stand-in id, which each row's id replaces
+    (reverse() took 50 µs a row, more than the rest of the row)."""
+
+    STAND_IN = "9070605040302010"
+
+    def __init__(self, request) -> None:
+        path = Commitment(pk=int(self.STAND_IN)).get_absolute_url()
+        address = request.build_absolute_uri(path) if request else path
+        self.before, _, self.after = address.rpartition(self.STAND_IN)
+
+    def __call__(self, pk: int) -> str:
+        return f"{self.before}{pk}{self.after}"
+
+
 class CommitmentListSerializer(serializers.ListSerializer):
     """Commitments' rows (CommitmentSerializer.row), their related records read for the whole list
     at once (CommitmentRelations) rather than prefetched into each instance."""
@@ -400,7 +416,8 @@ class CommitmentListSerializer(serializers.ListSerializer):
     def to_representation(self, data) -> list[dict]:
         commitments = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
         relations = CommitmentRelations.read(commitments)
-        return [self.child.row(commitment, relations) for commitment in commitments]
+        page_urls = PageUrls(self.context.get("request"))
+        return [self.child.row(commitment, relations, page_urls) for commitment in commitments]
 
 
 class CommitmentSerializer(serializers.ModelSerializer):
@@ -485,9 +502,9 @@ class CommitmentSerializer(serializers.ModelSerializer):
         return self.context["now"]
 
     def to_representation(self, commitment: Commitment) -> dict:
-        return self.row(commitment, CommitmentRelations.read([commitment]))
+        return self.row(commitment, CommitmentRelations.read([commitment]), PageUrls(self.context.get("request")))
 
-    def row(self, commitment: Commitment, relations: CommitmentRelations) -> dict:
+    def row(self, commitment: Commitment, relations: CommitmentRelations, page_urls: PageUrls) -> dict:
         """Return the commitment as the fields declared above represent it, built directly: DRF's
         per-field machinery cost the list more than the rules it calls. A test compares the two
         (ModelSerializer.to_representation) key by key, in order."""
@@ -496,8 +513,6 @@ class CommitmentSerializer(serializers.ModelSerializer):
         today = agreement.local_today(now)
         pk = commitment.pk
         event = commitment.deadline_event
-        request = self.context.get("request")
-        page_url = commitment.get_absolute_url()
         return {
             "id": pk,
             "agreement": agreement.slug,
@@ -541,7 +556,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "term_expiry": commitment.term_expiry(today),
             "notice_deadline": commitment.notice_deadline(today),
             "terms": [term_row(term) for term in commitment.terms(today)],
-            "page_url": request.build_absolute_uri(page_url) if request else page_url,
+            "page_url": page_urls(pk),
         }
 
     # One list serializer for every row's terms and versions' deadlines: a new one per row

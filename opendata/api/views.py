@@ -166,12 +166,20 @@ class CommitmentViewSet(ReadOnlyViewSet):
     disputed, contested, fulfilled late, the support of the current assessment. Filters are the dashboard's."""
 
     # Built once: building its annotations (with_support) cost more than compiling them. Each
-    # request works on a copy (GenericAPIView.get_queryset calls .all()). Without prefetches: the
-    # serializer reads the related records of a whole page at once (CommitmentRelations).
-    queryset = Commitment.objects.for_display().prefetch_related(None)
+    # request works on a copy (GenericAPIView.get_queryset calls .all()). Only what the rows read
+    # (not the deadline event's source), and no prefetches: the serializer reads the related
+    # records of a whole page at once (CommitmentRelations).
+    queryset = Commitment.objects.select_related("provision__agreement", "deadline_event").with_support()
     serializer_class = serializers.CommitmentSerializer
     filterset_class = CommitmentFilter
     time_dependent = True
+
+    def filter_queryset(self, queryset):
+        # Without a filter parameter the list is the whole list (every filter passes an empty value
+        # through): the FilterSet and its form are not built (a millisecond of the plain list).
+        if not any(name in self.request.query_params for name in self.filterset_class.base_filters):
+            return queryset
+        return super().filter_queryset(queryset)
 
     def get_filterset_extra_kwargs(self) -> dict:
         return {"now": getattr(self, "now", None) or timezone.now()}

@@ -1329,10 +1329,11 @@ class CommitmentQuerySet(models.QuerySet):
             provision_position=Subquery(provision.values("position")[:1]),
         )
 
-    def with_support(self) -> CommitmentQuerySet:
+    def with_support(self, precision: bool = True) -> CommitmentQuerySet:
         """Annotate the support of each commitment's current assessment (StatusUpdate.support()):
-        current_support (a Support value, None when not assessed) and current_support_count; and
-        how precisely that assessment is dated (current_as_of_precision: status_as_of is its date)."""
+        current_support (a Support value, None when not assessed) and current_support_count; and,
+        unless `precision` is False (the API, which does not show it: one subquery less), how
+        precisely that assessment is dated (current_as_of_precision: status_as_of is its date)."""
         if "current_support" in self.query.annotations:
             return self
         # The current assessment is found first, then only its support is counted: asking for the
@@ -1341,11 +1342,13 @@ class CommitmentQuerySet(models.QuerySet):
         current_id = StatusUpdate.objects.current().filter(commitment=OuterRef(OuterRef("pk"))).values("pk")[:1]
         current = StatusUpdate.objects.filter(pk=Subquery(current_id)).order_by()
         supported = current.with_support()
-        return self.annotate(
-            current_support=Subquery(supported.values("support_level")),
-            current_support_count=Subquery(supported.values("support_count")),
-            current_as_of_precision=Subquery(current.values("as_of_precision")),
-        )
+        annotations = {
+            "current_support": Subquery(supported.values("support_level")),
+            "current_support_count": Subquery(supported.values("support_count")),
+        }
+        if precision:
+            annotations["current_as_of_precision"] = Subquery(current.values("as_of_precision"))
+        return self.annotate(**annotations)
 
     def with_current_support(self, level: str) -> CommitmentQuerySet:
         """Return commitments whose current assessment has this Support level."""

@@ -326,12 +326,15 @@ class CommitmentRelations:
         if not ids:
             return cls({}, {}, {}, {})
         versions = defaultdict(list)
-        for version in (
-            VersionDeadline.objects.filter(commitment_id__in=ids)
-            .select_related("text")
-            .order_by("-text__is_quoted", "text__label")
-        ):
-            versions[version.commitment_id].append(version)
+        # Only those that have any, where the query says so (has_version_deadlines): most have none.
+        with_versions = [c.pk for c in commitments if getattr(c, "has_version_deadlines", True)]
+        if with_versions:
+            for version in (
+                VersionDeadline.objects.filter(commitment_id__in=with_versions)
+                .select_related("text")
+                .order_by("-text__is_quoted", "text__label")
+            ):
+                versions[version.commitment_id].append(version)
         responsible_parties, supervising_bodies = cls.read_parties(ids)
         return cls(
             responsible_parties=responsible_parties,

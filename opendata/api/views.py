@@ -34,6 +34,7 @@ from commitments.models import (
     SearchEntry,
     Source,
     StatusUpdate,
+    VersionDeadline,
 )
 
 from ..http import current_etag
@@ -169,7 +170,11 @@ class CommitmentViewSet(ReadOnlyViewSet):
     # request works on a copy (GenericAPIView.get_queryset calls .all()). Only what the rows read
     # (not the deadline event's source, nor how precisely the current assessment is dated), and no
     # prefetches: the serializer reads the related records of a whole page at once (CommitmentRelations).
-    queryset = Commitment.objects.select_related("provision__agreement", "deadline_event").with_support(precision=False)
+    queryset = (
+        Commitment.objects.select_related("provision__agreement", "deadline_event")
+        .with_support(precision=False)
+        .annotate(has_version_deadlines=Exists(VersionDeadline.objects.filter(commitment=OuterRef("pk"))))
+    )
     serializer_class = serializers.CommitmentSerializer
     filterset_class = CommitmentFilter
     time_dependent = True

@@ -309,11 +309,11 @@ def datetime_value(value: dt.datetime | None) -> str | None:
 
 @dataclass(frozen=True)
 class CommitmentRelations:
-    """What the API shows of some commitments' related records, read for all of them in three
-    queries (instead of five prefetches, which also built a related manager and a queryset per
-    row), as plain values in the order the prefetches gave (parties by name, published deadline
-    changes by decision date): responsible parties' and supervising bodies' slugs, version
-    deadlines with their texts, and the published deadline changes as the API shows them."""
+    """What the API shows of some commitments' related records, read for all of them in at most
+    three queries (instead of five prefetches, which also built a related manager and a queryset
+    per row), as plain values in the order the prefetches gave (parties by name, published
+    deadline changes by decision date): responsible parties' and supervising bodies' slugs,
+    version deadlines with their texts, and the published deadline changes as the API shows them."""
 
     responsible_parties: dict[int, list[str]]
     supervising_bodies: dict[int, list[str]]
@@ -356,10 +356,10 @@ class CommitmentRelations:
             .union(supervising.annotate(supervises=Value(True)).values_list(*columns), all=True)
             .order_by("party__name")
         )
-        slugs = defaultdict(list), defaultdict(list)
+        responsible_parties, supervising_bodies = defaultdict(list), defaultdict(list)
         for commitment_id, supervises, slug, _name in rows:
-            slugs[bool(supervises)][commitment_id].append(slug)
-        return slugs
+            (supervising_bodies if supervises else responsible_parties)[commitment_id].append(slug)
+        return responsible_parties, supervising_bodies
 
     @staticmethod
     def read_deadline_changes(ids: list[int]) -> dict[int, list[dict]]:
@@ -455,6 +455,9 @@ class CommitmentListSerializer(serializers.ListSerializer):
 
 
 class CommitmentSerializer(serializers.ModelSerializer):
+    """The fields declared here are the API's contract: the schema, and the reference that row()
+    is tested against (it builds what they give, without DRF's per-field machinery)."""
+
     agreement = serializers.SlugRelatedField(source="provision.agreement", slug_field="slug", read_only=True)
     provision_number = serializers.CharField(source="provision.number", read_only=True)
     responsible_parties = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)

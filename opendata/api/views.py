@@ -169,7 +169,8 @@ class CommitmentViewSet(ReadOnlyViewSet):
     # Built once: building its annotations (with_support) cost more than compiling them. Each
     # request works on a copy (GenericAPIView.get_queryset calls .all()). Only what the rows read
     # (not the deadline event's source, nor how precisely the current assessment is dated), and no
-    # prefetches: the serializer reads the related records of a whole page at once (CommitmentRelations).
+    # prefetches: the serializer reads the related records of a whole page at once
+    # (CommitmentRelations), the version deadlines only of the commitments that have any.
     queryset = (
         Commitment.objects.select_related("provision__agreement", "deadline_event")
         .with_support(precision=False)

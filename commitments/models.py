@@ -1807,11 +1807,14 @@ class Commitment(models.Model):
             return ngettext("%(n)d day", "%(n)d days", self.period_days) % {"n": self.period_days}
         return ""
 
-    def version_outcomes(self, now: dt.datetime) -> list[VersionOutcome]:
+    def version_outcomes(
+        self, now: dt.datetime, versions: Iterable[VersionDeadline] | None = None
+    ) -> list[VersionOutcome]:
         """Return how the commitment stands against each published version's wording of its deadline
         (VersionDeadline), the quoted version first; empty when no version words it differently,
-        or once an agreed change has replaced the original deadline."""
-        versions = list(self.version_deadlines.all())
+        or once an agreed change has replaced the original deadline. `versions` are this
+        commitment's version deadlines, with their texts, when the caller holds them (the API's lists)."""
+        versions = list(self.version_deadlines.all() if versions is None else versions)
         if not versions or self.deadline_in_force != self.original_deadline():
             return []
         fulfilled_on = self.fulfilled_on()

@@ -177,7 +177,9 @@ def commitment_list_json(request: HttpRequest) -> HttpResponse:
     filterset = filter_commitments(request, now)
     if not filterset.is_valid():
         return invalid_filters_response(filterset)
-    results = CommitmentSerializer(filterset.qs, many=True, context={"request": request, "now": now}).data
+    # The serializer reads the related records of all the rows itself (CommitmentRelations).
+    commitments = filterset.qs.prefetch_related(None)
+    results = CommitmentSerializer(commitments, many=True, context={"request": request, "now": now}).data
     response = HttpResponse(
         json.dumps({"count": len(results), "results": results}, ensure_ascii=False, indent=1, default=str),
         content_type="application/json",

@@ -33,29 +33,24 @@ def source_date(source: Source) -> str:
     return formats.date_format(source.published_on, "DATE_FORMAT")
 
 
+# A source's original or archived copy, after the link to its page (includes/source_link.html).
+EXTERNAL_COPY = (
+    ' · <a class="external" href="{}" rel="noopener noreferrer">{}<span class="visually-hidden"> ({})</span></a>'
+)
+
+
 @register.simple_tag
 def source_link(source: Source) -> SafeString:
     """Return the link to a source's page (publisher and date), then to its original and archived
     copy when it has them: the markup of includes/source_link.html, which every page uses. Built
     here rather than in template tags: a page can cite dozens (about 1 of a commitment page's
     20 ms at the benchmark's scale went to this markup alone)."""
-    link = format_html(
-        '<a href="{}">{}, {}</a>', reverse("dashboard:source_detail", args=[source.pk]), source.publisher, source_date(source)
-    )
+    url = reverse("dashboard:source_detail", args=[source.pk])
+    link = format_html('<a href="{}">{}, {}</a>', url, source.publisher, source_date(source))
     if source.url:
-        link += format_html(
-            ' · <a class="external" href="{}" rel="noopener noreferrer">{}<span class="visually-hidden"> ({})</span></a>',
-            source.url,
-            gettext("original"),
-            source.title,
-        )
+        link += format_html(EXTERNAL_COPY, source.url, gettext("original"), source.title)
     if source.archive_url:
-        link += format_html(
-            ' · <a class="external" href="{}" rel="noopener noreferrer">{}<span class="visually-hidden"> ({})</span></a>',
-            source.archive_url,
-            gettext("archived copy"),
-            source.title,
-        )
+        link += format_html(EXTERNAL_COPY, source.archive_url, gettext("archived copy"), source.title)
     return link
 
 

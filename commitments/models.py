@@ -2366,17 +2366,19 @@ class SupportSummary:
 
     @property
     def label(self) -> str:
-        if self.level == Support.CORROBORATED:
+        # Only the one label shown is translated (a commitment page asks about twenty times).
+        level = self.level
+        if level == Support.CORROBORATED:
             return ngettext(
                 "corroborated by %(count)d independent source",
                 "corroborated by %(count)d independent sources",
                 self.count,
             ) % {"count": self.count}
-        return {
-            Support.NONE: _("no source"),
-            Support.PARTY_SOURCES_ONLY: _("party sources only"),
-            Support.ONE_SOURCE: _("one source"),
-        }[self.level]
+        if level == Support.NONE:
+            return _("no source")
+        if level == Support.PARTY_SOURCES_ONLY:
+            return _("party sources only")
+        return _("one source")
 
 
 def support_of(sources: Iterable[Source]) -> SupportSummary:

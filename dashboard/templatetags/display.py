@@ -6,13 +6,16 @@ import html
 
 from django import template
 from django.urls import reverse
+from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from commitments.models import (
     CasualtyReport,
     DatePrecision,
     Incident,
+    PublishedVia,
     Source,
     SpeechKind,
     Status,
@@ -90,6 +93,25 @@ def _attribution(said: str, speaker) -> str:
     role = _text(speaker.role)
     detail = f"{role}, {_text(speaker.party)}" if speaker.role else _text(speaker.party)
     return f'\n    <p class="attribution">{said} <span class="detail">{detail}</span></p>\n  '
+
+
+@register.simple_tag
+def review_note(entry) -> str:
+    """Return how a published entry was checked, for the public: reviewed by a second monitor
+    (and when), or not independently reviewed; nothing for seed entries and older ones. The
+    markup of includes/review.html, which every assessment, claim and deadline change shows."""
+    if entry.published_via == PublishedVia.REVIEW:
+        if entry.reviewed_at:
+            # As the template's date filter shows it: in the current time zone.
+            when = formats.date_format(template_localtime(entry.reviewed_at), "DATE_FORMAT")
+            note = gettext("Reviewed by a second monitor on %(when)s.") % {"when": _text(when)}
+        else:
+            note = _text(gettext("Reviewed by a second monitor."))
+        return mark_safe(f'<p class="review-note" data-testid="review-note">{note}</p>')
+    if entry.published_via == PublishedVia.AUTHOR:
+        note = _text(gettext("Not independently reviewed: published by the monitor who recorded it."))
+        return mark_safe(f'<p class="review-note review-note-unreviewed" data-testid="review-note">{note}</p>')
+    return ""
 
 
 @register.filter

@@ -427,7 +427,7 @@ def test_the_migration_fills_the_stored_values_of_existing_rows(world):
 
 def test_the_migration_fills_the_stored_support_of_existing_rows(world):
     Commitment.objects.update(current_support="", current_support_count=0, current_as_of_precision="")
-    migration = importlib.import_module("commitments.migrations.0044_fill_stored_support")
+    migration = importlib.import_module("commitments.migrations.0040_fill_stored_support")
 
     migration.fill(None, None)
 

@@ -1,4 +1,4 @@
-"""Fill the columns 0043 added from the existing rows.
+"""Fill the columns 0039 added from the existing rows.
 
 The backfill applies the rule as the code defines it, once (CommitmentQuerySet.refresh_support()):
 one UPDATE that reads only columns this migration's state has.
@@ -14,6 +14,6 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("commitments", "0043_stored_support")]
+    dependencies = [("commitments", "0039_stored_support")]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from alerts.models import Subscriber
 from commitments import search
@@ -293,7 +293,12 @@ def make_synthetic_data(scale: Scale, seed: int = 2020, progress: Progress = _no
             commitments, ["current_status", "status_as_of", "fulfilled_at", "fulfilled_precision"], batch_size=BATCH
         )
         # Disputed and contested read the claims and the statuses just stored; the latest activity both;
-        # the support, the assessments and their evidence.
+        # the support, the assessments and their evidence. PostgreSQL plans those set-based updates
+        # from its statistics, which do not know yet of the rows this transaction wrote: without
+        # them it read every assessment for each commitment (ten minutes at the benchmark's scale).
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         Commitment.objects.filter(provision_agreement__in=agreements).refresh_flags()
         Commitment.objects.filter(provision_agreement__in=agreements).refresh_support()
         Agreement.objects.filter(pk__in=[agreement.pk for agreement in agreements]).refresh_latest_activity()

@@ -173,8 +173,8 @@ class HomeView(AsOfMixin, TemplateView):
             agreement_total = Agreement.objects.count()
             overdue_total = Commitment.objects.overdue(now).count()
 
-        # These short lists show a title, a deadline and (overdue) the responsible parties, not the
-        # support of the assessment: for_display() would annotate it, at a cost on each query.
+        # These short lists show a title, a deadline and (overdue) the responsible parties: not the
+        # deadline's event and its source that for_display() also joins.
         overdue_now = list(
             Commitment.objects.select_related("provision__agreement")
             .prefetch_related("responsible_parties")

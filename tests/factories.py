@@ -342,6 +342,22 @@ def add_version_deadline(
     return VersionDeadline.objects.create(commitment=commitment, text=text, wording=wording, deadline_date=deadline)
 
 
+def make_meeting_worded_two_ways() -> Commitment:
+    """Return a first meeting due 30 Jan 2021 whose deadline two published texts word differently:
+    the quoted one (Aravot) "by January 30, 2021", the presidency's "before 30 January 2021"."""
+    agreement = make_agreement()
+    quoted = AgreementText.objects.create(
+        agreement=agreement, label="Aravot", publisher="Aravot", language="en", is_quoted=True
+    )
+    other = AgreementText.objects.create(
+        agreement=agreement, label="Presidency", publisher="the Azerbaijani presidency", language="en"
+    )
+    meeting = make_commitment(title="First meeting", deadline=dt.date(2021, 1, 30))
+    add_version_deadline(meeting, quoted, "by January 30, 2021", dt.date(2021, 1, 30))
+    add_version_deadline(meeting, other, "before 30 January 2021", dt.date(2021, 1, 29))
+    return meeting
+
+
 def add_link(
     from_agreement: Agreement,
     to_agreement: Agreement,

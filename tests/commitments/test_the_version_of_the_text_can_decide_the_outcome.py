@@ -6,13 +6,10 @@ import datetime as dt
 
 import pytest
 
-from commitments.models import AgreementText
 from tests.factories import (
     add_deadline_change,
     add_status,
-    add_version_deadline,
-    make_agreement,
-    make_commitment,
+    make_meeting_worded_two_ways,
     make_source,
 )
 
@@ -22,17 +19,7 @@ NOW = dt.datetime(2021, 6, 1, tzinfo=dt.UTC)
 
 @pytest.fixture
 def meeting():
-    agreement = make_agreement()
-    quoted = AgreementText.objects.create(
-        agreement=agreement, label="Aravot", publisher="Aravot", language="en", is_quoted=True
-    )
-    other = AgreementText.objects.create(
-        agreement=agreement, label="Presidency", publisher="the Azerbaijani presidency", language="en"
-    )
-    commitment = make_commitment(title="First meeting", deadline=dt.date(2021, 1, 30))
-    add_version_deadline(commitment, quoted, "by January 30, 2021", dt.date(2021, 1, 30))
-    add_version_deadline(commitment, other, "before 30 January 2021", dt.date(2021, 1, 29))
-    return commitment
+    return make_meeting_worded_two_ways()
 
 
 def test_held_on_30_january_it_is_on_time_under_the_quoted_text_and_a_day_late_under_the_other(meeting, client):

@@ -6,24 +6,15 @@ import datetime as dt
 
 import pytest
 
-from commitments.models import AgreementText, Commitment, VersionDeadline
-from tests.factories import add_status, add_version_deadline, make_agreement, make_commitment
+from commitments.models import Commitment, VersionDeadline
+from tests.factories import add_status, make_meeting_worded_two_ways
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2021, 6, 1, tzinfo=dt.UTC)
 
 
 def test_the_outcomes_from_the_versions_given_are_those_the_commitment_reads(django_assert_num_queries):
-    agreement = make_agreement()
-    quoted = AgreementText.objects.create(
-        agreement=agreement, label="Aravot", publisher="Aravot", language="en", is_quoted=True
-    )
-    other = AgreementText.objects.create(
-        agreement=agreement, label="Presidency", publisher="the Azerbaijani presidency", language="en"
-    )
-    meeting = make_commitment(title="First meeting", deadline=dt.date(2021, 1, 30))
-    add_version_deadline(meeting, other, "before 30 January 2021", dt.date(2021, 1, 29))
-    add_version_deadline(meeting, quoted, "by January 30, 2021", dt.date(2021, 1, 30))
+    meeting = make_meeting_worded_two_ways()
     add_status(meeting, "fulfilled", dt.date(2021, 1, 30))
     commitment = Commitment.objects.select_related("provision__agreement").get(pk=meeting.pk)
     versions = list(VersionDeadline.objects.filter(commitment=commitment).select_related("text"))

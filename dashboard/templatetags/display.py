@@ -7,8 +7,9 @@ import html
 
 from django import template
 from django.urls import reverse
-from django.utils import formats
+from django.utils import dateformat, formats
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
@@ -168,3 +169,53 @@ def _labels_by_value(field) -> dict:
 def verification_label(level: str) -> str:
     """Return the words of a verification level (Verification)."""
     return Verification(level).label if level else ""
+
+
+@register.simple_tag
+def timeline_svg(chart, name: str, label_length: int) -> SafeString:
+    """Return one drawing of the deadline timeline (dashboard.charts.Timeline) as SVG: `name` tells
+    the wide drawing from the phone one (the stylesheet shows one of them), `label_length` is where
+    a row's label is cut. Written here rather than in a template: a drawing is about a hundred
+    elements, each with several coordinates, and as template tags they cost more than the rest of
+    the home page's timeline together."""
+    height = chart.height
+    parts = [
+        f'\n<svg class="timeline-{_text(name)}" viewBox="0 0 {chart.layout.width} {height}" role="img"'
+        ' aria-labelledby="timeline-caption">\n  '
+    ]
+    last = len(chart.ticks) - 1
+    for index, (day, x) in enumerate(chart.ticks):
+        place = " tick-label-start" if index == 0 else " tick-label-end" if index == last else ""
+        parts.append(
+            f'<line class="tick" x1="{x}" x2="{x}" y1="18" y2="{height}"></line>'
+            f'<text class="tick-label{place}" x="{x}" y="12">{_text(dateformat.format(day, "M Y"))}</text>'
+        )
+    parts.append("\n  ")
+    if chart.today_x:
+        parts.append(f'<line class="today" x1="{chart.today_x}" x2="{chart.today_x}" y1="18" y2="{height}"></line>')
+    parts.append("\n  ")
+    label_x = chart.layout.plot_left if name == "phone" else 0
+    for row in chart.rows:
+        y = row.y
+        kind = " row-overdue" if row.is_overdue else " row-late" if row.is_late else " row-on-time" if row.met_on else ""
+        label = _text(Truncator(row.commitment.title).chars(label_length))
+        gap = (
+            f'<line class="gap" x1="{row.deadline_x}" x2="{row.line_end_x}" y1="{y}" y2="{y}"></line>'
+            if row.line_end_x != row.deadline_x
+            else ""
+        )
+        original = (
+            f'<rect class="original" x="{row.original_x}" y="{y - 5}" width="3" height="10"></rect>'
+            if row.original_x
+            else ""
+        )
+        met = f'<circle class="met" cx="{row.met_x}" cy="{y}" r="5"></circle>' if row.met_x else ""
+        parts.append(
+            f'\n  <g class="row{kind}">\n'
+            f'    <text class="row-label" x="{label_x}" y="{row.label_y}">{label}</text>\n'
+            f"    {gap}\n    {original}\n"
+            f'    <rect class="deadline" x="{row.deadline_x}" y="{y - 7}" width="3" height="14"></rect>\n'
+            f"    {met}\n  </g>\n  "
+        )
+    parts.append("\n</svg>\n")
+    return mark_safe("".join(parts))  # noqa: S308 (numbers, and text escaped above)

@@ -9,15 +9,13 @@ import datetime as dt
 import pytest
 
 from commitments.models import Agreement, Claim, Commitment
-from tests.factories import load_all_seeds
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def agreement():
-    load_all_seeds()
+def agreement(all_seeds_loaded, db):
     return Agreement.objects.get(slug="israel-lebanon-2024")
 
 

@@ -9,15 +9,13 @@ import datetime as dt
 import pytest
 
 from commitments.models import Agreement, AgreementLink, Claim, Commitment, Source
-from tests.factories import load_all_seeds
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def seeds():
-    load_all_seeds()
+def seeds(all_seeds_loaded, db):
     return Agreement.objects.get(slug="moscow-2021")
 
 

@@ -18,8 +18,8 @@ SEED = Path(settings.BASE_DIR) / "seeds" / "karabakh-2020.yaml"
 
 
 @pytest.fixture
-def seed(db):
-    load_agreement_file(SEED)
+def seed(karabakh_seed_loaded, db):
+    pass
 
 
 def sources_of(incident: Incident) -> list[tuple[str, dt.date, str]]:

@@ -10,7 +10,6 @@ from django.conf import settings
 from icalendar import Calendar
 
 from commitments.models import Claim, Commitment, Evidence, Source, SpeechKind, StatusUpdate, Support
-from commitments.seeding import load_agreement_file
 
 SEED = Path(settings.BASE_DIR) / "seeds" / "karabakh-2020.yaml"
 AYVAZIAN_NARRATION = "Ayvazian also stressed the importance of the prisoner exchange, which has not yet begun."
@@ -19,8 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def karabakh(db):
-    load_agreement_file(SEED)
+def karabakh(karabakh_seed_loaded, db):
+    pass
 
 
 def commitment(code: str) -> Commitment:

@@ -93,6 +93,24 @@ def test_the_timeline_places_each_dated_deadline_against_the_day_it_was_met(clie
     assert rows[data.aghdam].original is None  # never changed
 
 
+def test_the_timeline_draws_a_row_per_deadline_in_both_drawings_with_its_outcome_and_its_escaped_title(client):
+    data = karabakh_like()
+    data.route.title = "Route <Lachin> & corridor"
+    data.route.save()
+
+    html = client.get(reverse("dashboard:home")).content.decode()
+
+    for drawing in ("wide", "phone"):
+        svg = html[html.index(f'<svg class="timeline-{drawing}"') :]
+        svg = svg[: svg.index("</svg>")]
+        rows = svg.split('<g class="row')[1:]
+        assert len(rows) == 3
+        [route] = [row for row in rows if "Route" in row]
+        assert route.startswith(' row-overdue">')
+        assert "Route &lt;Lachin&gt; &amp; corridor" in route
+        assert svg.count('class="tick-label') == (5 if drawing == "wide" else 3)
+
+
 def test_it_says_so_when_nothing_is_tracked_yet(client):
     response = client.get(reverse("dashboard:home"))
 

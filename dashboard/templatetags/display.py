@@ -197,7 +197,12 @@ def timeline_svg(chart, name: str, label_length: int) -> SafeString:
     label_x = chart.layout.plot_left if name == "phone" else 0
     for row in chart.rows:
         y = row.y
-        kind = " row-overdue" if row.is_overdue else " row-late" if row.is_late else " row-on-time" if row.met_on else ""
+        if row.is_overdue:
+            kind = " row-overdue"
+        elif row.is_late:
+            kind = " row-late"
+        else:
+            kind = " row-on-time" if row.met_on else ""
         label = _text(Truncator(row.commitment.title).chars(label_length))
         gap = (
             f'<line class="gap" x1="{row.deadline_x}" x2="{row.line_end_x}" y1="{y}" y2="{y}"></line>'

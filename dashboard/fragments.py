@@ -17,7 +17,6 @@ from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
 logger = logging.getLogger(__name__)
@@ -25,36 +24,35 @@ logger = logging.getLogger(__name__)
 
 def render_fragments(
     request: HttpRequest,
-    template_name: str,
+    name: str,
     items: Iterable[Any],
     *,
     key: Callable[[Any], object],
-    context: Callable[[Any], dict],
+    render: Callable[[Any], str],
 ) -> list[SafeString]:
-    """Return `template_name` rendered for each of `items` (with `context(item)`), taking from the
-    cache those already rendered for this page's data version, quarter hour and language, in one
-    read, and keeping the others in one write."""
+    """Return `render(item)` (HTML) for each of `items`, taking from the cache those already
+    rendered for this page's data version, quarter hour and language under `name` and the item's
+    `key`, in one read, and keeping the others in one write."""
     items = list(items)
-    template = get_template(template_name)
     state = getattr(request, "page_state", None)
     if state is None:  # not a cached page: nothing to share
-        return [mark_safe(template.render(context(item))) for item in items]  # noqa: S308 (a template's output)
-    keys = [_fragment_key(state, template_name, key(item)) for item in items]
+        return [mark_safe(render(item)) for item in items]  # noqa: S308 (HTML the renderer escaped)
+    keys = [_fragment_key(state, name, key(item)) for item in items]
     cached = _safely(lambda: cache.get_many(keys), {})
     missing = {}
     fragments = []
     for fragment_key, item in zip(keys, items, strict=True):
         html = cached.get(fragment_key)
         if html is None:
-            html = missing[fragment_key] = template.render(context(item))
-        fragments.append(mark_safe(html))  # noqa: S308 (a template's output)
+            html = missing[fragment_key] = render(item)
+        fragments.append(mark_safe(html))  # noqa: S308 (HTML the renderer escaped)
     if missing:
         _safely(lambda: cache.set_many(missing, request.page_timeout), None)
     return fragments
 
 
-def _fragment_key(state: tuple[str, ...], template_name: str, item_key: object) -> str:
-    digest = hashlib.sha256("|".join([template_name, str(item_key), *state]).encode()).hexdigest()
+def _fragment_key(state: tuple[str, ...], name: str, item_key: object) -> str:
+    digest = hashlib.sha256("|".join([name, str(item_key), *state]).encode()).hexdigest()
     return "tracker:fragment:" + digest
 
 

@@ -66,6 +66,7 @@ from .charts import (
 )
 from .filters import CommitmentListFilter, IncidentListFilter
 from .fragments import render_fragments
+from .templatetags.display import commitment_row
 
 PAGE_SIZE = 25
 
@@ -302,11 +303,7 @@ class CommitmentListView(FilterView):
             rows=rows,
             # Every list showing a commitment shows the same row: rendered once per data version.
             row_fragments=render_fragments(
-                self.request,
-                "dashboard/includes/commitment_row.html",
-                rows,
-                key=lambda row: row[0].pk,
-                context=lambda row: {"commitment": row[0], "is_overdue": row[1]},
+                self.request, "commitment_row", rows, key=lambda row: row[0].pk, render=lambda row: commitment_row(*row)
             ),
             query_without_page=query.urlencode(),
         )

@@ -224,3 +224,43 @@ def timeline_svg(chart, name: str, label_length: int) -> SafeString:
         )
     parts.append("\n</svg>\n")
     return mark_safe("".join(parts))  # noqa: S308 (numbers, and text escaped above)
+
+
+def commitment_row(commitment, is_overdue: bool) -> SafeString:
+    """Return a commitment's row of the commitment list (a <tr>: title and category, point and
+    agreement, responsible parties, deadline in force, status with its flags and support), as a
+    template would write it. Written here: a page has 25 rows and the list renders them all on
+    every miss, and as a template (with its includes and translations) a row cost ~200 µs."""
+    point = gettext("Point %(number)s, %(agreement)s") % {
+        "number": _text(commitment.provision.number),
+        "agreement": _text(commitment.provision.agreement),
+    }
+    parties = ", ".join(_text(party) for party in commitment.responsible_parties.all())
+    if commitment.deadline_in_force:
+        deadline = _text(formats.date_format(commitment.deadline_in_force, "DATE_FORMAT"))
+    else:
+        deadline = _text(choice_label(commitment, "deadline_kind"))
+    status = commitment.current_status
+    flags = ""
+    if is_overdue:
+        flags += f' <span class="flag flag-overdue">{_text(gettext("Overdue"))}</span>'
+    if commitment.is_disputed:
+        flags += f' <span class="flag flag-disputed">{_text(gettext("Disputed"))}</span>'
+    if commitment.is_contested:
+        flags += f' <span class="flag flag-contested">{_text(gettext("Contested"))}</span>'
+    support = ""
+    if commitment.current_support:
+        support = (
+            f' <span class="detail support support-{_text(commitment.current_support)}">'
+            f"{_text(support_text(commitment))}</span>"
+        )
+    return mark_safe(  # noqa: S308 (every value escaped above)
+        f'<tr>\n  <th scope="row"><a href="{_text(commitment.get_absolute_url())}">{_text(commitment.title)}</a>\n'
+        f'    <span class="detail">{_text(choice_label(commitment, "category"))}</span></th>\n'
+        f'  <td data-label="{_text(gettext("Point"))}">{point}</td>\n'
+        f'  <td data-label="{_text(gettext("Responsible"))}">{parties}</td>\n'
+        f'  <td data-label="{_text(gettext("Deadline in force"))}">{deadline}</td>\n'
+        f'  <td data-label="{_text(gettext("Status"))}" data-testid="row-status">'
+        f'<span class="status status-{_text(status)}">{_text(status_label(status))}</span>\n'
+        f"{flags}\n{support}</td>\n</tr>\n"
+    )

@@ -9,17 +9,16 @@ from django.test import RequestFactory
 
 from dashboard import fragments
 from dashboard.page_cache import page_state
+from dashboard.templatetags.display import commitment_row
 from tests.factories import make_commitment
-
-ROW = "dashboard/includes/commitment_row.html"
 
 
 def rendered_rows(request, commitments, renders):
-    def context(commitment):
+    def render(commitment):
         renders.append(commitment.pk)
-        return {"commitment": commitment, "is_overdue": False}
+        return commitment_row(commitment, is_overdue=False)
 
-    return fragments.render_fragments(request, ROW, commitments, key=lambda c: c.pk, context=context)
+    return fragments.render_fragments(request, "commitment_row", commitments, key=lambda c: c.pk, render=render)
 
 
 def visitors_request(now):

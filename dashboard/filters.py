@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import html
+
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -20,20 +22,34 @@ class DateInput(forms.DateInput):
 class FastSelect(forms.Select):
     """Django's <select> for a single choice, with its options written in Python: the list's agreement
     and party menus hold hundreds of options, and building each option's context (optgroups()) and
-    rendering it cost more than the rest of the form. Groups of choices are not supported."""
+    rendering it cost more than the rest of the form. Groups of choices are not supported.
+
+    `menu`, when set, is the options as (value, label) pairs, used as they are: setting `choices`
+    normalizes every pair again (Django's ChoiceWidget), which a menu read from the database
+    does not need."""
+
+    menu: list[tuple[str, str]] | None = None
 
     def render(self, name, value, attrs=None, renderer=None):
         # As Select.optgroups: the first option whose value is among the field's values is selected.
         wanted, selected = set(self.format_value(value)), False
         options = []
-        for option_value, label in self.choices:
+        for option_value, label in self.choices if self.menu is None else self.menu:
             text = "" if option_value is None else str(option_value)
             is_selected = not selected and text in wanted
             selected = selected or is_selected
             mark = " selected" if is_selected else ""
-            options.append(f'<option value="{conditional_escape(text)}"{mark}>{conditional_escape(label)}</option>')
+            options.append(f'<option value="{_escaped(text)}"{mark}>{_escaped(label)}</option>')
         attributes = flatatt(self.build_attrs(self.attrs, attrs))
         return format_html('<select name="{}"{}>{}</select>', name, attributes, mark_safe("".join(options)))
+
+
+def _escaped(value) -> str:
+    """Return `value` escaped for HTML unless it is safe already: conditional_escape(), without the
+    check for lazy arguments that it makes on each call (a menu escapes a thousand values)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
 
 
 class CommitmentListFilter(CommitmentFilter):
@@ -55,6 +71,15 @@ class CommitmentListFilter(CommitmentFilter):
         for name, widget in self.WIDGETS.items():
             self.filters[name].extra["widget"] = widget
 
+    def get_form_class(self):
+        # django-filter builds a form class, and a form field for each filter, for every request;
+        # here neither depends on the request (labels are translated as they are written), so the
+        # class is built once. Each form still gets its own copy of the fields, as any Django form.
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = type(self)._form_class = super().get_form_class()
+        return form_class
+
     @property
     def form(self):
         form = super().form
@@ -64,7 +89,7 @@ class CommitmentListFilter(CommitmentFilter):
             # not a model each. The fields still validate against their querysets.
             for name in ("agreement", "party"):
                 field = form.fields[name]
-                field.widget.choices = [("", field.empty_label), *field.queryset.menu()]
+                field.widget.menu = [("", field.empty_label), *field.queryset.menu()]
             # A date input may only hold a valid date (HTML), so a rejected one is shown
             # empty; the error message above the form quotes what was wrong.
             rejected = [name for name in ("deadline_from", "deadline_to") if form.is_bound and name in form.errors]

@@ -39,3 +39,17 @@ def test_only_the_first_of_two_options_with_the_selected_value_is_selected_as_in
 
     assert parse_html(fast) == parse_html(forms.Select(choices=twice).render("menu", "a"))
     assert fast.count("selected") == 1
+
+
+def test_a_menu_set_as_pairs_renders_what_the_same_choices_render():
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    pairs = [("", gettext_lazy("All agreements")), *CHOICES[1:], ("safe", mark_safe("<b>Safe</b>"))]
+    fast = FastSelect()
+    fast.menu = pairs
+
+    assert fast.render("agreement", "other") == FastSelect(choices=pairs).render("agreement", "other")
+    assert parse_html(fast.render("agreement", "other")) == parse_html(
+        forms.Select(choices=pairs).render("agreement", "other")
+    )

@@ -12,7 +12,7 @@ import functools
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery, Window
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -166,12 +166,13 @@ class HomeView(AsOfMixin, TemplateView):
         as_of = self.get_as_of()
         if as_of:
             return self.past_context(context, as_of)
-        # The agreements that most need attention get a panel; the others are a link away.
-        agreements = add_figures(list(Agreement.objects.by_attention(now)[:HOME_AGREEMENT_LIMIT]), now)
-        agreement_total = len(agreements)
+        # The agreements that most need attention get a panel; the others are a link away. The
+        # ranking query also counts all the agreements (a window count, taken before the limit).
+        ranked = Agreement.objects.by_attention(now).annotate(agreement_total=Window(Count("*")))
+        agreements = add_figures(list(ranked[:HOME_AGREEMENT_LIMIT]), now)
+        agreement_total = agreements[0].agreement_total if agreements else 0
         overdue_total = sum(agreement.overdue_count for agreement in agreements)
-        if agreement_total == HOME_AGREEMENT_LIMIT:  # perhaps cut: count them all
-            agreement_total = Agreement.objects.count()
+        if agreement_total > len(agreements):  # cut: count the others' overdue commitments too
             overdue_total = Commitment.objects.overdue(now).count()
 
         # These short lists show a title, a deadline and (overdue) the responsible parties: not the

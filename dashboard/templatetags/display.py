@@ -273,4 +273,4 @@ def count(number: int) -> str:
     hundred counts, and floatformat parses each as a Decimal first."""
     if -1000 < number < 1000:
         return str(number)
-    return formats.number_format("%d" % number, 0, force_grouping=True)
+    return formats.number_format(str(number), 0, force_grouping=True)

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from commitments.models import Status
 from tests.factories import add_status, karabakh_like, make_commitment
@@ -109,6 +110,42 @@ def test_the_timeline_draws_a_row_per_deadline_in_both_drawings_with_its_outcome
         assert route.startswith(' row-overdue">')
         assert "Route &lt;Lachin&gt; &amp; corridor" in route
         assert svg.count('class="tick-label') == (5 if drawing == "wide" else 3)
+
+
+def test_an_agreements_panel_links_its_figures_to_the_list_and_a_past_days_panel_does_not(client):
+    data = karabakh_like()
+    data.agreement.title = "Statement <on a complete ceasefire> & after"
+    data.agreement.short_title = ""
+    data.agreement.save()
+
+    page = client.get(reverse("dashboard:home")).content.decode()
+    today = timezone.now()
+    with time_machine.travel(today + dt.timedelta(days=2)):  # the page as of the day it was all recorded
+        past = client.get(reverse("dashboard:home") + f"?as_of={today.date().isoformat()}").content.decode()
+
+    panel = page[page.index('<section class="agreement-summary"') :]
+    panel = panel[: panel.index("</section>")]
+    assert "Statement &lt;on a complete ceasefire&gt; &amp; after</a></h2>" in panel
+    assert "· 4 commitments tracked</p>" in panel
+    slug = data.agreement.slug
+    for flag in ("overdue", "disputed", "contested"):
+        assert f'href="/commitments/?agreement={slug}&amp;{flag}=yes"' in panel
+    assert '<dd>1</dd></div>\n    <div class="figure figure-disputed">' in panel  # one overdue: the route
+    past_panel = past[past.index('<section class="agreement-summary"') :]
+    past_panel = past_panel[: past_panel.index("</section>")]
+    assert 'class="figure figure-overdue"><dt>Overdue</dt>' in past_panel and "?agreement=" not in past_panel
+
+
+def test_the_timeline_table_says_how_each_deadline_was_met(client):
+    karabakh_like()
+
+    page = client.get(reverse("dashboard:home")).content.decode()
+    table = page[page.index("<tbody>", page.index('id="timeline-heading"')) :]
+    rows = {row.split("</a>")[0].rsplit(">", 1)[1]: row for row in table[: table.index("</tbody>")].split("<tr>")[1:]}
+
+    assert "Met the extended deadline (10 days after the original)" in rows["Return of the Kalbajar district"]
+    assert '<td data-label="Original deadline">same</td>' in rows["Return of the Aghdam district"]
+    assert '<span class="flag flag-overdue">Overdue</span>' in rows["Plan for a new route along the Lachin corridor"]
 
 
 def test_it_says_so_when_nothing_is_tracked_yet(client):

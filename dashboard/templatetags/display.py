@@ -7,6 +7,7 @@ import html
 from urllib.parse import quote
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import dateformat, formats
 from django.utils.safestring import SafeString, mark_safe
@@ -271,7 +272,10 @@ def commitment_row(commitment, is_overdue: bool) -> SafeString:
 def count(number: int) -> str:
     """Return a count as {{ n|floatformat:"g" }} writes it (grouped thousands in the reader's
     locale), with the counts under a thousand written at once: a home page writes about two
-    hundred counts, and floatformat parses each as a Decimal first."""
+    hundred counts, and floatformat parses each as a Decimal first. Anything but a whole number
+    (None, a float) is left to floatformat."""
+    if not isinstance(number, int) or isinstance(number, bool):
+        return floatformat(number, "g")
     if -1000 < number < 1000:
         return str(number)
     return formats.number_format(str(number), 0, force_grouping=True)

@@ -372,3 +372,48 @@ def timeline_table_row(row) -> SafeString:
         f'        <td data-label="{_text(gettext("Outcome"))}" data-testid="row-status">{outcome}</td>\n'
         "      </tr>\n    "
     )
+
+
+@register.simple_tag
+def overdue_item(commitment, days: int) -> SafeString:
+    """Return an item of the home page's list of overdue commitments: the commitment, its deadline,
+    how many days overdue and the parties responsible. Written here, as agreement_panel."""
+    words = ngettext("due %(deadline)s, %(days)s day overdue", "due %(deadline)s, %(days)s days overdue", days) % {
+        "deadline": _text(format_date(commitment.deadline_in_force)),
+        "days": days,
+    }
+    parties = ", ".join(_text(party) for party in commitment.responsible_parties.all())
+    return mark_safe(  # noqa: S308 (every value escaped above)
+        f'\n    <li><a href="{_text(commitment.get_absolute_url())}">{_text(commitment.title)}</a>\n'
+        f'      <span class="detail">{words} · {parties}</span></li>\n    '
+    )
+
+
+@register.simple_tag
+def latest_assessment(update) -> SafeString:
+    """Return an item of the home page's latest assessments: the commitment, the status, its date
+    and the sources of its evidence (with the status_update's evidence and sources prefetched)."""
+    commitment = update.commitment
+    when = gettext("as of %(when)s") % {"when": _text(dated(update.as_of, update.as_of_precision))}
+    sources = "; ".join(f"{source_link(evidence.source)}\n" for evidence in update.evidence.all())
+    return mark_safe(  # noqa: S308 (every value escaped above)
+        f'\n    <li>\n      <a href="{_text(commitment.get_absolute_url())}">{_text(commitment.title)}</a>:\n'
+        f'      <span class="status status-{_text(update.status)}">{_text(status_label(update.status))}</span>\n\n'
+        f'      <span class="detail">{when}</span>\n'
+        f'      <span class="detail">{sources}</span>\n    </li>\n    '
+    )
+
+
+@register.simple_tag
+def latest_claim(claim) -> SafeString:
+    """Return an item of the home page's latest claims: who said it for which party and when, on
+    which commitment, the position taken and the source."""
+    commitment = claim.commitment
+    position = _text(choice_label(claim, "position"))
+    return mark_safe(  # noqa: S308 (every value escaped above)
+        f'\n    <li>\n      <span class="speaker">{_text(claim.speaker)}</span> ({_text(claim.party)}), '
+        f"{_text(dated(claim.stated_on, claim.stated_on_precision))}, {_text(gettext('on'))}\n"
+        f'      <a href="{_text(commitment.get_absolute_url())}">{_text(commitment.title)}</a>:\n'
+        f'      <span class="position position-{_text(claim.position)}">{position}</span>\n'
+        f'      <span class="detail">{source_link(claim.source)}\n</span>\n    </li>\n    '
+    )

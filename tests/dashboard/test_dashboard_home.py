@@ -56,6 +56,12 @@ def test_it_lists_what_is_overdue_now_with_the_days_overdue(client):
 
     # Due 10 Nov 2023 in Moscow time, so overdue from 2023-11-10T21:00Z: day 10 on 20 Nov.
     assert response.context["overdue_now"] == [(data.route, 10)]
+    assert f'<li><a href="{data.route.get_absolute_url()}">Plan for a new route along the Lachin corridor</a>' in (
+        page := response.content.decode()
+    )
+    item = page[page.index("10 days overdue · ") :]
+    item = item[: item.index("</li>")]
+    assert str(data.azerbaijan) in item and str(data.armenia) in item
 
 
 @time_machine.travel(dt.datetime(2023, 10, 20, 12, 0, tzinfo=dt.UTC), tick=False)
@@ -75,6 +81,13 @@ def test_it_shows_the_latest_assessments_and_claims_newest_first(client):
 
     assert [u.commitment for u in response.context["latest_updates"]] == [data.prisoners, data.kalbajar, data.aghdam]
     assert list(response.context["latest_claims"]) == [data.ayvazian, data.lavrov]
+    page = response.content.decode()
+    updates = page[page.index('id="updates-heading"') : page.index('id="claims-heading"')]
+    assert updates.index("Exchange of prisoners and bodies") < updates.index("Return of the Kalbajar district")
+    assert f'<a href="/sources/{data.azatutyun.pk}/">Azatutyun, ' in updates
+    claims = page[page.index('id="claims-heading"') :]
+    assert '<span class="speaker">Ara Ayvazian, Armenian foreign minister</span> (' in claims
+    assert '<span class="position position-not_started">' in claims
 
 
 def test_the_timeline_places_each_dated_deadline_against_the_day_it_was_met(client):

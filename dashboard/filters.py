@@ -15,7 +15,26 @@ from commitments.filters import CommitmentFilter, IncidentFilter
 from commitments.models import Commitment, Incident
 
 
-class DateInput(forms.DateInput):
+class FastInputMixin:
+    """An <input> written in Python, as Django's input.html template writes it (attributes in order,
+    True ones bare, False ones left out): the template renderer cost a fifth of the list's form."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        written = "" if widget["value"] is None else f' value="{_escaped(str(widget["value"]))}"'
+        for attribute, setting in widget["attrs"].items():
+            if setting is True:
+                written += f" {attribute}"
+            elif setting is not False:
+                written += f' {attribute}="{_escaped(str(setting))}"'
+        return mark_safe(f'<input type="{_escaped(widget["type"])}" name="{_escaped(widget["name"])}"{written}>')
+
+
+class TextInput(FastInputMixin, forms.TextInput):
+    pass
+
+
+class DateInput(FastInputMixin, forms.DateInput):
     input_type = "date"
 
 
@@ -64,6 +83,7 @@ class CommitmentListFilter(CommitmentFilter):
         "sort": FastSelect,
         "deadline_from": DateInput,
         "deadline_to": DateInput,
+        "q": TextInput,
     }
 
     def __init__(self, *args, **kwargs) -> None:

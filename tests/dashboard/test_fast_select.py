@@ -1,10 +1,12 @@
-"""The list's fast <select> renders the same HTML as Django's own."""
+"""The list's fast <select> and inputs render the same HTML as Django's own."""
+
+import datetime as dt
 
 import pytest
 from django import forms
 from django.test.html import parse_html
 
-from dashboard.filters import FastSelect
+from dashboard.filters import DateInput, FastSelect, TextInput
 
 CHOICES = [
     ("", "All agreements"),
@@ -53,3 +55,16 @@ def test_a_menu_set_as_pairs_renders_what_the_same_choices_render():
     assert parse_html(fast.render("agreement", "other")) == parse_html(
         forms.Select(choices=pairs).render("agreement", "other")
     )
+
+
+@pytest.mark.parametrize(
+    ("fast", "django"), [(TextInput, forms.TextInput), (DateInput, forms.DateInput)], ids=["text", "date"]
+)
+@pytest.mark.parametrize("value", [None, "", 'words <b> & "quotes"', dt.date(2020, 11, 25)])
+def test_the_fast_inputs_write_what_djangos_inputs_write(fast, django, value):
+    attrs = {"id": "id_q", "placeholder": "Search <here>", "required": True, "disabled": False}
+    expected = django(attrs={"class": "x"}).render("q", value, attrs)
+    if django is forms.DateInput:
+        expected = expected.replace('type="text"', 'type="date"')  # the list's date inputs are pickers
+
+    assert fast(attrs={"class": "x"}).render("q", value, attrs) == expected

@@ -109,23 +109,10 @@ def monitors_group(db):
     return group
 
 
-def loaded_once_per_module(django_db_blocker, load):
-    """Run `load()` once for a test module, inside a transaction that every test of the module runs
-    within (each test's own transaction rolls back to it) and that is rolled back after the last
-    one. For data that takes seconds to load and that the module's tests only read or change
-    inside their own transaction: the shipped seeds."""
-    from django.db import transaction
-
-    with django_db_blocker.unblock(), transaction.atomic():
-        load()
-        yield
-        transaction.set_rollback(True)
-
-
 @pytest.fixture(scope="module")
 def all_seeds_loaded(django_db_setup, django_db_blocker):
     """Every shipped seed, loaded once for the module (loaded_once_per_module)."""
-    from tests.factories import load_all_seeds
+    from tests.factories import load_all_seeds, loaded_once_per_module
 
     yield from loaded_once_per_module(django_db_blocker, load_all_seeds)
 
@@ -136,6 +123,7 @@ def karabakh_seed_loaded(django_db_setup, django_db_blocker):
     from django.conf import settings
 
     from commitments.seeding import load_agreement_file
+    from tests.factories import loaded_once_per_module
 
     yield from loaded_once_per_module(
         django_db_blocker, lambda: load_agreement_file(settings.BASE_DIR / "seeds" / "karabakh-2020.yaml")

@@ -402,6 +402,18 @@ def make_monitor(username: str = "monitor", *, agreement: Agreement | None = Non
 SEEDS = ["seeds/karabakh-2020.yaml", "seeds/moscow-2021-statement.yaml", "seeds/israel-lebanon-2024.yaml"]
 
 
+def loaded_once_per_module(django_db_blocker, load):
+    """Run `load()` once for a test module, inside a transaction that every test of the module runs
+    within (each test's own transaction rolls back to it) and that is rolled back after the last
+    one. For data that takes seconds to load and that the module's tests only read or change
+    inside their own transaction: the shipped seeds. Yields what `load()` returns."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield load()
+        transaction.set_rollback(True)
+
+
 def load_all_seeds() -> None:
     """Load the shipped seed files in the order their links need (for the seed tests only)."""
     from django.conf import settings

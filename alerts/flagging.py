@@ -31,7 +31,7 @@ from django.db.models.functions import Cast, Coalesce, Mod, TruncDate
 
 from commitments.models import Agreement, Commitment, Status, end_of_day, local_date
 
-from .models import AlertDelivery, DeadlineEvent, MonitorSubscription, Subscriber, WebhookEndpoint
+from .models import AlertDelivery, DeadlineEvent, FlagWatermark, MonitorSubscription, Subscriber, WebhookEndpoint
 
 Kind = DeadlineEvent.Kind
 
@@ -40,10 +40,30 @@ Kind = DeadlineEvent.Kind
 class FlagResult:
     events: int
     deliveries: int
+    full_sweep: bool = True
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What can have changed since the last run, for an incremental run: the clock alone only makes
+    a commitment newly overdue (its deadline ends); everything else — a status, a deadline, a time
+    zone, a new commitment — is a write, which marks the commitment (Commitment.state_changed_at).
+    `since` is the last run's time less ALERTS_FLAG_LOOKBACK."""
+
+    since: dt.datetime
+
+    def marked(self) -> Q:
+        """The commitments a write marked since then (over Commitment)."""
+        return Q(state_changed_at__gt=self.since)
+
+    def marked_or_deadline_ended(self) -> Q:
+        """Those, and the commitments whose deadline ended since then (over Commitment; the
+        caller's own condition bounds the deadline by `now`)."""
+        return self.marked() | Q(deadline_ends_at__gt=self.since)
 
 
 def flag_deadline_events(
-    now: dt.datetime, *, reminder_days: list[int] | None = None, notify: bool = True
+    now: dt.datetime, *, reminder_days: list[int] | None = None, notify: bool = True, full: bool = False
 ) -> FlagResult:
     """Record every change of deadline state as of `now`, and queue alerts for the new events.
 
@@ -52,19 +72,29 @@ def flag_deadline_events(
     nothing it has already recorded, and AlertDelivery is unique per event and address.
     With notify=False (a first run over historical data) events are recorded but no one
     is alerted.
+
+    Incremental: a run reads only the commitments that can have changed since the last one
+    (Changes), unless it is a full sweep — asked for (`full`), the first run, or the last full
+    sweep older than ALERTS_FULL_SWEEP_INTERVAL —, which reads every commitment and every open
+    episode: the safety net for a write that failed to mark its commitment.
     """
     offsets = sorted(set(settings.ALERTS_REMINDER_DAYS if reminder_days is None else reminder_days))
     with transaction.atomic():
+        watermark = FlagWatermark.lock()  # first: runs at once take turns
+        full = full or watermark.needs_full_sweep(now)
+        changes = None if full else Changes(since=watermark.changed_since())
         # Events this run records get ids above the largest one now (and are detected at
         # `now`): that is how the queuing step below tells them from older ones.
         last_id = DeadlineEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         zones = AgreementZones.read()
-        events = record_closed_overdue_episodes(now, zones)  # before new ones: an extension closes, then reopens
-        events += record_new_overdue_episodes(now, zones)
+        # Closed before new ones: an extension closes, then reopens.
+        events = record_closed_overdue_episodes(now, zones, changes)
+        events += record_new_overdue_episodes(now, zones, changes)
         events += record_due_soon_reminders(now, offsets)
         events += record_notice_reminders(now, offsets)
         deliveries, earlier = queue_alerts(now, after_id=last_id, notify=notify)
-        return FlagResult(events=events + earlier, deliveries=deliveries)
+        watermark.advance(now, full_sweep=full)
+        return FlagResult(events=events + earlier, deliveries=deliveries, full_sweep=full)
 
 
 # --- INSERT … SELECT ----------------------------------------------------------------------
@@ -150,16 +180,19 @@ def _event_columns(now: dt.datetime, **columns) -> dict[str, object]:
 # --- Detection ----------------------------------------------------------------------------
 
 
-def new_overdue_episodes(now: dt.datetime) -> QuerySet:
+def new_overdue_episodes(now: dt.datetime, changes: Changes | None = None) -> QuerySet:
     """Return the commitments overdue at `now` whose "went overdue" event against their
-    deadline in force is not recorded yet."""
+    deadline in force is not recorded yet (among those that can have changed, if `changes`)."""
     already_flagged = DeadlineEvent.objects.filter(
         kind=Kind.WENT_OVERDUE, commitment=OuterRef("pk"), deadline=OuterRef("deadline_in_force")
     )
-    return Commitment.objects.overdue(now).exclude(Exists(already_flagged))
+    overdue = Commitment.objects.overdue(now)
+    if changes is not None:
+        overdue = overdue.filter(changes.marked_or_deadline_ended())
+    return overdue.exclude(Exists(already_flagged))
 
 
-def record_new_overdue_episodes(now: dt.datetime, zones: AgreementZones) -> int:
+def record_new_overdue_episodes(now: dt.datetime, zones: AgreementZones, changes: Changes | None = None) -> int:
     """Record a "went overdue" event for each newly overdue commitment; return how many."""
 
     def days_overdue(tz: ZoneInfo):
@@ -178,18 +211,22 @@ def record_new_overdue_episodes(now: dt.datetime, zones: AgreementZones) -> int:
         occurred_at=F("deadline_ends_at"),
         days_overdue=zones.per_zone("provision_agreement__time_zone", days_overdue),
     )
-    return insert_from_select(DeadlineEvent, columns, new_overdue_episodes(now))
+    return insert_from_select(DeadlineEvent, columns, new_overdue_episodes(now, changes))
 
 
-def closed_overdue_episodes(now: dt.datetime) -> QuerySet:
+def closed_overdue_episodes(now: dt.datetime, changes: Changes | None = None) -> QuerySet:
     """Return the open "went overdue" episodes whose commitment is no longer overdue against
     that deadline: fulfilled, ended, or its deadline changed. (One whose commitment is still
-    open against the same deadline, not yet ended because its zone changed, stays open.)"""
+    open against the same deadline, not yet ended because its zone changed, stays open.)
+    With `changes`, only the episodes of commitments a write marked: time alone ends none."""
     still_overdue = Commitment.objects.overdue(now).filter(
         pk=OuterRef("commitment_id"), deadline_in_force=OuterRef("deadline")
     )
+    episodes = DeadlineEvent.objects.filter(kind=Kind.WENT_OVERDUE)
+    if changes is not None:
+        episodes = episodes.filter(commitment__in=Commitment.objects.filter(changes.marked()))
     return (
-        DeadlineEvent.objects.filter(kind=Kind.WENT_OVERDUE, closed_by__isnull=True)
+        episodes.filter(closed_by__isnull=True)
         .exclude(Exists(still_overdue))
         .filter(
             Q(commitment__current_status__in=[Status.FULFILLED, Status.ENDED])
@@ -199,7 +236,7 @@ def closed_overdue_episodes(now: dt.datetime) -> QuerySet:
     )
 
 
-def record_closed_overdue_episodes(now: dt.datetime, zones: AgreementZones) -> int:
+def record_closed_overdue_episodes(now: dt.datetime, zones: AgreementZones, changes: Changes | None = None) -> int:
     """Record the event that closes each overdue episode that ended; return how many."""
     fulfilled = Q(commitment__current_status=Status.FULFILLED)
     ended = Q(commitment__current_status=Status.ENDED)
@@ -240,7 +277,7 @@ def record_closed_overdue_episodes(now: dt.datetime, zones: AgreementZones) -> i
             output_field=models.DateField(),
         ),
     )
-    return insert_from_select(DeadlineEvent, columns, closed_overdue_episodes(now))
+    return insert_from_select(DeadlineEvent, columns, closed_overdue_episodes(now, changes))
 
 
 def reminder_offset(ends_at: dt.datetime, now: dt.datetime, offsets: list[int]) -> int | None:

@@ -28,13 +28,13 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 DAY = dt.timedelta(days=1)
-# The savepoint and its release; the last event id and the agreements' time zones; three
+# The savepoint and its release; the watermark, read locked and moved on; the last event id and the agreements' time zones; three
 # INSERT … SELECT of events (closed, newly overdue, due soon); the renewable terms and their
 # reminders (read, nothing to insert here); the opted-in monitors and, for the one here, their
 # permissions (twice); the monitors' and the subscribers' INSERT … SELECT of alerts; whether any
 # webhook endpoint is active (none); the update of events recorded without alerts (none). On
 # PostgreSQL one more turns JIT compilation off for the recipients' statements.
-MAX_QUERIES = 17
+MAX_QUERIES = 19
 
 
 def build(size: int) -> None:

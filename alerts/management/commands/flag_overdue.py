@@ -41,7 +41,9 @@ class Command(BaseCommand):
             "flag_deadline_events", started_at, timezone.now(), flagged=flagged.events, queued=flagged.deliveries
         )
         read = "every commitment (a full sweep)" if flagged.full_sweep else "what changed since the last run"
-        self.stdout.write(f"Read {read}. Recorded {flagged.events} deadline events, queued {flagged.deliveries} alerts.")
+        self.stdout.write(
+            f"Read {read}. Recorded {flagged.events} deadline events, queued {flagged.deliveries} alerts."
+        )
         if not no_send:
             # A replay (--now) sends as of that time; otherwise each batch reads the clock.
             sent = drain_outbox(now)

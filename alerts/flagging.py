@@ -56,10 +56,10 @@ class Changes:
         """The commitments a write marked since then (over Commitment)."""
         return Q(state_changed_at__gt=self.since)
 
-    def marked_or_deadline_ended(self) -> Q:
-        """Those, and the commitments whose deadline ended since then (over Commitment; the
-        caller's own condition bounds the deadline by `now`)."""
-        return self.marked() | Q(deadline_ends_at__gt=self.since)
+    def deadline_ended(self) -> Q:
+        """The commitments whose deadline ended since then (over Commitment; the caller's own
+        condition bounds the deadline by `now`)."""
+        return Q(deadline_ends_at__gt=self.since)
 
 
 def flag_deadline_events(
@@ -146,6 +146,26 @@ class AgreementZones:
     def read(cls) -> AgreementZones:
         return cls(sorted(set(Agreement.objects.order_by().values_list("time_zone", flat=True).distinct())))
 
+    def per_local_date(self, agreement_field: str, now: dt.datetime, expression) -> Case:
+        """Return `expression(day)` for the row's agreement (`agreement_field` names it), where `day`
+        is the calendar date of `now` in the agreement's zone. That date differs from UTC's by a day
+        at most, so the zones fall in at most three groups: a CASE of three branches, each finding
+        the agreement in a set of ids computed once, rather than one branch per zone over a join."""
+        by_day: dict[dt.date, list[str]] = {}
+        for zone in self.zones:
+            by_day.setdefault(local_date(now, ZoneInfo(zone)), []).append(zone)
+        return Case(
+            *[
+                When(
+                    **{f"{agreement_field}__in": Agreement.objects.filter(time_zone__in=zones).values("pk")},
+                    then=expression(day),
+                )
+                for day, zones in sorted(by_day.items())
+            ],
+            default=Cast(Value(None), output_field=models.IntegerField()),
+            output_field=models.IntegerField(),
+        )
+
     def per_zone(self, zone_field: str, expression) -> Case:
         """Return `expression(zone)` for the row's zone (`zone_field` names it)."""
         return Case(
@@ -180,27 +200,27 @@ def _event_columns(now: dt.datetime, **columns) -> dict[str, object]:
 # --- Detection ----------------------------------------------------------------------------
 
 
-def new_overdue_episodes(now: dt.datetime, changes: Changes | None = None) -> QuerySet:
+def new_overdue_episodes(now: dt.datetime, among: Q | None = None) -> QuerySet:
     """Return the commitments overdue at `now` whose "went overdue" event against their
-    deadline in force is not recorded yet (among those that can have changed, if `changes`)."""
+    deadline in force is not recorded yet (only `among` those, a condition from Changes)."""
     already_flagged = DeadlineEvent.objects.filter(
         kind=Kind.WENT_OVERDUE, commitment=OuterRef("pk"), deadline=OuterRef("deadline_in_force")
     )
     overdue = Commitment.objects.overdue(now)
-    if changes is not None:
-        overdue = overdue.filter(changes.marked_or_deadline_ended())
+    if among is not None:
+        overdue = overdue.filter(among)
     return overdue.exclude(Exists(already_flagged))
 
 
 def record_new_overdue_episodes(now: dt.datetime, zones: AgreementZones, changes: Changes | None = None) -> int:
     """Record a "went overdue" event for each newly overdue commitment; return how many."""
 
-    def days_overdue(tz: ZoneInfo):
+    def days_overdue(today: dt.date):
         # Commitment.days_overdue(now): calendar days in the zone since the deadline day, 1 the day
         # after. The deadline ends at midnight starting the next day in the zone (sync_deadline), so
         # its local date is the day after the deadline in force: counting from the stored date spares
         # converting each row's instant to the zone (a Python function per row on SQLite).
-        return DaysBetween(Value(local_date(now, tz)), F("deadline_in_force"))
+        return DaysBetween(Value(today), F("deadline_in_force"))
 
     columns = _event_columns(
         now,
@@ -209,9 +229,17 @@ def record_new_overdue_episodes(now: dt.datetime, zones: AgreementZones, changes
         deadline=F("deadline_in_force"),
         deadline_ends_at=F("deadline_ends_at"),
         occurred_at=F("deadline_ends_at"),
-        days_overdue=zones.per_zone("provision_agreement__time_zone", days_overdue),
+        days_overdue=zones.per_local_date("provision_agreement", now, days_overdue),
     )
-    return insert_from_select(DeadlineEvent, columns, new_overdue_episodes(now, changes))
+    if changes is None:
+        return insert_from_select(DeadlineEvent, columns, new_overdue_episodes(now))
+    # What the clock did (deadlines that ended since the last run), then what writes did (marked
+    # commitments): two statements, each reading one index range, where one statement with an OR
+    # of the two is planned as a read of every overdue commitment. The second skips what the first
+    # recorded (the anti-join sees this transaction's rows).
+    return insert_from_select(
+        DeadlineEvent, columns, new_overdue_episodes(now, changes.deadline_ended())
+    ) + insert_from_select(DeadlineEvent, columns, new_overdue_episodes(now, changes.marked()))
 
 
 def closed_overdue_episodes(now: dt.datetime, changes: Changes | None = None) -> QuerySet:
@@ -375,7 +403,8 @@ def notice_falls_near(renewable: QuerySet, now: dt.datetime, days_ahead: int) ->
     last = now.date() + dt.timedelta(days=days_ahead + 2)
     low = _month_index(first.year, first.month) - 1
     span = _month_index(last.year, last.month) + 1 - low
-    start = UTCMonthIndex("provision_agreement__entry_into_force")
+    # Through the provision, as the caller reads the agreement (select_related): one join, not two.
+    start = UTCMonthIndex("provision__agreement__entry_into_force")
     term = F("term_months")
     # Months from the start to the window's first month, shifted by the notice period: a multiple
     # of the term at most `span` months ahead of it means a notice deadline in the window.
@@ -471,13 +500,18 @@ def events_to_queue(now: dt.datetime, after_id: int) -> QuerySet:
 
 
 def _events_cte(now: dt.datetime, after_id: int) -> SQL:
-    """The events to queue with what recipients are matched on, as a CTE named ev."""
-    select = SQL.of(
-        events_to_queue(now, after_id)
-        .order_by()
-        .values_list("pk", "commitment_id", "commitment__category", "commitment__provision_agreement_id")
+    """The events to queue (events_to_queue) with what recipients are matched on, as a CTE named ev.
+
+    Written as the UNION ALL of its two parts, each read through its own index (the ids above
+    `after_id`; the partial index of unqueued events), where the OR of events_to_queue() is planned
+    as a read of every event. They cannot overlap: this run's events are recorded queued."""
+    columns = ("pk", "commitment_id", "commitment__category", "commitment__provision_agreement_id")
+    this_run = SQL.of(DeadlineEvent.objects.filter(pk__gt=after_id, detected_at=now).order_by().values_list(*columns))
+    unqueued = SQL.of(DeadlineEvent.objects.filter(alerts_queued=False).order_by().values_list(*columns))
+    return SQL(
+        f"WITH ev (id, commitment_id, category, agreement_id) AS ({this_run.text} UNION ALL {unqueued.text})",
+        [*this_run.params, *unqueued.params],
     )
-    return SQL(f"WITH ev (id, commitment_id, category, agreement_id) AS ({select.text})", select.params)
 
 
 def _json_list_items(table: str, column: str) -> str:
@@ -524,13 +558,18 @@ def followers_sql(model: type[Subscriber] | type[WebhookEndpoint], label: str = 
         everyone (follower_id, label) AS MATERIALIZED (
             SELECT f.id, f.{label} FROM {table} f WHERE f.{_q("follows_everything")}
         )"""
+    # CROSS JOIN … WHERE, from ev: SQLite then reads the events first (its documented way to fix a
+    # join order), where it would otherwise read every follower or every commitment's parties and
+    # probe the events for each, not knowing how few they are; PostgreSQL plans it as any join.
     select = f"""
         SELECT ev.id AS event_id, f.id AS follower_id, f.{label} AS label
-        FROM ev JOIN {by_agreement} fa ON fa.{agreement} = ev.agreement_id JOIN {table} f ON f.id = fa.{follower_a}
+        FROM ev CROSS JOIN {by_agreement} fa CROSS JOIN {table} f
+        WHERE fa.{agreement} = ev.agreement_id AND f.id = fa.{follower_a}
         UNION
         SELECT ev.id, f.id, f.{label}
-        FROM ev JOIN {responsible_table} r ON r.{responsible_commitment} = ev.commitment_id
-        JOIN {by_party} fp ON fp.{party} = r.{responsible_party} JOIN {table} f ON f.id = fp.{follower_p}
+        FROM ev CROSS JOIN {responsible_table} r CROSS JOIN {by_party} fp CROSS JOIN {table} f
+        WHERE r.{responsible_commitment} = ev.commitment_id AND fp.{party} = r.{responsible_party}
+        AND f.id = fp.{follower_p}
         UNION
         SELECT ev.id, by_category.follower_id, by_category.label
         FROM ev JOIN by_category ON by_category.category = ev.category

@@ -629,7 +629,8 @@ def followers_sql(model: type[Subscriber] | type[WebhookEndpoint], label: str = 
     # CROSS JOIN … WHERE, from ev: SQLite then reads the events first (its documented way to fix a
     # join order), where it would otherwise read every follower or every commitment's parties and
     # probe the events for each, not knowing how few they are; PostgreSQL plans it as any join.
-    # The followers of agreements are looked up once per agreement among the events, not per event.
+    # The followers of agreements and categories are looked up once per agreement or category
+    # among the events, not once per event; those who follow everything, before the events.
     select = f"""
         SELECT ev.id AS event_id, f.id AS follower_id, f.{label} AS label
         FROM (SELECT DISTINCT agreement_id FROM ev) a CROSS JOIN {by_agreement} fa CROSS JOIN {table} f
@@ -642,9 +643,10 @@ def followers_sql(model: type[Subscriber] | type[WebhookEndpoint], label: str = 
         AND f.id = fp.{follower_p}
         UNION
         SELECT ev.id, by_category.follower_id, by_category.label
-        FROM ev JOIN by_category ON by_category.category = ev.category
+        FROM (SELECT DISTINCT category FROM ev) c CROSS JOIN by_category CROSS JOIN ev
+        WHERE by_category.category = c.category AND ev.category = c.category
         UNION
-        SELECT ev.id, everyone.follower_id, everyone.label FROM ev CROSS JOIN everyone
+        SELECT ev.id, everyone.follower_id, everyone.label FROM everyone CROSS JOIN ev
     """
     return ctes, select
 

@@ -29,7 +29,7 @@ from django.db.models import Case, Exists, F, Func, OuterRef, Q, QuerySet, Value
 from django.db.models.constants import OnConflict
 from django.db.models.functions import Cast, Coalesce, Mod, TruncDate
 
-from commitments.models import Agreement, Commitment, Provision, Status, end_of_day, local_date
+from commitments.models import Agreement, Commitment, Status, end_of_day, local_date
 
 from .models import AlertDelivery, DeadlineEvent, FlagWatermark, MonitorSubscription, Subscriber, WebhookEndpoint
 
@@ -458,27 +458,6 @@ def notice_falls_near(renewable: QuerySet, now: dt.datetime, days_ahead: int) ->
     )
 
 
-def _notice_reminder(values: tuple, now: dt.datetime, offsets: list[int]) -> tuple[dt.date, dt.datetime, int] | None:
-    """Return (notice deadline, the instant it ends, the reminder offset `now` is in) for a renewable
-    term described by `values` (record_notice_reminders' fields), or None when no reminder is due."""
-    agreement_id, time_zone, entry_into_force, term_months, notice_months, current_status, status_as_of = values
-    agreement = Agreement(pk=agreement_id, time_zone=time_zone, entry_into_force=entry_into_force)
-    term = Commitment(
-        deadline_kind=Commitment.DeadlineKind.RENEWABLE,
-        term_months=term_months,
-        notice_months=notice_months,
-        current_status=current_status,
-        status_as_of=status_as_of,
-        provision=Provision(agreement=agreement),
-    )
-    notice = term.notice_deadline(agreement.local_today(now))
-    if notice is None:
-        return None
-    ends_at = end_of_day(notice, agreement.tz)
-    offset = reminder_offset(ends_at, now, offsets)
-    return None if offset is None else (notice, ends_at, offset)
-
-
 def record_notice_reminders(now: dt.datetime, offsets: list[int]) -> int:
     """Record reminders that the notice deadline of a renewable term (such as the
     peacekeepers' five-year mandate) is near; return how many. Its deadline is computed
@@ -486,17 +465,6 @@ def record_notice_reminders(now: dt.datetime, offsets: list[int]) -> int:
     that notice_falls_near() leaves."""
     if not offsets:
         return 0
-    # What the rule reads, as plain values: a few hundred terms would cost more as model instances
-    # (with their provisions and agreements) than the rule costs to apply.
-    fields = (
-        "provision_agreement",
-        "provision__agreement__time_zone",
-        "provision__agreement__entry_into_force",
-        "term_months",
-        "notice_months",
-        "current_status",  # Commitment.ended_on: an ended mandate stops renewing
-        "status_as_of",
-    )
     renewable = (
         notice_falls_near(
             # Not only open ones: a fulfilled deployment's mandate still renews; the term's own
@@ -505,30 +473,37 @@ def record_notice_reminders(now: dt.datetime, offsets: list[int]) -> int:
             now,
             offsets[-1],
         )
+        .select_related("provision__agreement")
+        .only(
+            "pk",
+            "deadline_kind",
+            "term_months",
+            "notice_months",
+            "current_status",  # Commitment.ended_on: an ended mandate stops renewing
+            "status_as_of",
+            "provision__agreement__time_zone",
+            "provision__agreement__entry_into_force",
+        )
         .order_by()
-        .values_list("pk", *fields)
     )
     reminded = set(
         DeadlineEvent.objects.filter(
             kind=Kind.NOTICE_DUE_SOON, deadline__gte=(now - dt.timedelta(days=2)).date()
         ).values_list("commitment_id", "deadline", "offset_days")
     )
-    notices: dict[tuple, tuple[dt.date, dt.datetime, int] | None] = {}
     events = []
-    for pk, *values in renewable:
-        # Terms of one agreement with the same length, notice and status share their notice deadline:
-        # Commitment.notice_deadline is applied once to each such kind of term.
-        key = tuple(values)
-        if key not in notices:
-            notices[key] = _notice_reminder(key, now, offsets)
-        if notices[key] is None:
+    for commitment in renewable:
+        tz = commitment.agreement.tz
+        notice = commitment.notice_deadline(commitment.agreement.local_today(now))
+        if notice is None:
             continue
-        notice, ends_at, offset = notices[key]
-        if any((pk, notice, days) in reminded for days in offsets if days <= offset):
+        ends_at = end_of_day(notice, tz)
+        offset = reminder_offset(ends_at, now, offsets)
+        if offset is None or any((commitment.pk, notice, days) in reminded for days in offsets if days <= offset):
             continue
         events.append(
             DeadlineEvent(
-                commitment_id=pk,
+                commitment_id=commitment.pk,
                 kind=Kind.NOTICE_DUE_SOON,
                 deadline=notice,
                 deadline_ends_at=ends_at,

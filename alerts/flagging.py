@@ -19,7 +19,7 @@ anything else stored on it), so the stored disputed/contested flags and sort key
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -31,7 +31,7 @@ from django.db.models.functions import Cast, Coalesce, Mod, TruncDate
 
 from commitments.models import Agreement, Commitment, Status, end_of_day, local_date
 
-from .models import AlertDelivery, DeadlineEvent, MonitorSubscription, Subscriber, WebhookEndpoint
+from .models import AlertDelivery, DeadlineEvent, FlagWatermark, MonitorSubscription, Subscriber, WebhookEndpoint
 
 Kind = DeadlineEvent.Kind
 
@@ -40,10 +40,36 @@ Kind = DeadlineEvent.Kind
 class FlagResult:
     events: int
     deliveries: int
+    full_sweep: bool = True
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What can have changed since the last run, for an incremental run: the clock alone only makes
+    a commitment newly overdue (its deadline ends); everything else — a status, a deadline, a time
+    zone, a new commitment — is a write, which marks the commitment (Commitment.state_changed_at).
+    `since` is the last run's time less ALERTS_FLAG_LOOKBACK."""
+
+    since: dt.datetime
+    any_marked: bool  # whether a write marked any commitment: if none, the steps that read them are skipped
+
+    @classmethod
+    def after(cls, watermark: FlagWatermark) -> Changes:
+        changes = cls(since=watermark.changed_since(), any_marked=False)
+        return replace(changes, any_marked=Commitment.objects.filter(changes.marked()).exists())
+
+    def marked(self) -> Q:
+        """The commitments a write marked since then (over Commitment)."""
+        return Q(state_changed_at__gt=self.since)
+
+    def deadline_ended(self) -> Q:
+        """The commitments whose deadline ended since then (over Commitment; the caller's own
+        condition bounds the deadline by `now`)."""
+        return Q(deadline_ends_at__gt=self.since)
 
 
 def flag_deadline_events(
-    now: dt.datetime, *, reminder_days: list[int] | None = None, notify: bool = True
+    now: dt.datetime, *, reminder_days: list[int] | None = None, notify: bool = True, full: bool = False
 ) -> FlagResult:
     """Record every change of deadline state as of `now`, and queue alerts for the new events.
 
@@ -52,38 +78,52 @@ def flag_deadline_events(
     nothing it has already recorded, and AlertDelivery is unique per event and address.
     With notify=False (a first run over historical data) events are recorded but no one
     is alerted.
+
+    Incremental: a run reads only the commitments that can have changed since the last one
+    (Changes), unless it is a full sweep — asked for (`full`), the first run, or the last full
+    sweep older than ALERTS_FULL_SWEEP_INTERVAL —, which reads every commitment and every open
+    episode: the safety net for a write that failed to mark its commitment.
     """
     offsets = sorted(set(settings.ALERTS_REMINDER_DAYS if reminder_days is None else reminder_days))
     with transaction.atomic():
+        watermark = FlagWatermark.lock()  # first: runs at once take turns
+        full = full or watermark.needs_full_sweep(now)
+        changes = None if full else Changes.after(watermark)
         # Events this run records get ids above the largest one now (and are detected at
         # `now`): that is how the queuing step below tells them from older ones.
         last_id = DeadlineEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         zones = AgreementZones.read()
-        events = record_closed_overdue_episodes(now, zones)  # before new ones: an extension closes, then reopens
-        events += record_new_overdue_episodes(now, zones)
+        # Closed before new ones: an extension closes, then reopens.
+        events = record_closed_overdue_episodes(now, zones, changes)
+        events += record_new_overdue_episodes(now, zones, changes)
         events += record_due_soon_reminders(now, offsets)
         events += record_notice_reminders(now, offsets)
         deliveries, earlier = queue_alerts(now, after_id=last_id, notify=notify)
-        return FlagResult(events=events + earlier, deliveries=deliveries)
+        watermark.advance(now, full_sweep=full)
+        return FlagResult(events=events + earlier, deliveries=deliveries, full_sweep=full)
 
 
 # --- INSERT … SELECT ----------------------------------------------------------------------
 
 
-def insert_from_select(model: type[models.Model], columns: dict[str, object], queryset: QuerySet) -> int:
+def insert_from_select(
+    model: type[models.Model], columns: dict[str, object], queryset: QuerySet, *, ignore_conflicts: bool = True
+) -> int:
     """Insert into `model`'s table one row per row of `queryset`, each column given by an
     expression over it (`columns`: field name -> expression), in one INSERT … SELECT.
-    Rows that a unique constraint refuses (another run recorded them first) are skipped.
+    Rows that a unique constraint refuses (another run recorded them first) are skipped, unless
+    ignore_conflicts=False, when such a row is an error (see skip_recorded_by_constraint).
     Return how many rows were inserted."""
     names = [f"_insert_{number}" for number in range(len(columns))]
     select = queryset.order_by().annotate(**dict(zip(names, columns.values(), strict=True))).values(*names)
     select_sql, params = select.query.get_compiler(connection=connection).as_sql()
     fields = [model._meta.get_field(name) for name in columns]
     column_list = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
     sql = (
-        f"{connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)} "
+        f"{connection.ops.insert_statement(on_conflict=on_conflict)} "
         f"{connection.ops.quote_name(model._meta.db_table)} ({column_list}) {select_sql} "
-        f"{connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None)}"
+        f"{connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None) if on_conflict else ''}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -115,6 +155,26 @@ class AgreementZones:
     @classmethod
     def read(cls) -> AgreementZones:
         return cls(sorted(set(Agreement.objects.order_by().values_list("time_zone", flat=True).distinct())))
+
+    def per_local_date(self, agreement_field: str, now: dt.datetime, expression) -> Case:
+        """Return `expression(day)` for the row's agreement (`agreement_field` names it), where `day`
+        is the calendar date of `now` in the agreement's zone. That date differs from UTC's by a day
+        at most, so the zones fall in at most three groups: a CASE of three branches, each finding
+        the agreement in a set of ids computed once, rather than one branch per zone over a join."""
+        by_day: dict[dt.date, list[str]] = {}
+        for zone in self.zones:
+            by_day.setdefault(local_date(now, ZoneInfo(zone)), []).append(zone)
+        return Case(
+            *[
+                When(
+                    **{f"{agreement_field}__in": Agreement.objects.filter(time_zone__in=zones).values("pk")},
+                    then=expression(day),
+                )
+                for day, zones in sorted(by_day.items())
+            ],
+            default=Cast(Value(None), output_field=models.IntegerField()),
+            output_field=models.IntegerField(),
+        )
 
     def per_zone(self, zone_field: str, expression) -> Case:
         """Return `expression(zone)` for the row's zone (`zone_field` names it)."""
@@ -150,24 +210,31 @@ def _event_columns(now: dt.datetime, **columns) -> dict[str, object]:
 # --- Detection ----------------------------------------------------------------------------
 
 
-def new_overdue_episodes(now: dt.datetime) -> QuerySet:
+def new_overdue_episodes(now: dt.datetime, among: Q | None = None, *, exclude_recorded: bool = True) -> QuerySet:
     """Return the commitments overdue at `now` whose "went overdue" event against their
-    deadline in force is not recorded yet."""
+    deadline in force is not recorded yet (only `among` those, a condition from Changes).
+    With exclude_recorded=False, also those already recorded: for an insert that leaves them to
+    the unique constraint (deadline_event_once_per_deadline), cheaper when nearly all are new."""
+    overdue = Commitment.objects.overdue(now)
+    if among is not None:
+        overdue = overdue.filter(among)
+    if not exclude_recorded:
+        return overdue
     already_flagged = DeadlineEvent.objects.filter(
         kind=Kind.WENT_OVERDUE, commitment=OuterRef("pk"), deadline=OuterRef("deadline_in_force")
     )
-    return Commitment.objects.overdue(now).exclude(Exists(already_flagged))
+    return overdue.exclude(Exists(already_flagged))
 
 
-def record_new_overdue_episodes(now: dt.datetime, zones: AgreementZones) -> int:
+def record_new_overdue_episodes(now: dt.datetime, zones: AgreementZones, changes: Changes | None = None) -> int:
     """Record a "went overdue" event for each newly overdue commitment; return how many."""
 
-    def days_overdue(tz: ZoneInfo):
+    def days_overdue(today: dt.date):
         # Commitment.days_overdue(now): calendar days in the zone since the deadline day, 1 the day
         # after. The deadline ends at midnight starting the next day in the zone (sync_deadline), so
         # its local date is the day after the deadline in force: counting from the stored date spares
         # converting each row's instant to the zone (a Python function per row on SQLite).
-        return DaysBetween(Value(local_date(now, tz)), F("deadline_in_force"))
+        return DaysBetween(Value(today), F("deadline_in_force"))
 
     columns = _event_columns(
         now,
@@ -176,20 +243,57 @@ def record_new_overdue_episodes(now: dt.datetime, zones: AgreementZones) -> int:
         deadline=F("deadline_in_force"),
         deadline_ends_at=F("deadline_ends_at"),
         occurred_at=F("deadline_ends_at"),
-        days_overdue=zones.per_zone("provision_agreement__time_zone", days_overdue),
+        days_overdue=zones.per_local_date("provision_agreement", now, days_overdue),
     )
-    return insert_from_select(DeadlineEvent, columns, new_overdue_episodes(now))
+    by_constraint = skip_recorded_by_constraint()
+
+    def record(among: Q | None) -> int:
+        return insert_from_select(
+            DeadlineEvent,
+            columns,
+            new_overdue_episodes(now, among, exclude_recorded=not by_constraint),
+            ignore_conflicts=by_constraint,
+        )
+
+    if changes is None:
+        return record(None)
+    # What the clock did (deadlines that ended since the last run), then what writes did (marked
+    # commitments): two statements, each reading one index range, where one statement with an OR
+    # of the two is planned as a read of every overdue commitment. The second skips what the first
+    # recorded (it sees this transaction's rows).
+    recorded = record(changes.deadline_ended())
+    if changes.any_marked:
+        recorded += record(changes.marked())
+    return recorded
 
 
-def closed_overdue_episodes(now: dt.datetime) -> QuerySet:
+def skip_recorded_by_constraint() -> bool:
+    """Return True if the "went overdue" events already recorded are best skipped by the unique
+    constraint (deadline_event_once_per_deadline) than by an anti-join, for the engine in use.
+
+    SQLite skips a row its constraint refuses at no cost beyond the index probe the insert makes
+    anyway (INSERT OR IGNORE), where an anti-join adds a probe per row (a quarter of the statement).
+    PostgreSQL's ON CONFLICT makes each insert speculative, which costs more than the insert itself
+    (+50–60 ms for 10,000 rows, against a few for the anti-join); there the anti-join skips them and
+    the plain INSERT is safe because runs take turns (FlagWatermark.lock()): a conflict could only
+    come from a writer that bypassed the lock, and would be an error (the run retried), never a
+    duplicate."""
+    return connection.vendor != "postgresql"
+
+
+def closed_overdue_episodes(now: dt.datetime, changes: Changes | None = None) -> QuerySet:
     """Return the open "went overdue" episodes whose commitment is no longer overdue against
     that deadline: fulfilled, ended, or its deadline changed. (One whose commitment is still
-    open against the same deadline, not yet ended because its zone changed, stays open.)"""
+    open against the same deadline, not yet ended because its zone changed, stays open.)
+    With `changes`, only the episodes of commitments a write marked: time alone ends none."""
     still_overdue = Commitment.objects.overdue(now).filter(
         pk=OuterRef("commitment_id"), deadline_in_force=OuterRef("deadline")
     )
+    episodes = DeadlineEvent.objects.filter(kind=Kind.WENT_OVERDUE)
+    if changes is not None:
+        episodes = episodes.filter(commitment__in=Commitment.objects.filter(changes.marked()))
     return (
-        DeadlineEvent.objects.filter(kind=Kind.WENT_OVERDUE, closed_by__isnull=True)
+        episodes.filter(closed_by__isnull=True)
         .exclude(Exists(still_overdue))
         .filter(
             Q(commitment__current_status__in=[Status.FULFILLED, Status.ENDED])
@@ -199,8 +303,10 @@ def closed_overdue_episodes(now: dt.datetime) -> QuerySet:
     )
 
 
-def record_closed_overdue_episodes(now: dt.datetime, zones: AgreementZones) -> int:
+def record_closed_overdue_episodes(now: dt.datetime, zones: AgreementZones, changes: Changes | None = None) -> int:
     """Record the event that closes each overdue episode that ended; return how many."""
+    if changes is not None and not changes.any_marked:
+        return 0  # only a write ends an episode
     fulfilled = Q(commitment__current_status=Status.FULFILLED)
     ended = Q(commitment__current_status=Status.ENDED)
 
@@ -240,7 +346,7 @@ def record_closed_overdue_episodes(now: dt.datetime, zones: AgreementZones) -> i
             output_field=models.DateField(),
         ),
     )
-    return insert_from_select(DeadlineEvent, columns, closed_overdue_episodes(now))
+    return insert_from_select(DeadlineEvent, columns, closed_overdue_episodes(now, changes))
 
 
 def reminder_offset(ends_at: dt.datetime, now: dt.datetime, offsets: list[int]) -> int | None:
@@ -338,7 +444,8 @@ def notice_falls_near(renewable: QuerySet, now: dt.datetime, days_ahead: int) ->
     last = now.date() + dt.timedelta(days=days_ahead + 2)
     low = _month_index(first.year, first.month) - 1
     span = _month_index(last.year, last.month) + 1 - low
-    start = UTCMonthIndex("provision_agreement__entry_into_force")
+    # Through the provision, as the caller reads the agreement (select_related): one join, not two.
+    start = UTCMonthIndex("provision__agreement__entry_into_force")
     term = F("term_months")
     # Months from the start to the window's first month, shifted by the notice period: a multiple
     # of the term at most `span` months ahead of it means a notice deadline in the window.
@@ -427,20 +534,27 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def events_to_queue(now: dt.datetime, after_id: int) -> QuerySet:
-    """Return the events whose alerts are not queued yet: those this run recorded (ids above
-    `after_id`, detected at `now`), and any recorded without their alerts (none, normally)."""
-    return DeadlineEvent.objects.filter(Q(pk__gt=after_id, detected_at=now) | Q(alerts_queued=False))
+def events_to_queue(now: dt.datetime, after_id: int) -> tuple[QuerySet, QuerySet]:
+    """Return the events whose alerts are not queued yet, in two parts that cannot overlap (this
+    run's events are recorded queued): those this run recorded (ids above `after_id`, detected at
+    `now`), and any recorded without their alerts (none, normally)."""
+    return (
+        DeadlineEvent.objects.filter(pk__gt=after_id, detected_at=now),
+        DeadlineEvent.objects.filter(alerts_queued=False),
+    )
 
 
 def _events_cte(now: dt.datetime, after_id: int) -> SQL:
-    """The events to queue with what recipients are matched on, as a CTE named ev."""
-    select = SQL.of(
-        events_to_queue(now, after_id)
-        .order_by()
-        .values_list("pk", "commitment_id", "commitment__category", "commitment__provision_agreement_id")
+    """The events to queue (events_to_queue) with what recipients are matched on, as a CTE named ev:
+    the UNION ALL of the two parts, each read through its own index (the ids above `after_id`; the
+    partial index of unqueued events), where one condition with an OR is planned as a read of every
+    event."""
+    columns = ("pk", "commitment_id", "commitment__category", "commitment__provision_agreement_id")
+    this_run, unqueued = (SQL.of(part.order_by().values_list(*columns)) for part in events_to_queue(now, after_id))
+    return SQL(
+        f"WITH ev (id, commitment_id, category, agreement_id) AS ({this_run.text} UNION ALL {unqueued.text})",
+        [*this_run.params, *unqueued.params],
     )
-    return SQL(f"WITH ev (id, commitment_id, category, agreement_id) AS ({select.text})", select.params)
 
 
 def _json_list_items(table: str, column: str) -> str:
@@ -487,18 +601,27 @@ def followers_sql(model: type[Subscriber] | type[WebhookEndpoint], label: str = 
         everyone (follower_id, label) AS MATERIALIZED (
             SELECT f.id, f.{label} FROM {table} f WHERE f.{_q("follows_everything")}
         )"""
+    # CROSS JOIN … WHERE, from ev: SQLite then reads the events first (its documented way to fix a
+    # join order), where it would otherwise read every follower or every commitment's parties and
+    # probe the events for each, not knowing how few they are; PostgreSQL plans it as any join.
+    # The followers of agreements and categories are looked up once per agreement or category
+    # among the events, not once per event; those who follow everything, before the events.
     select = f"""
         SELECT ev.id AS event_id, f.id AS follower_id, f.{label} AS label
-        FROM ev JOIN {by_agreement} fa ON fa.{agreement} = ev.agreement_id JOIN {table} f ON f.id = fa.{follower_a}
+        FROM (SELECT DISTINCT agreement_id FROM ev) a CROSS JOIN {by_agreement} fa CROSS JOIN {table} f
+        CROSS JOIN ev
+        WHERE fa.{agreement} = a.agreement_id AND f.id = fa.{follower_a} AND ev.agreement_id = a.agreement_id
         UNION
         SELECT ev.id, f.id, f.{label}
-        FROM ev JOIN {responsible_table} r ON r.{responsible_commitment} = ev.commitment_id
-        JOIN {by_party} fp ON fp.{party} = r.{responsible_party} JOIN {table} f ON f.id = fp.{follower_p}
+        FROM ev CROSS JOIN {responsible_table} r CROSS JOIN {by_party} fp CROSS JOIN {table} f
+        WHERE r.{responsible_commitment} = ev.commitment_id AND fp.{party} = r.{responsible_party}
+        AND f.id = fp.{follower_p}
         UNION
         SELECT ev.id, by_category.follower_id, by_category.label
-        FROM ev JOIN by_category ON by_category.category = ev.category
+        FROM (SELECT DISTINCT category FROM ev) c CROSS JOIN by_category CROSS JOIN ev
+        WHERE by_category.category = c.category AND ev.category = c.category
         UNION
-        SELECT ev.id, everyone.follower_id, everyone.label FROM ev CROSS JOIN everyone
+        SELECT ev.id, everyone.follower_id, everyone.label FROM everyone CROSS JOIN ev
     """
     return ctes, select
 

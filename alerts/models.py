@@ -124,6 +124,46 @@ class DeadlineEvent(models.Model):
         return self.kind == self.Kind.FULFILLED_LATE and self.days_late is not None
 
 
+class FlagWatermark(models.Model):
+    """How far the flagging job has looked: one row, updated in each run's transaction, never
+    moved backwards. Incremental runs read only what changed after it (alerts/flagging.py)."""
+
+    flagged_until = models.DateTimeField(null=True, help_text=_("The time of the latest completed run."))
+    full_sweep_at = models.DateTimeField(null=True, help_text=_("The time of the latest full sweep."))
+
+    SINGLETON = 1
+
+    def __str__(self) -> str:
+        return f"flagged until {self.flagged_until}, full sweep at {self.full_sweep_at}"
+
+    @classmethod
+    def lock(cls) -> FlagWatermark:
+        """Return the row, locked until the transaction ends (on PostgreSQL; SQLite's writers take
+        turns anyway): runs at once take turns, each reading what the one before it recorded."""
+        watermark = cls.objects.select_for_update().filter(pk=cls.SINGLETON).first()
+        if watermark is None:  # the first run ever (or a test database flushed of the migration's row)
+            cls.objects.bulk_create([cls(pk=cls.SINGLETON)], ignore_conflicts=True)
+            watermark = cls.objects.select_for_update().get(pk=cls.SINGLETON)
+        return watermark
+
+    def needs_full_sweep(self, now: dt.datetime) -> bool:
+        """Return True if a run at `now` must read everything: no run yet, or the last full sweep
+        older than ALERTS_FULL_SWEEP_INTERVAL."""
+        interval = dt.timedelta(seconds=settings.ALERTS_FULL_SWEEP_INTERVAL)
+        return self.flagged_until is None or self.full_sweep_at is None or self.full_sweep_at <= now - interval
+
+    def changed_since(self) -> dt.datetime:
+        """Return the moment an incremental run reads changes from: the last run, less ALERTS_FLAG_LOOKBACK."""
+        return self.flagged_until - dt.timedelta(seconds=settings.ALERTS_FLAG_LOOKBACK)
+
+    def advance(self, now: dt.datetime, *, full_sweep: bool) -> None:
+        """Record a run at `now` (a full sweep or not); never move backwards."""
+        self.flagged_until = max(self.flagged_until or now, now)
+        if full_sweep:
+            self.full_sweep_at = max(self.full_sweep_at or now, now)
+        self.save(update_fields=["flagged_until", "full_sweep_at"])
+
+
 class FollowerQuerySet(models.QuerySet):
     """Subscribers or webhook endpoints: both follow by the same choices."""
 

@@ -62,6 +62,15 @@ def end_of_day(day: dt.date, tz: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
 
 
+def state_change_time() -> dt.datetime:
+    """Return the time of a write that changes a commitment's deadline state (Commitment.state_changed_at).
+
+    Like auto_now, a record of when the write happened, not a rule that depends on time: the one
+    place the domain reads the clock. The flagging job compares it with its own `now`, which its
+    task and command read from the same clock."""
+    return timezone.now()
+
+
 def local_date(moment: dt.datetime, tz: ZoneInfo) -> dt.date:
     """Return the calendar date of an aware `moment` in `tz`."""
     return moment.astimezone(tz).date()
@@ -1302,6 +1311,8 @@ class Status(models.TextChoices):
 
 # The stored sort keys of a commitment (Commitment.copy_sort_keys).
 SORT_KEY_FIELDS = ("agreement_signed_on", "agreement_title", "provision_agreement", "provision_position")
+# What sync_deadline() sets on a commitment (and save() stores).
+DEADLINE_STATE_FIELDS = ("deadline_in_force", "deadline_ends_at", "state_changed_at")
 # Statuses after which a deadline no longer applies.
 CLOSED_STATUSES = frozenset({Status.FULFILLED, Status.ENDED})
 # Kinds of deadline that fall on a day (and can be changed by an agreed DeadlineChange).
@@ -1668,6 +1679,13 @@ class Commitment(models.Model):
     # the values computed from the stored facts.
     deadline_in_force = models.DateField(null=True, blank=True, editable=False, db_index=True)
     deadline_ends_at = models.DateTimeField(null=True, blank=True, editable=False)  # indexed with the status
+    # When a write last set what the overdue job reads: the status, the deadline in force or its end
+    # (or created the commitment). The flagging job's incremental runs read only the commitments
+    # marked since their last run, besides those whose deadline ended since (alerts/flagging.py);
+    # its full sweep, on a schedule, catches a write that failed to mark. Set by save(),
+    # sync_deadline() and refresh_status() (with save=True, or by the bulk writer that stores what
+    # they set). Null: not written since the column exists (the first run is a full sweep).
+    state_changed_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
     # Denormalised from the status history by StatusUpdate.save() so status filters
     # and the overdue job need no subquery; see refresh_status().
     current_status = models.CharField(
@@ -1712,6 +1730,7 @@ class Commitment(models.Model):
         m2m_fields=[responsible_parties, supervising_bodies],
         # Derived from other rows, not facts of the commitment (the audit trail records those rows).
         excluded_fields=[
+            "state_changed_at",
             "is_disputed",
             "is_contested",
             "current_support",
@@ -1880,9 +1899,12 @@ class Commitment(models.Model):
         self.deadline_ends_at = (
             end_of_day(self.deadline_in_force, self.agreement.tz) if self.deadline_in_force else None
         )
+        self.state_changed_at = state_change_time()
         if save:
             Commitment.objects.filter(pk=self.pk).update(
-                deadline_in_force=self.deadline_in_force, deadline_ends_at=self.deadline_ends_at
+                deadline_in_force=self.deadline_in_force,
+                deadline_ends_at=self.deadline_ends_at,
+                state_changed_at=self.state_changed_at,
             )
 
     def ended_on(self) -> dt.date | None:
@@ -2128,12 +2150,14 @@ class Commitment(models.Model):
             )
         self.fulfilled_at = end_of_day(first_fulfilled.as_of, self.agreement.tz) if first_fulfilled else None
         self.fulfilled_precision = first_fulfilled.as_of_precision if first_fulfilled else ""
+        self.state_changed_at = state_change_time()
         if save:
             Commitment.objects.filter(pk=self.pk).update(
                 current_status=self.current_status,
                 status_as_of=self.status_as_of,
                 fulfilled_at=self.fulfilled_at,
                 fulfilled_precision=self.fulfilled_precision,
+                state_changed_at=self.state_changed_at,
             )
             self.refresh_flags()  # contested reads the status and its date; latest_activity the date
             self.refresh_support()
@@ -2191,8 +2215,11 @@ class Commitment(models.Model):
         adding, moved_from = self._state.adding, self.provision_agreement_id
         self.copy_sort_keys()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "provision" in update_fields:
-            kwargs["update_fields"] = {*update_fields, *SORT_KEY_FIELDS}
+        if update_fields is not None:
+            # sync_deadline() above recomputed the deadline and set the mark: store what it set.
+            kwargs["update_fields"] = {*update_fields, *DEADLINE_STATE_FIELDS}
+            if "provision" in update_fields:
+                kwargs["update_fields"] |= set(SORT_KEY_FIELDS)
         super().save(*args, **kwargs)
         if not adding:
             # An instance read before a claim was written would store stale flags.

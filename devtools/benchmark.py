@@ -250,10 +250,12 @@ def time_callable(function: Callable[[], object], repeat: int = 1) -> float:
 
 
 def add_job_commitments(total: int, just_overdue: int, now):
-    """Add `total` open commitments to a new agreement; `just_overdue` of them have a
-    deadline whose day ended at the last midnight (UTC) before `now`, the rest end in a
-    year. Returns that midnight. Written with one INSERT … SELECT (a million ORM objects
-    would take longer than everything measured)."""
+    """Add `total` open commitments to a new agreement, written at `now` (and marked for the
+    flagging job then, as save() would); `just_overdue` of them have a deadline whose day ends
+    at the first midnight (UTC) at least an hour after `now`, the rest a year later. Returns
+    that midnight: runs of the job on either side of it see those commitments go overdue.
+    Written with one INSERT … SELECT (a million ORM objects would take longer than everything
+    measured)."""
     agreement = Agreement.objects.create(
         slug="job-benchmark",
         title="Job benchmark agreement",
@@ -263,7 +265,7 @@ def add_job_commitments(total: int, just_overdue: int, now):
     )
     provision = Provision.objects.create(agreement=agreement, number="1", position=1, text="Benchmark.")
     ops = connection.ops
-    ended_day = now.astimezone(dt.UTC).date() - dt.timedelta(days=1)
+    ended_day = (now + dt.timedelta(hours=1)).astimezone(dt.UTC).date()
     ended = end_of_day(ended_day, dt.UTC)
     later_day = ended_day + dt.timedelta(days=365)
     later = end_of_day(later_day, dt.UTC)
@@ -272,13 +274,14 @@ def add_job_commitments(total: int, just_overdue: int, now):
             "INSERT INTO commitments_commitment (provision_id, code, title, description, category, deadline_kind,"
             " deadline_date, deadline_in_force, deadline_ends_at, current_status, fulfilled_precision,"
             " is_disputed, is_contested, agreement_signed_on, agreement_title, provision_agreement_id,"
-            " provision_position, current_support, current_support_count, current_as_of_precision)"
+            " provision_position, current_support, current_support_count, current_as_of_precision,"
+            " state_changed_at)"
             " WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < %s)"
             " SELECT %s, 'job-' || n, 'Job benchmark commitment ' || n, '', 'other', 'date',"
             " CASE WHEN n <= %s THEN %s ELSE %s END, CASE WHEN n <= %s THEN %s ELSE %s END,"
             " CASE WHEN n <= %s THEN %s ELSE %s END, 'not_started', '',"
             # No claims: neither disputed nor contested; no assessment: no support.
-            " %s, %s, %s, %s, %s, %s, '', 0, '' FROM seq",
+            " %s, %s, %s, %s, %s, %s, '', 0, '', %s FROM seq",
             [
                 total,
                 provision.pk,
@@ -297,6 +300,7 @@ def add_job_commitments(total: int, just_overdue: int, now):
                 agreement.title,
                 agreement.pk,
                 provision.position,
+                ops.adapt_datetimefield_value(now),
             ],
         )
     return ended

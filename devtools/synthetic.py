@@ -290,7 +290,10 @@ def make_synthetic_data(scale: Scale, seed: int = 2020, progress: Progress = _no
         for commitment in commitments:
             commitment.refresh_status(history.get(commitment.pk, []), save=False)
         Commitment.objects.bulk_update(
-            commitments, ["current_status", "status_as_of", "fulfilled_at", "fulfilled_precision"], batch_size=BATCH
+            commitments,
+            # What refresh_status() set, with the mark it sets for the flagging job.
+            ["current_status", "status_as_of", "fulfilled_at", "fulfilled_precision", "state_changed_at"],
+            batch_size=BATCH,
         )
         # Disputed and contested read the claims and the statuses just stored; the latest activity both;
         # the support, the assessments and their evidence. PostgreSQL plans those set-based updates

@@ -435,6 +435,13 @@ EMAIL_BACKEND = os.environ.get(
 # (which also picks up retries and rows that waited while Redis or a worker was down).
 ALERTS_FLAG_INTERVAL = env_int("ALERTS_FLAG_INTERVAL", 300)
 ALERTS_SEND_INTERVAL = env_int("ALERTS_SEND_INTERVAL", 60)
+# The flagging job reads only what changed since its last run (alerts/flagging.py): the commitments
+# whose deadline ended or that a write marked since then, less this many seconds, which cover a write
+# whose transaction was still open when the last run read, and clocks that differ between hosts.
+ALERTS_FLAG_LOOKBACK = env_int("ALERTS_FLAG_LOOKBACK", 600)
+# A full sweep (every commitment, every open episode) at least this often, in seconds: the safety net
+# for a write that did not mark its commitment, which is then at worst alerted late, never lost.
+ALERTS_FULL_SWEEP_INTERVAL = env_int("ALERTS_FULL_SWEEP_INTERVAL", 24 * 3600)
 # "Due soon" reminders, in days before the deadline in force ends (once each per deadline).
 try:
     ALERTS_REMINDER_DAYS = [int(day) for day in env_list("ALERTS_REMINDER_DAYS", ["7", "1"])]

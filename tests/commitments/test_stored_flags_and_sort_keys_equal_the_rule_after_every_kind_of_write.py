@@ -3,7 +3,13 @@ agreement's latest activity are stored so that pages read a column or an index; 
 once. After every kind of write that can change them — claims and assessments created, published,
 corrected, deleted; evidence added, changed or removed; a source's publisher or party changed;
 refresh_status(); a seed loaded; a spreadsheet imported; the admin; a point renumbered or moved; the
-synthetic data — every stored value equals the rule, in its SQL form and in its Python form."""
+synthetic data — every stored value equals the rule, in its SQL form and in its Python form.
+
+The mark the flagging job reads (Commitment.state_changed_at) is one more stored value, whose rule is
+that the job's incremental run, which reads only marked commitments and deadlines that ended since
+its last run, records exactly the events and alerts a full sweep would. After every kind of write
+above, and the writes of deadlines (changes, extensions, a time zone, an entry into force, a
+commitment created or edited), both runs are compared."""
 
 import datetime as dt
 import importlib
@@ -12,8 +18,11 @@ import pytest
 import tablib
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.urls import reverse
 
+from alerts import flagging
+from alerts.models import AlertDelivery, DeadlineEvent
 from commitments.models import (
     Agreement,
     Claim,
@@ -31,6 +40,7 @@ from commitments.review import publish
 from commitments.spreadsheets import ClaimResource
 from tests.factories import (
     add_claim,
+    add_deadline_change,
     add_status,
     karabakh_like,
     load_all_seeds,
@@ -38,6 +48,8 @@ from tests.factories import (
     make_commitment,
     make_monitor,
     make_provision,
+    make_source,
+    make_subscriber,
 )
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +117,55 @@ def support_by_the_row_rule(commitment: Commitment) -> tuple:
         return ("", 0, "")
     summary = StatusUpdate.objects.prefetch_related("evidence__source").get(pk=current.pk).support()
     return (summary.level, summary.count, current.as_of_precision)
+
+
+# The flagging job's last run, a full sweep over the example data, and the run after the write: the
+# period of the Lachin route plan (36 months from 10 Nov 2020) has ended, its episode is open.
+FIRST_RUN = dt.datetime(2023, 12, 1, 12, 0, tzinfo=dt.UTC)
+NEXT_RUN = FIRST_RUN + dt.timedelta(hours=1)
+
+
+def flag_before_the_write() -> None:
+    """Run the job (a full sweep) on the example data as written long before: its marks older than
+    the run, so that only what the write marks is new to the next run."""
+    make_subscriber("everything@example.org")
+    Commitment.objects.update(state_changed_at=FIRST_RUN - dt.timedelta(days=30))
+    assert flagging.flag_deadline_events(FIRST_RUN).full_sweep
+
+
+def what_a_run_records(*, full: bool) -> tuple[set, set]:
+    """Return the events and alerts a run at NEXT_RUN records, rolled back afterwards."""
+    with transaction.atomic():
+        last = DeadlineEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        assert flagging.flag_deadline_events(NEXT_RUN, full=full).full_sweep == full
+        events = set(
+            DeadlineEvent.objects.filter(pk__gt=last).values_list(
+                "commitment",
+                "kind",
+                "deadline",
+                "deadline_ends_at",
+                "occurred_at",
+                "offset_days",
+                "days_overdue",
+                "days_late",
+                "new_deadline",
+                "closes__commitment",
+                "closes__deadline",
+            )
+        )
+        alerts = set(
+            AlertDelivery.objects.filter(event__pk__gt=last).values_list(
+                "event__commitment", "event__kind", "event__deadline", "channel", "to_email"
+            )
+        )
+        transaction.set_rollback(True)
+    return events, alerts
+
+
+def assert_an_incremental_run_records_what_a_full_sweep_would() -> tuple[set, set]:
+    incremental = what_a_run_records(full=False)
+    assert incremental == what_a_run_records(full=True)
+    return incremental
 
 
 @pytest.fixture
@@ -371,6 +432,66 @@ def synthetic_data(data, client):
     assert synthetic.filter(is_disputed=True).exists() and synthetic.filter(is_contested=True).exists()
 
 
+def route(data) -> Commitment:
+    return Commitment.objects.select_related("provision__agreement").get(pk=data.route.pk)
+
+
+def deadline_fulfilled_late(data, client):
+    add_status(data.route, Status.FULFILLED, dt.date(2023, 11, 20), data.tass)
+    assert route(data).current_status == Status.FULFILLED
+
+
+def extension_source():
+    return make_source("TASS", "The route plan's deadline is extended", dt.date(2023, 11, 16))
+
+
+def deadline_extended(data, client):
+    add_deadline_change(data.route, dt.date(2024, 6, 1), decided_on=dt.date(2023, 11, 15), source=extension_source())
+    assert route(data).deadline_in_force == dt.date(2024, 6, 1)
+
+
+def deadline_extension_published(data, client):
+    draft = add_deadline_change(
+        data.route, dt.date(2024, 6, 1), decided_on=dt.date(2023, 11, 15), source=extension_source(), **DRAFT
+    )
+    publish(draft, by=data.reviewer, now=NOW)
+    assert route(data).deadline_in_force == dt.date(2024, 6, 1)
+
+
+def assessment_ended_the_commitment(data, client):
+    add_status(data.route, Status.ENDED, dt.date(2023, 11, 20), data.tass)
+
+
+def agreement_entered_into_force_later(data, client):
+    agreement = Agreement.objects.get(pk=data.agreement.pk)
+    agreement.entry_into_force += dt.timedelta(days=60)  # the route plan's period now ends in January 2024
+    agreement.save()
+    assert route(data).deadline_in_force > FIRST_RUN.date()
+
+
+def agreement_time_zone_changed(data, client):
+    agreement = Agreement.objects.get(pk=data.agreement.pk)
+    agreement.time_zone = "Pacific/Kiritimati"
+    agreement.save()
+
+
+def commitment_deadline_edited(data, client):
+    commitment = route(data)
+    commitment.deadline_kind = Commitment.DeadlineKind.DATE
+    commitment.period_months = None
+    commitment.deadline_date = dt.date(2023, 11, 30)  # ended a day before the last run, after the last run's own
+    commitment.save()
+    commitment = route(data)
+    commitment.deadline_date = dt.date(2023, 12, 31)
+    commitment.save(update_fields=["deadline_date"])
+
+
+def commitment_created_overdue(data, client):
+    make_commitment(
+        data.point6, title="Return of the Lachin district", code="lachin-handover", deadline=dt.date(2020, 12, 1)
+    )
+
+
 WRITES = [
     claim_created,
     claim_published,
@@ -396,7 +517,28 @@ WRITES = [
     commitment_moved,
     commitments_deleted_in_the_admin,
     synthetic_data,
+    deadline_fulfilled_late,
+    deadline_extended,
+    deadline_extension_published,
+    assessment_ended_the_commitment,
+    agreement_entered_into_force_later,
+    agreement_time_zone_changed,
+    commitment_deadline_edited,
+    commitment_created_overdue,
 ]
+# Writes after which the next run has something to record (the others change no deadline state).
+WRITES_WITH_EVENTS = {
+    agreement_redated,  # it adds an agreement with an overdue commitment
+    seeds_loaded,
+    synthetic_data,
+    deadline_fulfilled_late,
+    deadline_extended,
+    deadline_extension_published,
+    assessment_ended_the_commitment,
+    agreement_entered_into_force_later,
+    commitment_deadline_edited,
+    commitment_created_overdue,
+}
 
 
 def test_the_example_data_holds_both_flags_before_any_write(world):
@@ -407,9 +549,26 @@ def test_the_example_data_holds_both_flags_before_any_write(world):
 
 @pytest.mark.parametrize("write", WRITES, ids=[write.__name__.replace("_", " ") for write in WRITES])
 def test_every_stored_value_equals_the_rule_after_the_write(world, client, write):
+    flag_before_the_write()
+
     write(world, client)
 
     assert_stored_values_equal_the_rules()
+    events, alerts = assert_an_incremental_run_records_what_a_full_sweep_would()
+    assert bool(events) == (write in WRITES_WITH_EVENTS)
+    assert bool(alerts) == bool(events)
+
+
+def test_a_write_that_failed_to_mark_its_commitment_is_caught_by_the_full_sweep(world):
+    # The safety net, and proof that the comparison above can fail: a fulfilment whose mark is lost.
+    flag_before_the_write()
+    add_status(world.route, Status.FULFILLED, dt.date(2023, 11, 20), world.tass)
+    Commitment.objects.filter(pk=world.route.pk).update(state_changed_at=None)
+
+    incremental, full = what_a_run_records(full=False), what_a_run_records(full=True)
+
+    assert incremental == (set(), set())
+    assert {kind for _, kind, *_ in full[0]} == {DeadlineEvent.Kind.FULFILLED_LATE}
 
 
 def test_the_migration_fills_the_stored_values_of_existing_rows(world):

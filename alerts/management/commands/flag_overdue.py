@@ -26,16 +26,24 @@ class Command(BaseCommand):
             "--no-alerts", action="store_true", help="Record events without alerting anyone (first run on old data)."
         )
         parser.add_argument(
+            "--full",
+            action="store_true",
+            help="Read every commitment and open episode, not only what changed since the last run.",
+        )
+        parser.add_argument(
             "--no-send", action="store_true", help="Leave the alerts in the outbox for the Celery sender."
         )
 
-    def handle(self, *args, now=None, no_alerts=False, no_send=False, **options):
+    def handle(self, *args, now=None, no_alerts=False, no_send=False, full=False, **options):
         started_at = timezone.now()
-        flagged = flagging.flag_deadline_events(now or started_at, notify=not no_alerts)
+        flagged = flagging.flag_deadline_events(now or started_at, notify=not no_alerts, full=full)
         jobs.record_job_run(
             "flag_deadline_events", started_at, timezone.now(), flagged=flagged.events, queued=flagged.deliveries
         )
-        self.stdout.write(f"Recorded {flagged.events} deadline events, queued {flagged.deliveries} alerts.")
+        read = "every commitment (a full sweep)" if flagged.full_sweep else "what changed since the last run"
+        self.stdout.write(
+            f"Read {read}. Recorded {flagged.events} deadline events, queued {flagged.deliveries} alerts."
+        )
         if not no_send:
             # A replay (--now) sends as of that time; otherwise each batch reads the clock.
             sent = drain_outbox(now)

@@ -13,12 +13,14 @@ commitment created or edited), both runs are compared."""
 
 import datetime as dt
 import importlib
+from types import SimpleNamespace
 
 import pytest
 import tablib
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Model
 from django.urls import reverse
 
 from alerts import flagging
@@ -44,6 +46,7 @@ from tests.factories import (
     add_status,
     karabakh_like,
     load_all_seeds,
+    loaded_once_per_module,
     make_agreement,
     make_commitment,
     make_monitor,
@@ -168,13 +171,30 @@ def assert_an_incremental_run_records_what_a_full_sweep_would() -> tuple[set, se
     return incremental
 
 
-@pytest.fixture
-def world():
+def build_world() -> SimpleNamespace:
     data = karabakh_like()
     data.admin = get_user_model().objects.create_superuser("root", "root@example.org", "x")
     data.reviewer = make_monitor("reviewer")
     data.reviewer.groups.add(Group.objects.get(name="Monitors"))
     return data
+
+
+@pytest.fixture(scope="module")
+def world_in_the_database(django_db_setup, django_db_blocker):
+    """The example data, built once for the module's tests (each test's writes are rolled back)."""
+    yield from loaded_once_per_module(django_db_blocker, build_world)
+
+
+@pytest.fixture
+def world(world_in_the_database, db) -> SimpleNamespace:
+    """The example data read afresh for each test: the objects built once would keep what an earlier
+    test's write set on them, although the database rolled it back."""
+    return SimpleNamespace(
+        **{
+            name: type(value)._base_manager.get(pk=value.pk) if isinstance(value, Model) else value
+            for name, value in vars(world_in_the_database).items()
+        }
+    )
 
 
 # --- the writes ----------------------------------------------------------------------------------

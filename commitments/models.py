@@ -2595,6 +2595,16 @@ def current_update(updates: Iterable[StatusUpdate]) -> StatusUpdate | None:
     )
 
 
+def link_corrections(updates: Iterable[StatusUpdate]) -> None:
+    """Give each of one commitment's `updates` that corrects another of them that entry, without a
+    query (a correction is about the same commitment: StatusUpdate.clean). One that corrects an entry
+    not among them (not published) reads it when asked, as before."""
+    updates = {update.pk: update for update in updates}
+    for update in updates.values():
+        if update.corrects_id in updates:
+            update.corrects = updates[update.corrects_id]
+
+
 EVIDENCE_REQUIRED = _(
     "A status update is recorded together with at least one piece of evidence: a source and the "
     "passage quoted from it. Nothing was saved."

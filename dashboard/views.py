@@ -31,6 +31,7 @@ from commitments.models import (
     PROGRESS_POSITIONS,
     VERIFICATION_DEFINITIONS,
     Agreement,
+    AgreementEvent,
     CasualtyReport,
     Claim,
     Commitment,
@@ -49,6 +50,7 @@ from commitments.models import (
     Verification,
     VersionDeadline,
     current_update,
+    link_corrections,
     may_download_snapshots,
     standing,
 )
@@ -327,14 +329,14 @@ def entries(commitment: Commitment, relation: str) -> list:
 class CommitmentDetailView(AsOfMixin, DetailView):
     template_name = "dashboard/commitment_detail.html"
     queryset = (
-        Commitment.objects.select_related("provision__agreement", "deadline_event__source")
+        Commitment.objects.select_related("provision__agreement")
         .with_entry_flags()
         .prefetch_related(
             "responsible_parties",
             Prefetch(
                 "status_updates",
+                # What each corrects is among them (link_corrections), not a join of every row to another.
                 queryset=StatusUpdate.objects.published()
-                .select_related("corrects")
                 .prefetch_related(
                     Prefetch("evidence", queryset=Evidence.objects.select_related("source", "speaker__party"))
                 )
@@ -375,11 +377,14 @@ class CommitmentDetailView(AsOfMixin, DetailView):
 
     def get_object(self, queryset=None):
         commitment = super().get_object(queryset)
-        prefetch_related_objects(
-            [commitment], *(lookup for kind, lookup in self.entry_prefetches.items() if has_entries(commitment, kind))
-        )
+        lookups = [lookup for kind, lookup in self.entry_prefetches.items() if has_entries(commitment, kind)]
+        if commitment.deadline_event_id:  # few deadlines count from an event: no join of the others to none
+            lookups.append(Prefetch("deadline_event", queryset=AgreementEvent.objects.select_related("source")))
+        prefetch_related_objects([commitment], *lookups)
+        updates = commitment.status_updates.all()
+        link_corrections(updates)
         if not commitment.has_assessment_incidents:
-            for update in commitment.status_updates.all():
+            for update in updates:
                 update.incidents_on_record = []
         return commitment
 

@@ -1530,6 +1530,27 @@ class CommitmentQuerySet(models.QuerySet):
             ),
         )
 
+    def with_entry_flags(self) -> CommitmentQuerySet:
+        """Annotate whether anything of each kind a commitment's page lists is linked to it, in any
+        review state: has_version_deadlines, has_supervising_bodies, has_agreement_texts (of its
+        agreement), has_deadline_changes, has_claims, has_incidents (linked to the commitment) and
+        has_assessment_incidents (linked to one of its assessments). False is exact: the page then
+        skips the query for that kind, which would find nothing (most commitments have no claims,
+        incidents, deadline changes or other versions' wordings). True leaves it to that query."""
+        return self.annotate(
+            has_version_deadlines=Exists(VersionDeadline.objects.filter(commitment=OuterRef("pk"))),
+            has_supervising_bodies=Exists(
+                Commitment.supervising_bodies.through.objects.filter(commitment=OuterRef("pk"))
+            ),
+            has_agreement_texts=Exists(AgreementText.objects.filter(agreement=OuterRef("provision_agreement"))),
+            has_deadline_changes=Exists(DeadlineChange.objects.filter(commitment=OuterRef("pk"))),
+            has_claims=Exists(Claim.objects.filter(commitment=OuterRef("pk"))),
+            has_incidents=Exists(Incident.commitments.through.objects.filter(commitment=OuterRef("pk"))),
+            has_assessment_incidents=Exists(
+                StatusUpdate.incidents.through.objects.filter(statusupdate__commitment=OuterRef("pk"))
+            ),
+        )
+
     def counts_by_agreement(self, now: dt.datetime) -> dict[int, AgreementCounts]:
         """Return, per agreement id, how many of these commitments stand at each status, how
         many are overdue at `now`, disputed and contested (the stored flags). One grouped query."""
@@ -1868,9 +1889,10 @@ class Commitment(models.Model):
             )
         return sorted(outcomes, key=lambda outcome: (not outcome.is_quoted, outcome.text.label))
 
-    def version_outcome_differs(self, now: dt.datetime) -> bool:
-        """Return True if another version's wording of the deadline gives another outcome than the quoted one."""
-        return len({outcome.verdict() for outcome in self.version_outcomes(now)}) > 1
+    def version_outcome_differs(self, now: dt.datetime, versions: Iterable[VersionDeadline] | None = None) -> bool:
+        """Return True if another version's wording of the deadline gives another outcome than the quoted one
+        (`versions` as for version_outcomes)."""
+        return len({outcome.verdict() for outcome in self.version_outcomes(now, versions)}) > 1
 
     def compute_deadline_in_force(self, changes: Iterable[DeadlineChange] | None = None) -> dt.date | None:
         """Return the new deadline of the latest published agreed change (by decision date, then as
@@ -2598,6 +2620,16 @@ def current_update(updates: Iterable[StatusUpdate]) -> StatusUpdate | None:
     return max(
         published_only(updates), key=lambda update: (update.as_of, update.recorded_at, update.pk or 0), default=None
     )
+
+
+def link_corrections(updates: Iterable[StatusUpdate]) -> None:
+    """Give each of one commitment's `updates` that corrects another of them that entry, without a
+    query (a correction is about the same commitment: StatusUpdate.clean). One that corrects an entry
+    not among them (not published) reads it when asked, as before."""
+    updates = {update.pk: update for update in updates}
+    for update in updates.values():
+        if update.corrects_id in updates:
+            update.corrects = updates[update.corrects_id]
 
 
 EVIDENCE_REQUIRED = _(

@@ -12,7 +12,7 @@ import functools
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery, Window
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery, Window, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -31,6 +31,7 @@ from commitments.models import (
     PROGRESS_POSITIONS,
     VERIFICATION_DEFINITIONS,
     Agreement,
+    AgreementEvent,
     CasualtyReport,
     Claim,
     Commitment,
@@ -49,6 +50,7 @@ from commitments.models import (
     Verification,
     VersionDeadline,
     current_update,
+    link_corrections,
     may_download_snapshots,
     standing,
 )
@@ -311,36 +313,50 @@ class CommitmentListView(FilterView):
         return context
 
 
+def has_entries(commitment: Commitment, kind: str) -> bool:
+    """Return the flag of with_entry_flags() that says whether `commitment` has any entry of `kind`."""
+    return getattr(commitment, "has_" + kind)
+
+
+def entries(commitment: Commitment, relation: str) -> list:
+    """Return `commitment`'s prefetched `relation`, or an empty list without a query when its flag
+    (with_entry_flags) says it has none."""
+    return list(getattr(commitment, relation).all()) if has_entries(commitment, relation) else []
+
+
 class CommitmentDetailView(AsOfMixin, DetailView):
     template_name = "dashboard/commitment_detail.html"
-    queryset = Commitment.objects.select_related("provision__agreement", "deadline_event__source").prefetch_related(
-        VersionDeadline.prefetch_with_texts(),
-        "responsible_parties",
-        "supervising_bodies",
-        "provision__agreement__texts",
-        Prefetch(
+    queryset = (
+        Commitment.objects.select_related("provision__agreement")
+        .with_entry_flags()
+        .prefetch_related(
+            "responsible_parties",
+            Prefetch(
+                "status_updates",
+                # What each corrects is among them (link_corrections), not a join of every row to another.
+                queryset=StatusUpdate.objects.published()
+                .prefetch_related(
+                    Prefetch("evidence", queryset=Evidence.objects.select_related("source", "speaker__party"))
+                )
+                .order_by("as_of", "recorded_at", "id"),
+            ),
+        )
+    )
+    # The other entries the page shows, by the flag of with_entry_flags() that says whether there
+    # is any: each is prefetched only then, since a query that finds nothing costs as much as one
+    # that finds some (on PostgreSQL mostly its planning), and most commitments have none of most kinds.
+    entry_prefetches = {
+        "version_deadlines": VersionDeadline.prefetch_with_texts(),
+        "supervising_bodies": "supervising_bodies",
+        "agreement_texts": "provision__agreement__texts",
+        "deadline_changes": Prefetch(
             "deadline_changes",
             queryset=DeadlineChange.objects.published()
             .select_related("requested_by", "source")
             .prefetch_related("agreed_by"),
         ),
-        Prefetch(
-            "status_updates",
-            queryset=StatusUpdate.objects.published()
-            .select_related("corrects")
-            .prefetch_related(
-                Prefetch("evidence", queryset=Evidence.objects.select_related("source", "speaker__party")),
-                # A list per assessment (what the page shows), not a manager and a queryset for each.
-                Prefetch(
-                    "incidents",
-                    queryset=Incident.objects.on_record().order_by("occurred_on", "pk"),
-                    to_attr="incidents_on_record",
-                ),
-            )
-            .order_by("as_of", "recorded_at", "id"),
-        ),
-        Prefetch("claims", queryset=Claim.objects.published().select_related("party", "speaker", "source")),
-        Prefetch(
+        "claims": Prefetch("claims", queryset=Claim.objects.published().select_related("party", "speaker", "source")),
+        "incidents": Prefetch(
             "incidents",
             # Verification by the row form (Incident.verification) on the evidence: compiling the
             # annotation (with_verification) cost more than this query runs.
@@ -349,30 +365,52 @@ class CommitmentDetailView(AsOfMixin, DetailView):
             .prefetch_related(Prefetch("evidence", queryset=IncidentEvidence.objects.select_related("source")))
             .order_by("-occurred_on", "-recorded_at", "-id"),
         ),
-    )
+        # A list per assessment (what the page shows), not a manager and a queryset for each.
+        "assessment_incidents": Prefetch(
+            "status_updates__incidents",
+            queryset=Incident.objects.on_record().order_by("occurred_on", "pk"),
+            to_attr="incidents_on_record",
+        ),
+    }
+
+    def get_object(self, queryset=None):
+        commitment = super().get_object(queryset)
+        lookups = [lookup for kind, lookup in self.entry_prefetches.items() if has_entries(commitment, kind)]
+        if commitment.deadline_event_id:  # few deadlines count from an event: no join of the others to none
+            lookups.append(Prefetch("deadline_event", queryset=AgreementEvent.objects.select_related("source")))
+        prefetch_related_objects([commitment], *lookups)
+        updates = commitment.status_updates.all()
+        link_corrections(updates)
+        if not commitment.has_assessment_incidents:
+            for update in updates:
+                update.incidents_on_record = []
+        return commitment
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         commitment = self.object
         now = timezone.now()
         today = commitment.agreement.local_today(now)
-        claims = list(commitment.claims.all())
+        claims = entries(commitment, "claims")
         conflicting_ids = {claim.pk for claim in commitment.conflicting_claims(claims)}
         status_updates = list(commitment.status_updates.all())
         current = current_update(standing(status_updates))
         contested_by = commitment.contested_by(claims, status_updates)
+        versions = entries(commitment, "version_deadlines")
         as_of = self.get_as_of()
         context.update(
             now=now,
             as_of=as_of,
             pending_event=commitment.pending_event(),
             deadline_event=commitment.deadline_event,
-            version_outcomes=commitment.version_outcomes(now),
-            version_outcome_differs=commitment.version_outcome_differs(now),
+            version_outcomes=commitment.version_outcomes(now, versions),
+            version_outcome_differs=commitment.version_outcome_differs(now, versions),
             agreement=commitment.agreement,
-            quoted_text=commitment.agreement.quoted_text(),
+            quoted_text=commitment.agreement.quoted_text() if has_entries(commitment, "agreement_texts") else None,
+            responsible_parties=list(commitment.responsible_parties.all()),
+            supervising_bodies=entries(commitment, "supervising_bodies"),
             original_deadline=commitment.original_deadline(),
-            deadline_changes=list(commitment.deadline_changes.all()),
+            deadline_changes=entries(commitment, "deadline_changes"),
             is_overdue=commitment.is_overdue(now),
             days_overdue=commitment.days_overdue(now),
             is_due_soon=commitment.is_due_soon(now),
@@ -397,7 +435,7 @@ class CommitmentDetailView(AsOfMixin, DetailView):
             may_record=self.request.user.is_staff and self.request.user.has_perm("commitments.add_statusupdate"),
             conflicting_claims=[claim for claim in claims if claim.pk in conflicting_ids],
             other_claims=[claim for claim in claims if claim.pk not in conflicting_ids],
-            incidents=list(commitment.incidents.all()),
+            incidents=entries(commitment, "incidents"),
         )
         if as_of:
             self.past_context(context, as_of)

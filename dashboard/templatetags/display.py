@@ -124,6 +124,52 @@ def review_note(entry) -> str:
     return ""
 
 
+@register.simple_tag
+def assessment_entry(
+    update, current_update_id: int | None, corrected_ids: set[int], support_heading: str
+) -> SafeString:
+    """Return an assessment of a commitment's status history, as the history shows each: its date and
+    status, its support, whether it corrects or is corrected, its summary, the incidents it rests on,
+    its evidence and how it was reviewed (what contests the current one stays in the template). Built
+    here for the same reason as source_link(): the history shows every assessment (20 at the
+    benchmark's scale, where the template's own loop body took 0.12 ms each)."""
+    status = f'<span class="status status-{_text(update.status)}">{_text(status_label(update.status))}</span>\n'
+    flag = f'<span class="flag">{_text(gettext("Current assessment"))}</span>' if update.pk == current_update_id else ""
+    support = update.support()
+    notes = ""
+    if update.pk in corrected_ids:
+        notes = f'<p class="note">{_text(gettext("A later entry corrects this one; it stays on record."))}</p>'
+    correction = ""
+    if update.corrects:
+        when = dated(update.corrects.as_of, update.corrects.as_of_precision)
+        correction = gettext("Corrects the entry of %(when)s.") % {"when": _text(when)}
+        if update.correction_reason:
+            correction += f" {_text(update.correction_reason)}"
+        correction = f'<p class="note">{correction}</p>'
+    rests_on = ""
+    if update.incidents_on_record:
+        links = "; ".join(
+            f'<a href="{_text(incident.get_absolute_url())}">{_text(incident.get_sub_event_type_display())}, '
+            f"{_text(incident.location)}, {_text(incident.display_date())}</a>"
+            for incident in update.incidents_on_record
+        )
+        heading = _text(gettext("Rests on the incidents:"))
+        rests_on = f'<p class="rests-on" data-testid="rests-on">{heading} {links}</p>'
+    evidence = "".join(evidence_passage(item) for item in update.evidence.all())
+    if not evidence:
+        no_evidence = gettext("No evidence is recorded for this entry, so it does not count as an assessment.")
+        evidence = f'<p class="note">{_text(no_evidence)}</p>'
+    support_line = (
+        f'<span class="support support-{_text(support.level)}">{_text(support_heading)} {_text(support.label)}</span>'
+    )
+    # The white space of the template this replaced, so that pages stay the same byte for byte.
+    return mark_safe(
+        f"<h3>{_text(dated(update.as_of, update.as_of_precision))}: {status}\n        {flag}</h3>\n"
+        f"      {support_line}\n\n      {notes}\n      {correction}\n"
+        f"      <p>{_text(update.summary)}</p>\n      {rests_on}\n      {evidence}\n      {review_note(update)}"
+    )
+
+
 @register.filter
 def dated(day, precision: str = DatePrecision.DAY) -> str:
     """Return a recorded date only as precisely as it is known: {{ update.as_of|dated:update.as_of_precision }}."""

@@ -27,7 +27,12 @@ MAX_QUERIES = {
     "agreement_list": 7,
     "commitment_list": 7,
     "commitment_list_filtered": 7,
-    "commitment_detail": 13,  # + its incidents with their evidence and those its assessments rest on (issue 13), the versions' wordings (issue 14)
+    # The busiest here: the data version, the commitment (with_entry_flags: which kinds it has), its
+    # parties, assessments and their evidence, the agreement's texts, claims, incidents and their
+    # evidence. Every kind present would be 14 (+ other versions' wordings, supervising bodies, deadline
+    # changes and who agreed them, the incidents assessments rest on, the event a deadline counts
+    # from); assessments alone, 5 (issue 16).
+    "commitment_detail": 9,
     "agreement_detail": 18,  # + links both ways (2 × 3), events, implementation over time (2) (issue 14), incidents (issue 13)
     "source_list": 9,  # + the latest link checks and stored copies (two prefetches), + citation counts of the page (three)
     "source_detail": 8,  # + the latest link checks and stored copy (two prefetches), the stored copies

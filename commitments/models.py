@@ -1530,6 +1530,11 @@ class CommitmentQuerySet(models.QuerySet):
             ),
         )
 
+    def with_version_deadline_flag(self) -> CommitmentQuerySet:
+        """Annotate has_version_deadlines: whether another version of the agreement's text words a
+        commitment's deadline (the page and the API read those wordings only when there are any)."""
+        return self.annotate(has_version_deadlines=Exists(VersionDeadline.objects.filter(commitment=OuterRef("pk"))))
+
     def with_entry_flags(self) -> CommitmentQuerySet:
         """Annotate whether anything of each kind a commitment's page lists is linked to it, in any
         review state: has_version_deadlines, has_supervising_bodies, has_agreement_texts (of its
@@ -1537,8 +1542,7 @@ class CommitmentQuerySet(models.QuerySet):
         has_assessment_incidents (linked to one of its assessments). False is exact: the page then
         skips the query for that kind, which would find nothing (most commitments have no claims,
         incidents, deadline changes or other versions' wordings). True leaves it to that query."""
-        return self.annotate(
-            has_version_deadlines=Exists(VersionDeadline.objects.filter(commitment=OuterRef("pk"))),
+        return self.with_version_deadline_flag().annotate(
             has_supervising_bodies=Exists(
                 Commitment.supervising_bodies.through.objects.filter(commitment=OuterRef("pk"))
             ),

@@ -34,7 +34,6 @@ from commitments.models import (
     SearchEntry,
     Source,
     StatusUpdate,
-    VersionDeadline,
 )
 
 from ..http import current_etag
@@ -170,9 +169,7 @@ class CommitmentViewSet(ReadOnlyViewSet):
     # reads the related records of a whole page at once (CommitmentRelations), the version
     # deadlines only of the commitments that have any. Each request works on a copy
     # (GenericAPIView.get_queryset calls .all()).
-    queryset = Commitment.objects.select_related("provision__agreement", "deadline_event").annotate(
-        has_version_deadlines=Exists(VersionDeadline.objects.filter(commitment=OuterRef("pk")))
-    )
+    queryset = Commitment.objects.select_related("provision__agreement", "deadline_event").with_version_deadline_flag()
     serializer_class = serializers.CommitmentSerializer
     filterset_class = CommitmentFilter
     time_dependent = True

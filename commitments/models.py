@@ -1665,7 +1665,7 @@ class Commitment(models.Model):
         help_text=_("Bodies that supervise or monitor it without being bound by it, such as UNHCR for returns."),
     )
     # Indexed for the dashboard's category filter.
-    category = models.CharField(max_length=32, choices=Category.choices, db_index=True)
+    category = models.CharField(max_length=32, choices=Category.choices)
 
     deadline_kind = models.CharField(max_length=16, choices=DeadlineKind.choices)
     deadline_date = models.DateField(
@@ -1793,6 +1793,10 @@ class Commitment(models.Model):
             # from the index rather than the table. (Partial indexes on open commitments would be
             # smaller, but SQLite cannot use them when the statuses are bound parameters.)
             models.Index(fields=["deadline_ends_at", "current_status"], name="commitment_deadline_status"),
+            # The lists' two main filters, category and status, with the overdue flag's deadline: a
+            # category alone reads its first column; both, with or without the deadline's range,
+            # read only the matching entries rather than every commitment of one status.
+            models.Index(fields=["category", "current_status", "deadline_ends_at"], name="commitment_category_status"),
             # The flagging job's notice reminders read the open renewable terms each run.
             models.Index(fields=["id"], condition=Q(deadline_kind="renewable"), name="commitment_renewable"),
         ]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.filters import CommitmentFilter, IncidentFilter
 from commitments.models import Commitment, Incident
+from dashboard.fragments import per_data_version
 
 
 class FastInputMixin:
@@ -106,10 +107,12 @@ class CommitmentListFilter(CommitmentFilter):
         if not getattr(form, "prepared_for_the_page", False):
             form.prepared_for_the_page = True
             # The agreement and party menus list hundreds of choices: read as (slug, name) pairs,
-            # not a model each. The fields still validate against their querysets.
+            # not a model each, once per data version. The fields still validate against their
+            # querysets.
             for name in ("agreement", "party"):
                 field = form.fields[name]
-                field.widget.menu = [("", field.empty_label), *field.queryset.menu()]
+                menu = per_data_version(self.request, f"commitment-list-{name}-menu", field.queryset.menu)
+                field.widget.menu = [("", field.empty_label), *menu]
             # A date input may only hold a valid date (HTML), so a rejected one is shown
             # empty; the error message above the form quotes what was wrong.
             rejected = [name for name in ("deadline_from", "deadline_to") if form.is_bound and name in form.errors]

@@ -19,7 +19,11 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 
+from tracker.cached_render import LocalValues
+
 logger = logging.getLogger(__name__)
+
+_per_data_version = LocalValues()
 
 
 def render_fragments(
@@ -49,6 +53,17 @@ def render_fragments(
     if missing:
         _safely(lambda: cache.set_many(missing, request.page_timeout), None)
     return fragments
+
+
+def per_data_version(request: HttpRequest, name: str, compute: Callable[[], Any]) -> Any:
+    """Return compute() for this page's data version and language, computed once per process (not
+    per quarter hour): a part of a page that depends on the data alone, such as the list's menus of
+    agreements and parties. Not a cached page (a monitor's): computed afresh."""
+    state = getattr(request, "page_state", None)
+    if state is None:
+        return compute()
+    data_version, _quarter_hour, language = state
+    return _per_data_version.get(name, (data_version, language), compute)
 
 
 def _fragment_key(state: tuple[str, ...], name: str, item_key: object) -> str:

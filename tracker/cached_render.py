@@ -38,13 +38,40 @@ logger = logging.getLogger(__name__)
 # either means "do not cache" (an error page, a streamed response).
 Render = Callable[[], tuple[Any, int | None]]
 
-_instances: weakref.WeakSet[CachedRender] = weakref.WeakSet()
+_instances: weakref.WeakSet[CachedRender | LocalValues] = weakref.WeakSet()
 
 
 def forget_local_copies() -> None:
     """Empty every process-local copy (when the shared cache is emptied, or the data reset)."""
     for instance in list(_instances):
         instance.forget()
+
+
+class LocalValues:
+    """Values this process computes once per key: for each name, the value of the latest key asked
+    for. For a part of a page that depends on the data alone (a menu read from the database), keyed
+    by the data version and the language: it cannot be out of date while its key is asked for, and
+    reading it costs no round trip to the shared cache."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, tuple[Any, Any]] = {}
+        self.lock = threading.Lock()
+        _instances.add(self)
+
+    def forget(self) -> None:
+        with self.lock:
+            self.values.clear()
+
+    def get(self, name: str, key: Any, compute: Callable[[], Any]) -> Any:
+        """Return the value of `name` for `key`, from compute() when this process has none yet."""
+        with self.lock:
+            found = self.values.get(name)
+        if found is not None and found[0] == key:
+            return found[1]
+        value = compute()
+        with self.lock:
+            self.values[name] = (key, value)
+        return value
 
 
 class CachedRender:

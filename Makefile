@@ -51,7 +51,7 @@ run: setup
 # tests when set, as .ci/run does; unset, the word-for-word check of the seed's quotes skips.
 test: setup-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
-	SEED_ARTICLES_DIR="$(SEED_ARTICLES_DIR)" $(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+	SEED_ARTICLES_DIR="$(SEED_ARTICLES_DIR)" $(BIN)/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -130,6 +130,15 @@ def karabakh_seed_loaded(django_db_setup, django_db_blocker):
     )
 
 
+@pytest.fixture(scope="module")
+def karabakh_like_loaded(django_db_setup, django_db_blocker):
+    """karabakh_like()'s data, built once for the module (loaded_once_per_module). Tests read it
+    through a fixture of their module that returns read_afresh() of it."""
+    from tests.factories import karabakh_like, loaded_once_per_module
+
+    yield from loaded_once_per_module(django_db_blocker, karabakh_like)
+
+
 @pytest.fixture
 def snapshot_storage(settings, tmp_path):
     """Keep stored copies of sources in a folder of this test's own; return the folder."""

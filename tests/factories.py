@@ -15,6 +15,7 @@ from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Model
 
 from alerts.models import MonitorSubscription, Subscriber
 from commitments.acled import EventType, GeoPrecision, SubEventType
@@ -412,6 +413,18 @@ def loaded_once_per_module(django_db_blocker, load):
     with django_db_blocker.unblock(), transaction.atomic():
         yield load()
         transaction.set_rollback(True)
+
+
+def read_afresh(built: SimpleNamespace) -> SimpleNamespace:
+    """Return `built` with each model instance in it read again from the database. For data built
+    once per module (loaded_once_per_module): an instance a test changed would keep the change for
+    the next test, although the database rolled it back."""
+    return SimpleNamespace(
+        **{
+            name: type(value)._base_manager.get(pk=value.pk) if isinstance(value, Model) else value
+            for name, value in vars(built).items()
+        }
+    )
 
 
 def load_all_seeds() -> None:

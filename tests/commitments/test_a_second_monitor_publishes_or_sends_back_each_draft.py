@@ -3,6 +3,7 @@ when (shown publicly), or sends it back with a comment its author sees and answe
 A setting lets a single-monitor deployment publish its own entries, marked "not independently reviewed"."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -12,14 +13,13 @@ from django.urls import reverse
 
 from commitments.models import Evidence, Status, StatusUpdate
 from commitments.review import ReviewConflict, publish
-from tests.factories import karabakh_like, make_monitor
+from tests.factories import karabakh_like, loaded_once_per_module, make_monitor, read_afresh
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture
-def desk(db):
+def build_desk() -> SimpleNamespace:
     data = karabakh_like()
     group = Group.objects.get(name="Monitors")
     data.author, data.reviewer = make_monitor("author"), make_monitor("reviewer")
@@ -35,6 +35,17 @@ def desk(db):
         recorded_by=data.author,
     )
     return data
+
+
+@pytest.fixture(scope="module")
+def desk_in_the_database(django_db_setup, django_db_blocker):
+    """The desk, built once for the module's tests (each test's writes are rolled back)."""
+    yield from loaded_once_per_module(django_db_blocker, build_desk)
+
+
+@pytest.fixture
+def desk(desk_in_the_database, db) -> SimpleNamespace:
+    return read_afresh(desk_in_the_database)
 
 
 def page_of(entry) -> str:

@@ -5,6 +5,7 @@ range, an agreement outside the monitor's scope); a file with any refused row im
 
 import datetime as dt
 import io
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
@@ -14,20 +15,39 @@ from django.urls import reverse
 
 from commitments.models import Claim, ReviewState, StatusUpdate
 from commitments.spreadsheets import AssessmentResource, ClaimResource
-from tests.factories import karabakh_like, make_agreement, make_commitment, make_monitor, make_provision
+from tests.factories import (
+    karabakh_like,
+    loaded_once_per_module,
+    make_agreement,
+    make_commitment,
+    make_monitor,
+    make_provision,
+    read_afresh,
+)
 
 pytestmark = pytest.mark.django_db
 
 HEADERS = ["agreement", "commitment", "status", "as_of", "summary", "quote", "whose_words", "source_url"]
 
 
-@pytest.fixture
-def desk(client):
+def build_desk() -> SimpleNamespace:
     data = karabakh_like()
     data.monitor = make_monitor("author", agreement=data.agreement)
     data.monitor.groups.add(Group.objects.get(name="Monitors"))
     data.other = make_agreement(slug="other", title="Another agreement", short_title="Another")
     make_commitment(make_provision(data.other, "1", "Another point."), title="Another handover", code="other-handover")
+    return data
+
+
+@pytest.fixture(scope="module")
+def desk_in_the_database(django_db_setup, django_db_blocker):
+    """The desk, built once for the module's tests (each test's writes are rolled back)."""
+    yield from loaded_once_per_module(django_db_blocker, build_desk)
+
+
+@pytest.fixture
+def desk(desk_in_the_database, db, client) -> SimpleNamespace:
+    data = read_afresh(desk_in_the_database)
     client.force_login(data.monitor)
     return data
 

@@ -5,6 +5,7 @@ refused row imports nothing; a good file's rows become drafts of the importing m
 new source and the commitments they bear on, public nowhere until a second monitor publishes them."""
 
 import io
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
@@ -14,7 +15,7 @@ from django.urls import reverse
 
 from commitments.models import Incident, ReviewState, Source
 from commitments.spreadsheets import INCIDENT_COLUMNS, IncidentResource
-from tests.factories import karabakh_like, make_agreement, make_monitor
+from tests.factories import karabakh_like, loaded_once_per_module, make_agreement, make_monitor, read_afresh
 
 pytestmark = pytest.mark.django_db
 
@@ -40,12 +41,23 @@ HEADERS = [
 NEW_SOURCE = "https://www.azatutyun.am/a/31000099.html"
 
 
-@pytest.fixture
-def desk(client):
+def build_desk() -> SimpleNamespace:
     data = karabakh_like()
     data.monitor = make_monitor("author", agreement=data.agreement)
     data.monitor.groups.add(Group.objects.get(name="Monitors"))
     data.other = make_agreement(slug="other", title="Another agreement", short_title="Another")
+    return data
+
+
+@pytest.fixture(scope="module")
+def desk_in_the_database(django_db_setup, django_db_blocker):
+    """The desk, built once for the module's tests (each test's writes are rolled back)."""
+    yield from loaded_once_per_module(django_db_blocker, build_desk)
+
+
+@pytest.fixture
+def desk(desk_in_the_database, db, client) -> SimpleNamespace:
+    data = read_afresh(desk_in_the_database)
     client.force_login(data.monitor)
     return data
 

@@ -21,7 +21,7 @@ from commitments.models import (
     StatusUpdate,
 )
 from commitments.seeding import dump_seed, export_agreement, load_agreement_file
-from tests.factories import PUBLISHED
+from tests.factories import PUBLISHED, loaded_once_per_module
 
 SEED = Path(settings.BASE_DIR) / "seeds" / "karabakh-2020.yaml"
 
@@ -52,8 +52,7 @@ def empty_the_database() -> None:
     Party.objects.all().delete()
 
 
-@pytest.fixture
-def karabakh_with_corrections(db):
+def load_karabakh_with_corrections() -> None:
     load_agreement_file(SEED)
     monitor = User.objects.create_user("monitor")
     prisoners = Agreement.objects.get().provisions.get(number="8").commitments.get()
@@ -101,6 +100,16 @@ def karabakh_with_corrections(db):
         corrects=first_claim,
         **PUBLISHED,
     )
+
+
+@pytest.fixture(scope="module")
+def karabakh_with_corrections_loaded(django_db_setup, django_db_blocker):
+    """The seed and the corrections, loaded once for the module (each test's writes are rolled back)."""
+    yield from loaded_once_per_module(django_db_blocker, load_karabakh_with_corrections)
+
+
+@pytest.fixture
+def karabakh_with_corrections(karabakh_with_corrections_loaded, db) -> Agreement:
     return Agreement.objects.get()
 
 

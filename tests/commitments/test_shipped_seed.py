@@ -9,9 +9,6 @@ import pytest
 from django.conf import settings
 
 from commitments.models import Agreement, Claim, Commitment, Evidence
-from commitments.seeding import load_agreement_file
-
-SEED = Path(settings.BASE_DIR) / "seeds" / "karabakh-2020.yaml"
 
 
 def seed_articles_dir() -> Path:
@@ -32,8 +29,9 @@ def seed_articles_dir() -> Path:
 
 
 @pytest.fixture
-def karabakh(db) -> Agreement:
-    report = load_agreement_file(SEED)
+def karabakh(karabakh_seed_loaded, db) -> Agreement:
+    """The seed, loaded once for the module (its load report is what karabakh_seed_loaded yields)."""
+    report = karabakh_seed_loaded
     assert report.changed
     return Agreement.objects.get(slug="karabakh-2020")
 

@@ -3,14 +3,15 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.factories import karabakh_like, make_agreement, make_commitment, make_provision
+from tests.factories import make_agreement, make_commitment, make_provision, read_afresh
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def data():
-    return karabakh_like()
+def data(karabakh_like_loaded, db):
+    """The data of karabakh_like(), built once for the module and read afresh for each test."""
+    return read_afresh(karabakh_like_loaded)
 
 
 def listed(client, **params) -> list:

@@ -4,14 +4,15 @@ import pytest
 from django.urls import reverse
 
 from commitments.models import Claim, Commitment, Evidence, Status, StatusUpdate, local_date
-from tests.factories import add_claim, add_status, karabakh_like, make_commitment, make_provision
+from tests.factories import add_claim, add_status, make_commitment, make_provision, read_afresh
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def data():
-    return karabakh_like()
+def data(karabakh_like_loaded, db):
+    """The data of karabakh_like(), built once for the module and read afresh for each test."""
+    return read_afresh(karabakh_like_loaded)
 
 
 def page(client, commitment):

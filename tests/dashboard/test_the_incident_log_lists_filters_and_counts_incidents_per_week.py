@@ -14,13 +14,19 @@ from dashboard.charts import weekly_chart
 from tests.factories import (
     add_incident,
     add_status,
-    karabakh_like,
     make_agreement,
     make_commitment,
     make_source,
+    read_afresh,
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(karabakh_like_loaded, db):
+    """The data of karabakh_like(), built once for the module and read afresh for each test."""
+    return read_afresh(karabakh_like_loaded)
 
 
 def listed(client, url: str) -> list[str]:
@@ -29,8 +35,7 @@ def listed(client, url: str) -> list[str]:
     return sorted(incident.location for incident in response.context["object_list"])
 
 
-def test_the_overall_log_lists_every_incident_and_the_agreements_log_only_its_own(client):
-    data = karabakh_like()
+def test_the_overall_log_lists_every_incident_and_the_agreements_log_only_its_own(client, data):
     other = make_agreement("other", title="Another ceasefire", signed_on=dt.date(2020, 11, 1))
     add_incident(other, location="Elsewhere")
 
@@ -53,14 +58,11 @@ def test_the_overall_log_lists_every_incident_and_the_agreements_log_only_its_ow
         ("verification=confirmed", []),
     ],
 )
-def test_each_filter_narrows_the_list_and_the_url_holds_it(client, query, expected):
-    karabakh_like()
-
+def test_each_filter_narrows_the_list_and_the_url_holds_it(client, query, expected, data):
     assert listed(client, f"/incidents/?{query}") == expected
 
 
-def test_the_commitment_filter_and_a_multi_day_incident_in_a_date_range(client):
-    data = karabakh_like()
+def test_the_commitment_filter_and_a_multi_day_incident_in_a_date_range(client, data):
     ceasefire = make_commitment(data.point8, title="Ceasefire", deadline=None)
     add_incident(
         data.agreement,
@@ -77,9 +79,7 @@ def test_the_commitment_filter_and_a_multi_day_incident_in_a_date_range(client):
     assert listed(client, "/incidents/?date_from=2020-12-01&date_to=2020-12-01") == ["Hin Tagher", "Lachin"]
 
 
-def test_a_bad_filter_value_gets_a_message_not_an_error_page(client):
-    karabakh_like()
-
+def test_a_bad_filter_value_gets_a_message_not_an_error_page(client, data):
     response = client.get("/incidents/?verification=certain&date_from=31.02.2020&commitment=x")
 
     assert response.status_code == 200
@@ -88,8 +88,7 @@ def test_a_bad_filter_value_gets_a_message_not_an_error_page(client):
     assert "Some filters could not be applied" in response.content.decode()
 
 
-def test_the_chart_counts_incidents_per_week_and_the_table_says_the_same(client):
-    data = karabakh_like()
+def test_the_chart_counts_incidents_per_week_and_the_table_says_the_same(client, data):
     add_incident(data.agreement, dt.date(2020, 12, 3), data.azatutyun, location="Martuni")
     monthly = make_source("PanARMENIAN", published_on=dt.date(2020, 12, 1), published_on_precision="month")
     add_incident(
@@ -120,9 +119,7 @@ def test_the_charts_bars_are_as_tall_as_their_counts_and_empty_weeks_are_space()
     assert weekly_chart([]) is None
 
 
-def test_an_incidents_page_shows_its_facts_sources_figures_and_verification(client):
-    data = karabakh_like()
-
+def test_an_incidents_page_shows_its_facts_sources_figures_and_verification(client, data):
     response = client.get(data.shelling.get_absolute_url())
 
     html = response.content.decode()
@@ -138,16 +135,14 @@ def test_an_incidents_page_shows_its_facts_sources_figures_and_verification(clie
     assert data.prisoners.title in html
 
 
-def test_an_incident_without_evidence_is_not_shown(client):
-    data = karabakh_like()
+def test_an_incident_without_evidence_is_not_shown(client, data):
     IncidentEvidence.objects.filter(incident=data.arrests).delete()
 
     assert client.get(data.arrests.get_absolute_url()).status_code == 404
     assert listed(client, "/incidents/") == ["Hin Tagher"]
 
 
-def test_a_commitments_page_lists_its_incidents_and_links_its_violated_assessment_to_them(client):
-    data = karabakh_like()
+def test_a_commitments_page_lists_its_incidents_and_links_its_violated_assessment_to_them(client, data):
     add_status(data.prisoners, "violated", dt.date(2020, 12, 8), data.azatutyun, incidents=[data.arrests])
 
     response = client.get(data.prisoners.get_absolute_url())
@@ -159,9 +154,7 @@ def test_a_commitments_page_lists_its_incidents_and_links_its_violated_assessmen
     assert f"/incidents/?commitment={data.prisoners.pk}" in html
 
 
-def test_the_navigation_and_the_agreement_page_lead_to_the_incident_log(client):
-    data = karabakh_like()
-
+def test_the_navigation_and_the_agreement_page_lead_to_the_incident_log(client, data):
     assert 'href="/incidents/"' in client.get("/").content.decode()
     assert (
         f'href="{reverse("dashboard:agreement_incident_list", args=[data.agreement.slug])}"'
@@ -169,8 +162,7 @@ def test_the_navigation_and_the_agreement_page_lead_to_the_incident_log(client):
     )
 
 
-def test_a_court_source_makes_the_list_say_confirmed(client):
-    data = karabakh_like()
+def test_a_court_source_makes_the_list_say_confirmed(client, data):
     court = make_source(
         "International Court of Justice", published_on=dt.date(2020, 12, 9), kind=Source.Kind.COURT_DOCUMENT
     )

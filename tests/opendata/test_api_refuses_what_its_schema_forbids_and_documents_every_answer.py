@@ -7,9 +7,16 @@ import json
 
 import pytest
 
-from tests.factories import karabakh_like
+from tests.factories import read_afresh
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(karabakh_like_loaded, db):
+    """The data of karabakh_like(), built once for the module and read afresh for each test."""
+    return read_afresh(karabakh_like_loaded)
+
 
 REFUSED = [
     ("/api/commitments/?page_size=0", "page_size"),
@@ -31,9 +38,7 @@ REFUSED = [
 
 
 @pytest.mark.parametrize(("url", "parameter"), REFUSED)
-def test_a_value_the_schema_forbids_is_a_400_naming_the_parameter(client, url, parameter):
-    karabakh_like()
-
+def test_a_value_the_schema_forbids_is_a_400_naming_the_parameter(client, url, parameter, data):
     response = client.get(url)
 
     assert response.status_code == 400, url
@@ -43,9 +48,7 @@ def test_a_value_the_schema_forbids_is_a_400_naming_the_parameter(client, url, p
     assert body["detail"] and body["errors"][parameter][0]
 
 
-def test_the_values_the_schema_lists_are_accepted(client):
-    data = karabakh_like()
-
+def test_the_values_the_schema_lists_are_accepted(client, data):
     for url in [
         "/api/commitments/?page_size=200&party=armenia&category=ceasefire",
         f"/api/claims/?commitment={data.prisoners.pk}&party=russia&agreement=statement-2020",
@@ -56,9 +59,7 @@ def test_the_values_the_schema_lists_are_accepted(client):
         assert client.get(url).status_code == 200, url
 
 
-def test_a_page_past_the_last_and_an_unknown_address_are_json_404s(client):
-    karabakh_like()
-
+def test_a_page_past_the_last_and_an_unknown_address_are_json_404s(client, data):
     for url in ["/api/commitments/?page=99", "/api/commitments/999999/", "/api/no-such-list/", "/api/agreements/ä/"]:
         response = client.get(url)
         assert response.status_code == 404, url
@@ -66,9 +67,7 @@ def test_a_page_past_the_last_and_an_unknown_address_are_json_404s(client):
         assert set(response.json()) == {"detail"}, url
 
 
-def test_a_matching_if_none_match_on_a_record_that_does_not_exist_is_a_404_not_a_304(client):
-    karabakh_like()
-
+def test_a_matching_if_none_match_on_a_record_that_does_not_exist_is_a_404_not_a_304(client, data):
     assert client.get("/api/commitments/999999/", HTTP_IF_NONE_MATCH="*").status_code == 404
 
 
@@ -76,8 +75,7 @@ def schema(client) -> dict:
     return json.loads(client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content)
 
 
-def test_every_operation_documents_its_304_400_404_and_429(client):
-    karabakh_like()
+def test_every_operation_documents_its_304_400_404_and_429(client, data):
     document = schema(client)
 
     for path, item in document["paths"].items():
@@ -91,8 +89,7 @@ def test_every_operation_documents_its_304_400_404_and_429(client):
     assert document["components"]["schemas"]["Error"]["required"] == ["detail"]
 
 
-def test_integer_parameters_carry_their_range_and_choices_their_values(client):
-    karabakh_like()
+def test_integer_parameters_carry_their_range_and_choices_their_values(client, data):
     document = schema(client)
 
     def parameter(path: str, name: str) -> dict:

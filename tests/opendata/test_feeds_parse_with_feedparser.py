@@ -7,9 +7,15 @@ import feedparser
 import pytest
 
 from commitments.models import Claim
-from tests.factories import add_claim, bulk_data, karabakh_like
+from tests.factories import add_claim, bulk_data, read_afresh
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(karabakh_like_loaded, db):
+    """The data of karabakh_like(), built once for the module and read afresh for each test."""
+    return read_afresh(karabakh_like_loaded)
 
 
 def parse(client, url):
@@ -22,9 +28,7 @@ def parse(client, url):
     return feed
 
 
-def test_the_site_feed_has_every_status_update_and_claim(client):
-    data = karabakh_like()
-
+def test_the_site_feed_has_every_status_update_and_claim(client, data):
     feed = parse(client, "/feed.atom")
 
     assert len(feed.entries) == 5  # three assessments, two claims
@@ -41,9 +45,7 @@ def test_the_site_feed_has_every_status_update_and_claim(client):
     assert recorded == sorted(recorded, reverse=True)
 
 
-def test_an_assessment_entry_quotes_its_evidence(client):
-    karabakh_like()
-
+def test_an_assessment_entry_quotes_its_evidence(client, data):
     entries = parse(client, "/feed.atom").entries
     [aghdam] = [e for e in entries if e.title.startswith("Return of the Aghdam district")]
 
@@ -52,8 +54,7 @@ def test_an_assessment_entry_quotes_its_evidence(client):
     assert "Al Jazeera" in aghdam.summary
 
 
-def test_the_agreement_and_commitment_feeds_hold_only_their_own_entries(client):
-    data = karabakh_like()
+def test_the_agreement_and_commitment_feeds_hold_only_their_own_entries(client, data):
     bulk_data(agreements=1, points=2, per_point=2)
 
     agreement_feed = parse(client, f"/agreements/{data.agreement.slug}/feed.atom")
@@ -65,8 +66,7 @@ def test_the_agreement_and_commitment_feeds_hold_only_their_own_entries(client):
     assert len(commitment_feed.entries) == 3
 
 
-def test_a_new_claim_is_the_first_entry(client):
-    data = karabakh_like()
+def test_a_new_claim_is_the_first_entry(client, data):
     add_claim(
         data.kalbajar,
         data.azerbaijan,

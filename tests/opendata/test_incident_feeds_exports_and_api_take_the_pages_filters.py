@@ -10,14 +10,18 @@ import feedparser
 import pytest
 
 from commitments.models import DataVersion, IncidentEvidence
-from tests.factories import add_incident, karabakh_like
+from tests.factories import add_incident, read_afresh
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_feed_lists_incidents_with_permanent_ids_and_the_day_they_happened(client):
-    data = karabakh_like()
+@pytest.fixture
+def data(karabakh_like_loaded, db):
+    """The data of karabakh_like(), built once for the module and read afresh for each test."""
+    return read_afresh(karabakh_like_loaded)
 
+
+def test_the_feed_lists_incidents_with_permanent_ids_and_the_day_they_happened(client, data):
     feed = feedparser.parse(client.get("/incidents/feed.atom").content)
 
     assert [entry.id for entry in feed.entries] == [
@@ -31,9 +35,7 @@ def test_the_feed_lists_incidents_with_permanent_ids_and_the_day_they_happened(c
     assert "Verification: Corroborated" in shelling.summary and "Fatalities: 1" in shelling.summary
 
 
-def test_the_feed_takes_the_filters_and_names_the_agreement(client):
-    karabakh_like()
-
+def test_the_feed_takes_the_filters_and_names_the_agreement(client, data):
     feed = feedparser.parse(client.get("/incidents/feed.atom?agreement=statement-2020&verification=alleged").content)
 
     assert feed.feed.title == "Ceasefire statement: incidents"
@@ -42,9 +44,7 @@ def test_the_feed_takes_the_filters_and_names_the_agreement(client):
     assert response.status_code == 400 and "verification" in response.json()["errors"]
 
 
-def test_the_csv_has_every_field_and_each_report(client):
-    karabakh_like()
-
+def test_the_csv_has_every_field_and_each_report(client, data):
     response = client.get("/incidents/export.csv?sub_event_type=shelling_artillery_missile_attack")
 
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -55,9 +55,7 @@ def test_the_csv_has_every_field_and_each_report(client):
     assert row["alleged_by"] == "Republic of Armenia" and row["commitments"] == "prisoner-exchange"
 
 
-def test_the_json_download_matches_the_api(client):
-    karabakh_like()
-
+def test_the_json_download_matches_the_api(client, data):
     download = client.get("/incidents/export.json?alleged_against=azerbaijan").json()
     api = client.get("/api/incidents/?alleged_against=azerbaijan").json()
 
@@ -65,9 +63,7 @@ def test_the_json_download_matches_the_api(client):
     assert download["results"] == api["results"]
 
 
-def test_the_api_shows_an_incident_in_acleds_terms_with_its_figures_and_reports(client):
-    data = karabakh_like()
-
+def test_the_api_shows_an_incident_in_acleds_terms_with_its_figures_and_reports(client, data):
     incident = client.get(f"/api/incidents/{data.shelling.pk}/").json()
 
     assert incident["event_type"] == "explosions_remote_violence"
@@ -92,9 +88,7 @@ def test_the_api_shows_an_incident_in_acleds_terms_with_its_figures_and_reports(
         ("alleged_by=armenia", 2),
     ],
 )
-def test_the_api_takes_the_pages_filters(client, query, count):
-    karabakh_like()
-
+def test_the_api_takes_the_pages_filters(client, query, count, data):
     assert client.get(f"/api/incidents/?{query}").json()["count"] == count
 
 
@@ -109,17 +103,14 @@ def test_the_api_takes_the_pages_filters(client, query, count):
         "verification=",
     ],
 )
-def test_the_api_refuses_a_bad_filter_with_400_naming_it(client, query):
-    karabakh_like()
-
+def test_the_api_refuses_a_bad_filter_with_400_naming_it(client, query, data):
     response = client.get(f"/api/incidents/?{query}")
 
     assert response.status_code == 400
     assert set(response.json()["errors"]) == {query.split("=")[0]}
 
 
-def test_an_incident_without_evidence_is_nowhere_in_the_open_data(client):
-    data = karabakh_like()
+def test_an_incident_without_evidence_is_nowhere_in_the_open_data(client, data):
     IncidentEvidence.objects.filter(incident=data.arrests).delete()
 
     assert client.get(f"/api/incidents/{data.arrests.pk}/").status_code == 404
@@ -127,8 +118,7 @@ def test_an_incident_without_evidence_is_nowhere_in_the_open_data(client):
     assert len(feedparser.parse(client.get("/incidents/feed.atom").content).entries) == 1
 
 
-def test_every_incident_write_moves_the_data_version_and_the_etag(client):
-    data = karabakh_like()
+def test_every_incident_write_moves_the_data_version_and_the_etag(client, data):
     etag = client.get("/api/incidents/")["ETag"]
     assert client.get("/api/incidents/", HTTP_IF_NONE_MATCH=etag).status_code == 304
     page = client.get("/incidents/").content

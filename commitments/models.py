@@ -1664,7 +1664,7 @@ class Commitment(models.Model):
         related_name="commitments_supervised",
         help_text=_("Bodies that supervise or monitor it without being bound by it, such as UNHCR for returns."),
     )
-    # Indexed for the dashboard's category filter.
+    # Indexed as the first column of commitment_category_status (Meta), for the category filter.
     category = models.CharField(max_length=32, choices=Category.choices)
 
     deadline_kind = models.CharField(max_length=16, choices=DeadlineKind.choices)

@@ -119,8 +119,8 @@ def test_the_query_plan_reads_no_table_whole(data):
 
     plan = search.explain("Ayvazian")
 
-    # PostgreSQL reads the GIN index, or walks the primary key newest first and stops at the limit
-    # (the plan it takes for a word in most entries); SQLite reads the FTS5 index.
+    # PostgreSQL reads the GIN index for a word few entries hold (a word in most entries reads the
+    # table from its start up to the limit: test_a_word_in_most_entries_…); SQLite the FTS5 index.
     assert "search_entry_document" in plan or "commitments_searchentry_pkey" in plan or "VIRTUAL TABLE INDEX" in plan
     assert "Seq Scan on commitments_searchentry" not in plan
     assert "SCAN e" not in plan and "SCAN commitments_searchentry " not in plan

@@ -31,7 +31,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from . import webhooks
 from .emails import AlertBodies, alert_context, build_alert_message, build_endpoint_disabled_message, unsubscribe_url
@@ -301,7 +301,7 @@ def _send_in_parallel(
             reports.put((batch, None, _FINISHED, None))
 
     def record(waiting: list[tuple]) -> None:
-        """Record a group of reports: failures one by one, sent rows in one UPDATE per batch."""
+        """Record a group of reports: failures one by one, the sent rows of every batch in one UPDATE."""
         sent: dict[str, tuple[Batch, list[AlertDelivery]]] = {}
         try:
             for batch, delivery, outcome, _ in waiting:
@@ -309,9 +309,8 @@ def _send_in_parallel(
                     sent.setdefault(batch.token, (batch, []))[1].append(delivery)
                 elif outcome is not _FINISHED:
                     _record_failure(batch, delivery, outcome, now, result)
-            for batch, deliveries in sent.values():
-                if not _record_sent_together(batch, deliveries, now, result):
-                    stop[batch.token].set()
+            for token in _record_sent_together(list(sent.values()), now, result) if sent else ():
+                stop[token].set()
             for batch in {item[0].token: item[0] for item in waiting}.values():
                 if not stop[batch.token].is_set():
                     batch.keep_claim(now)
@@ -412,17 +411,28 @@ def _record_sent(batch: Batch, delivery: AlertDelivery, now: dt.datetime, result
     return False
 
 
-def _record_sent_together(batch: Batch, deliveries: list[AlertDelivery], now: dt.datetime, result: SendResult) -> bool:
-    """Mark deliveries of one batch sent in one UPDATE; return False if this sender no longer
-    holds some of them (another took them over after ALERTS_CLAIM_TIMEOUT): that batch stops."""
-    marked = batch.mine.filter(pk__in=[delivery.pk for delivery in deliveries]).update(
+def _record_sent_together(
+    groups: list[tuple[Batch, list[AlertDelivery]]], now: dt.datetime, result: SendResult
+) -> set[str]:
+    """Mark sent deliveries of one or more batches in one UPDATE, each only while its batch still
+    holds it; return the tokens of the batches that no longer hold some of theirs (another sender
+    took them over after ALERTS_CLAIM_TIMEOUT): those batches stop."""
+    held = Q()
+    for batch, deliveries in groups:
+        held |= Q(pk__in=[delivery.pk for delivery in deliveries], claim_token=batch.token)
+    marked = AlertDelivery.objects.filter(held, status=Status.SENDING).update(
         status=Status.SENT, sent_at=now, last_error=""
     )
     result.sent += marked
-    if marked == len(deliveries):
-        return True
-    logger.warning("Alert deliveries of batch %s were taken over by another sender; it stops here.", batch.token)
-    return False
+    if marked == sum(len(deliveries) for _, deliveries in groups):
+        return set()
+    lost = set()
+    for batch, deliveries in groups:  # which batch lost rows: those it marked still carry its token
+        ids = [delivery.pk for delivery in deliveries]
+        if AlertDelivery.objects.filter(pk__in=ids, claim_token=batch.token, status=Status.SENT).count() < len(ids):
+            logger.warning("Alert deliveries of batch %s were taken over by another sender; it stops here.", batch.token)
+            lost.add(batch.token)
+    return lost
 
 
 def _is_permanent(exc: Exception) -> bool:

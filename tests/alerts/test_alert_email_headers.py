@@ -60,6 +60,19 @@ def test_subject_and_list_unsubscribe_never_start_on_an_empty_line(long_delivery
     assert parsed["List-Unsubscribe"].startswith("<https://tracker.example/")
 
 
+def test_messages_about_different_events_each_carry_their_own_subject(long_delivery):
+    """Each subject is encoded once per process and reused: a message never takes another's."""
+    make_commitment(title="Return of the Lachin district", code="lachin")
+    flagging.flag_deadline_events(KALBAJAR_ENDS_AT)
+    deliveries = list(AlertDelivery.objects.select_related("event__commitment").order_by("pk"))
+    assert len({delivery.event.commitment.title for delivery in deliveries}) == 2
+
+    for delivery in deliveries * 2:  # built twice, alternating, so the second time is from the cache
+        raw = emails.build_alert_message(delivery).message().as_bytes(linesep="\r\n")
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        assert parsed["Subject"] == emails.alert_subject(delivery.event)
+
+
 def test_alerts_say_they_are_automatic_and_bulk(long_delivery):
     lines = raw_headers(emails.build_alert_message(long_delivery))
     assert "Auto-Submitted: auto-generated" in lines

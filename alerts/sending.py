@@ -430,7 +430,7 @@ def _record_sent_together(
     for batch, deliveries in groups:  # which batch lost rows: those it marked still carry its token
         ids = [delivery.pk for delivery in deliveries]
         if AlertDelivery.objects.filter(pk__in=ids, claim_token=batch.token, status=Status.SENT).count() < len(ids):
-            logger.warning("Alert deliveries of batch %s were taken over by another sender; it stops here.", batch.token)
+            logger.warning("Alert deliveries of batch %s were taken over by another sender; it stops.", batch.token)
             lost.add(batch.token)
     return lost
 

@@ -557,11 +557,16 @@ def _events_cte(now: dt.datetime, after_id: int) -> SQL:
     )
 
 
-def _json_list_items(table: str, column: str) -> str:
-    """FROM-clause items giving each row of `table` (as f) once per element of its JSON list `column` (as j.value)."""
+def _json_list_contains(column: str, value: str) -> str:
+    """SQL: the JSON list in `column` holds the string `value`. On SQLite, the text is searched for
+    the quoted value before the list is read (a category is a plain ASCII word, which JSON writes
+    as it is), so only the lists that may hold it are read."""
     if connection.vendor == "postgresql":
-        return f"{table} f CROSS JOIN LATERAL jsonb_array_elements_text(f.{column}) AS j(value)"
-    return f"{table} f, json_each(f.{column}) AS j"
+        return f"{column} ? {value}"  # jsonb: a string element of the list
+    return (
+        f"instr({column}, '\"' || {value} || '\"') > 0"
+        f" AND EXISTS (SELECT 1 FROM json_each({column}) j WHERE j.value = {value})"
+    )
 
 
 def followers_sql(model: type[Subscriber] | type[WebhookEndpoint], label: str = "id") -> tuple[str, str]:
@@ -574,7 +579,8 @@ def followers_sql(model: type[Subscriber] | type[WebhookEndpoint], label: str = 
     Each kind of choice is its own join, so the cost is that of the matches, not events ×
     followers: agreements and parties through their indexes; categories and "everything" through
     the stored scope's partial indexes, as sets computed once (MATERIALIZED: the planner cannot
-    know how many events this run recorded, and must not re-read them for each event)."""
+    know how many events this run recorded, and must not re-read them for each event). The
+    followers of categories are read for the categories among the events only."""
     table = _q(model._meta.db_table)
     follows = {}
     for name in ("agreements", "parties"):
@@ -584,7 +590,7 @@ def followers_sql(model: type[Subscriber] | type[WebhookEndpoint], label: str = 
             _q(field.m2m_column_name()),
             _q(field.m2m_reverse_name()),
         )
-    by_agreement, follower_a, agreement = follows["agreements"]
+    agreement_follows, follower_a, agreement = follows["agreements"]
     by_party, follower_p, party = follows["parties"]
     responsible = Commitment.responsible_parties.field
     responsible_table = _q(responsible.remote_field.through._meta.db_table)
@@ -594,9 +600,15 @@ def followers_sql(model: type[Subscriber] | type[WebhookEndpoint], label: str = 
     # The stored scope (FollowerQuerySet.refresh_follow_scope) finds the followers of categories
     # and of everything through partial indexes, rather than by reading every follower.
     ctes = f"""
+        ev_agreements (agreement_id) AS MATERIALIZED (SELECT DISTINCT agreement_id FROM ev),
+        ev_categories (category) AS MATERIALIZED (SELECT DISTINCT category FROM ev),
+        by_agreement (follower_id, label, agreement_id) AS MATERIALIZED (
+            SELECT f.id, f.{label}, a.agreement_id FROM ev_agreements a CROSS JOIN {agreement_follows} fa
+            CROSS JOIN {table} f WHERE fa.{agreement} = a.agreement_id AND f.id = fa.{follower_a}
+        ),
         by_category (follower_id, label, category) AS MATERIALIZED (
-            SELECT f.id, f.{label}, j.value FROM {_json_list_items(table, categories)}
-            WHERE f.{_q("follows_categories")}
+            SELECT f.id, f.{label}, c.category FROM ev_categories c CROSS JOIN {table} f
+            WHERE f.{_q("follows_categories")} AND {_json_list_contains(f"f.{categories}", "c.category")}
         ),
         everyone (follower_id, label) AS MATERIALIZED (
             SELECT f.id, f.{label} FROM {table} f WHERE f.{_q("follows_everything")}
@@ -607,10 +619,9 @@ def followers_sql(model: type[Subscriber] | type[WebhookEndpoint], label: str = 
     # The followers of agreements and categories are looked up once per agreement or category
     # among the events, not once per event; those who follow everything, before the events.
     select = f"""
-        SELECT ev.id AS event_id, f.id AS follower_id, f.{label} AS label
-        FROM (SELECT DISTINCT agreement_id FROM ev) a CROSS JOIN {by_agreement} fa CROSS JOIN {table} f
-        CROSS JOIN ev
-        WHERE fa.{agreement} = a.agreement_id AND f.id = fa.{follower_a} AND ev.agreement_id = a.agreement_id
+        SELECT ev.id AS event_id, by_agreement.follower_id AS follower_id, by_agreement.label AS label
+        FROM ev_agreements a CROSS JOIN by_agreement CROSS JOIN ev
+        WHERE by_agreement.agreement_id = a.agreement_id AND ev.agreement_id = a.agreement_id
         UNION
         SELECT ev.id, f.id, f.{label}
         FROM ev CROSS JOIN {responsible_table} r CROSS JOIN {by_party} fp CROSS JOIN {table} f
@@ -618,7 +629,7 @@ def followers_sql(model: type[Subscriber] | type[WebhookEndpoint], label: str = 
         AND f.id = fp.{follower_p}
         UNION
         SELECT ev.id, by_category.follower_id, by_category.label
-        FROM (SELECT DISTINCT category FROM ev) c CROSS JOIN by_category CROSS JOIN ev
+        FROM ev_categories c CROSS JOIN by_category CROSS JOIN ev
         WHERE by_category.category = c.category AND ev.category = c.category
         UNION
         SELECT ev.id, everyone.follower_id, everyone.label FROM everyone CROSS JOIN ev

@@ -444,8 +444,9 @@ def notice_falls_near(renewable: QuerySet, now: dt.datetime, days_ahead: int) ->
     last = now.date() + dt.timedelta(days=days_ahead + 2)
     low = _month_index(first.year, first.month) - 1
     span = _month_index(last.year, last.month) + 1 - low
-    # Through the provision, as the caller reads the agreement (select_related): one join, not two.
-    start = UTCMonthIndex("provision__agreement__entry_into_force")
+    # Through the commitment's own copy of its agreement: the partial index commitment_renewable
+    # holds it with the term and the notice, so the filter reads no commitment row.
+    start = UTCMonthIndex("provision_agreement__entry_into_force")
     term = F("term_months")
     # Months from the start to the window's first month, shifted by the notice period: a multiple
     # of the term at most `span` months ahead of it means a notice deadline in the window.
@@ -465,14 +466,16 @@ def record_notice_reminders(now: dt.datetime, offsets: list[int]) -> int:
     that notice_falls_near() leaves."""
     if not offsets:
         return 0
+    near = notice_falls_near(
+        # Not only open ones: a fulfilled deployment's mandate still renews; the term's own
+        # rule (Commitment.notice_deadline) says when it stopped.
+        Commitment.objects.filter(deadline_kind=Commitment.DeadlineKind.RENEWABLE),
+        now,
+        offsets[-1],
+    )
     renewable = (
-        notice_falls_near(
-            # Not only open ones: a fulfilled deployment's mandate still renews; the term's own
-            # rule (Commitment.notice_deadline) says when it stopped.
-            Commitment.objects.filter(deadline_kind=Commitment.DeadlineKind.RENEWABLE),
-            now,
-            offsets[-1],
-        )
+        # The filter first (from its index alone), then the few rows it leaves.
+        Commitment.objects.filter(pk__in=near.order_by().values("pk"))
         .select_related("provision__agreement")
         .only(
             "pk",

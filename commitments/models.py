@@ -1797,8 +1797,13 @@ class Commitment(models.Model):
             # category alone reads its first column; both, with or without the deadline's range,
             # read only the matching entries rather than every commitment of one status.
             models.Index(fields=["category", "current_status", "deadline_ends_at"], name="commitment_category_status"),
-            # The flagging job's notice reminders read the open renewable terms each run.
-            models.Index(fields=["id"], condition=Q(deadline_kind="renewable"), name="commitment_renewable"),
+            # The flagging job's notice reminders filter the renewable terms each run by what this
+            # index holds (alerts/flagging.py notice_falls_near), reading no commitment row.
+            models.Index(
+                fields=["provision_agreement", "term_months", "notice_months", "id"],
+                condition=Q(deadline_kind="renewable"),
+                name="commitment_renewable",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["provision", "code"], name="commitment_code_unique_in_provision"),

@@ -239,6 +239,8 @@ def record_new_overdue_episodes(now: dt.datetime, zones: AgreementZones, changes
     columns = _event_columns(
         now,
         commitment=F("pk"),
+        agreement=F("provision_agreement"),
+        category=F("category"),
         kind=Value(Kind.WENT_OVERDUE),
         deadline=F("deadline_in_force"),
         deadline_ends_at=F("deadline_ends_at"),
@@ -319,6 +321,8 @@ def record_closed_overdue_episodes(now: dt.datetime, zones: AgreementZones, chan
     columns = _event_columns(
         now,
         commitment=F("commitment_id"),
+        agreement=F("commitment__provision_agreement"),
+        category=F("commitment__category"),
         closes=F("pk"),
         deadline=F("deadline"),
         deadline_ends_at=F("deadline_ends_at"),
@@ -393,6 +397,8 @@ def record_due_soon_reminders(now: dt.datetime, offsets: list[int]) -> int:
     columns = _event_columns(
         now,
         commitment=F("pk"),
+        agreement=F("provision_agreement"),
+        category=F("category"),
         kind=Value(Kind.DUE_SOON),
         deadline=F("deadline_in_force"),
         deadline_ends_at=F("deadline_ends_at"),
@@ -479,6 +485,8 @@ def record_notice_reminders(now: dt.datetime, offsets: list[int]) -> int:
         .select_related("provision__agreement")
         .only(
             "pk",
+            "provision_agreement",
+            "category",
             "deadline_kind",
             "term_months",
             "notice_months",
@@ -507,6 +515,8 @@ def record_notice_reminders(now: dt.datetime, offsets: list[int]) -> int:
         events.append(
             DeadlineEvent(
                 commitment_id=commitment.pk,
+                agreement_id=commitment.provision_agreement_id,
+                category=commitment.category,
                 kind=Kind.NOTICE_DUE_SOON,
                 deadline=notice,
                 deadline_ends_at=ends_at,
@@ -548,11 +558,12 @@ def events_to_queue(now: dt.datetime, after_id: int) -> tuple[QuerySet, QuerySet
 
 
 def _events_cte(now: dt.datetime, after_id: int) -> SQL:
-    """The events to queue (events_to_queue) with what recipients are matched on, as a CTE named ev:
+    """The events to queue (events_to_queue) with what recipients are matched on (the agreement and
+    category each event copied from its commitment, so no commitment is read), as a CTE named ev:
     the UNION ALL of the two parts, each read through its own index (the ids above `after_id`; the
     partial index of unqueued events), where one condition with an OR is planned as a read of every
     event."""
-    columns = ("pk", "commitment_id", "commitment__category", "commitment__provision_agreement_id")
+    columns = ("pk", "commitment_id", "category", "agreement_id")
     this_run, unqueued = (SQL.of(part.order_by().values_list(*columns)) for part in events_to_queue(now, after_id))
     return SQL(
         f"WITH ev (id, commitment_id, category, agreement_id) AS ({this_run.text} UNION ALL {unqueued.text})",

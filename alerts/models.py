@@ -37,6 +37,18 @@ class DeadlineEvent(models.Model):
     CLOSING_KINDS = frozenset({Kind.FULFILLED_LATE, Kind.EXTENDED, Kind.ENDED})
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="deadline_events")
+    # The commitment's agreement and category when the event was recorded: what the alerts'
+    # recipients are matched on (flagging.followers_sql), read without joining each event to its
+    # commitment. Plain copies (no constraint, no index): the commitment's own key keeps the rows.
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+        editable=False,
+    )
+    category = models.CharField(max_length=32, editable=False)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     deadline = models.DateField(
         help_text=_("The deadline in force the event is about (for notice reminders: the notice deadline).")
@@ -85,6 +97,13 @@ class DeadlineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commitment}: {self.get_kind_display()} ({self.deadline})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.agreement_id is None:  # the job writes them; an event saved one by one takes them here
+            self.agreement_id, self.category = Commitment.objects.values_list("provision_agreement", "category").get(
+                pk=self.commitment_id
+            )
+        super().save(*args, **kwargs)
 
     def deadline_change(self) -> DeadlineChange | None:
         """Return the agreed deadline change that set the deadline this event is about, if any.

@@ -343,9 +343,10 @@ def reference_insert(since, until, now) -> int:
     closed = ", ".join(f"'{status}'" for status in sorted(CLOSED_STATUSES))
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO alerts_deadlineevent (commitment_id, kind, deadline, deadline_ends_at, occurred_at,"
-            " detected_at, offset_days, days_overdue, alerts_queued)"
-            " SELECT id, 'went_overdue', deadline_in_force, deadline_ends_at, deadline_ends_at, %s, 0, 1, %s"
+            "INSERT INTO alerts_deadlineevent (commitment_id, agreement_id, category, kind, deadline,"
+            " deadline_ends_at, occurred_at, detected_at, offset_days, days_overdue, alerts_queued)"
+            " SELECT id, provision_agreement_id, category, 'went_overdue', deadline_in_force, deadline_ends_at,"
+            " deadline_ends_at, %s, 0, 1, %s"
             " FROM commitments_commitment"
             f" WHERE deadline_ends_at > %s AND deadline_ends_at <= %s AND current_status NOT IN ({closed})",
             [adapt(now), True, adapt(since), adapt(until)],

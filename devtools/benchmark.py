@@ -236,7 +236,7 @@ def explain_search(query: str) -> tuple[str, str, list[str], float]:
         scanned = [
             table
             if read.get(table, 0) >= _row_counts[table]
-            else f"none ({table} read up to the limit: {read[table]:,} of {_row_counts[table]:,} rows)"
+            else f"none ({table} read up to the limit: {read.get(table, 0):,} of {_row_counts[table]:,} rows)"
             for table in scanned
         ]
     started = time.perf_counter()

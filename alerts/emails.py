@@ -127,19 +127,13 @@ def _encoded_subject(subject: str, linesep: str, maxlinelen: int | None) -> str:
     return Header(subject, "utf-8", header_name="Subject").encode(linesep=linesep, maxlinelen=maxlinelen)
 
 
-class SubjectHeader:
+class SubjectHeader(OneLineHeader):
     """A Subject header encoded knowing its name. Every alert about an event has the same subject,
     and encoding one that is not ASCII is costly (a fan-out of 10,000 emails spent a fifth of its
     time on it), so each is encoded once per process."""
 
-    def __init__(self, value: str) -> None:
-        self.value = value
-
-    def encode(self, splitchars: str = ";, \t", maxlinelen: int | None = None, linesep: str = "\n") -> str:
+    def encode(self, linesep: str = "\n", maxlinelen: int | None = None) -> str:
         return _encoded_subject(self.value, linesep, maxlinelen)
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class AlertEmail(EmailMultiAlternatives):

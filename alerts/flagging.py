@@ -605,7 +605,7 @@ def followers_sql(model: type[Subscriber] | type[WebhookEndpoint], label: str = 
             _q(field.m2m_reverse_name()),
         )
     agreement_follows, follower_a, agreement = follows["agreements"]
-    by_party, follower_p, party = follows["parties"]
+    party_follows, follower_p, party = follows["parties"]
     responsible = Commitment.responsible_parties.field
     responsible_table = _q(responsible.remote_field.through._meta.db_table)
     responsible_commitment, responsible_party = _q(responsible.m2m_column_name()), _q(responsible.m2m_reverse_name())
@@ -638,7 +638,7 @@ def followers_sql(model: type[Subscriber] | type[WebhookEndpoint], label: str = 
         WHERE by_agreement.agreement_id = a.agreement_id AND ev.agreement_id = a.agreement_id
         UNION
         SELECT ev.id, f.id, f.{label}
-        FROM ev CROSS JOIN {responsible_table} r CROSS JOIN {by_party} fp CROSS JOIN {table} f
+        FROM ev CROSS JOIN {responsible_table} r CROSS JOIN {party_follows} fp CROSS JOIN {table} f
         WHERE r.{responsible_commitment} = ev.commitment_id AND fp.{party} = r.{responsible_party}
         AND f.id = fp.{follower_p}
         UNION

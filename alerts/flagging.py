@@ -19,6 +19,7 @@ anything else stored on it), so the stored disputed/contested flags and sort key
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
@@ -27,7 +28,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
 from django.db.models import Case, Exists, F, Func, OuterRef, Q, QuerySet, Value, When
 from django.db.models.constants import OnConflict
-from django.db.models.functions import Cast, Coalesce, Mod, TruncDate
+from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.db.models.lookups import LessThan
 
 from commitments.models import Agreement, Commitment, Status, end_of_day, local_date
 
@@ -116,7 +118,9 @@ def insert_from_select(
     Return how many rows were inserted."""
     names = [f"_insert_{number}" for number in range(len(columns))]
     select = queryset.order_by().annotate(**dict(zip(names, columns.values(), strict=True))).values(*names)
-    select_sql, params = select.query.get_compiler(connection=connection).as_sql()
+    # Compiled against the queryset's own connection object, not the `connection` proxy, whose every
+    # attribute (the compiler reads hundreds) is looked up in a context-local store.
+    select_sql, params = select.query.get_compiler(using=select.db).as_sql()
     fields = [model._meta.get_field(name) for name in columns]
     column_list = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     on_conflict = OnConflict.IGNORE if ignore_conflicts else None
@@ -164,13 +168,15 @@ class AgreementZones:
         by_day: dict[dt.date, list[str]] = {}
         for zone in self.zones:
             by_day.setdefault(local_date(now, ZoneInfo(zone)), []).append(zone)
+        # The group of the most zones first: a row stops at the first branch its agreement is in.
+        groups = sorted(by_day.items(), key=lambda item: (-len(item[1]), item[0]))
         return Case(
             *[
                 When(
                     **{f"{agreement_field}__in": Agreement.objects.filter(time_zone__in=zones).values("pk")},
                     then=expression(day),
                 )
-                for day, zones in sorted(by_day.items())
+                for day, zones in groups
             ],
             default=Cast(Value(None), output_field=models.IntegerField()),
             output_field=models.IntegerField(),
@@ -437,6 +443,40 @@ class UTCMonthIndex(Func):
         )
 
 
+class UTCDayHour(Func):
+    """day of the month × 100 + hour of the instant in a datetime column, in UTC (31 December at
+    23:10 is 3123), as UTCMonthIndex."""
+
+    template = (
+        "(CAST(EXTRACT(DAY FROM %(expressions)s AT TIME ZONE 'UTC') AS integer) * 100"
+        " + CAST(EXTRACT(HOUR FROM %(expressions)s AT TIME ZONE 'UTC') AS integer))"
+    )
+    arity = 1
+    output_field = models.IntegerField()
+
+    def as_sqlite(self, compiler, sql_connection, **extra_context):
+        template = "CAST(strftime('%%%%d%%%%H', %(expressions)s) AS INTEGER)"
+        return self.as_sql(compiler, sql_connection, template=template, **extra_context)
+
+
+# How many hours a time zone's clock can be behind UTC (UTC−12, and an hour's margin): an instant
+# this close to the start of a month in UTC may still be in the month before in the agreement's zone.
+ZONE_HOURS_BEHIND = 13
+
+
+class InlineWord(Value):
+    """A fixed word (a choice's value) written into the SQL as text rather than passed as a
+    parameter. SQLite serves a condition from a partial index with no read of the table's rows only
+    when the query names the index's own condition, text for text (a parameter is compared row by
+    row, reading each one)."""
+
+    def as_sql(self, compiler, sql_connection):
+        word = str(self.value)
+        if not re.fullmatch(r"[a-z_]+", word):
+            raise ValueError(f"not a plain word: {word!r}")
+        return f"'{word}'", []
+
+
 def notice_falls_near(renewable: QuerySet, now: dt.datetime, days_ahead: int) -> QuerySet:
     """Return the renewable terms among `renewable` whose notice deadline may fall within
     `days_ahead` days of `now`: a coarse filter in SQL, so that Python computes the exact notice
@@ -444,24 +484,33 @@ def notice_falls_near(renewable: QuerySet, now: dt.datetime, days_ahead: int) ->
 
     A notice deadline falls in the month `term_months × k − notice_months` after the month the
     term started, for some k (adding months keeps the month exact; only the day is clamped). The
-    filter keeps the terms for which such a month lies within the window's months, widened by a
-    month on each side for the agreement's zone (the start month is read in UTC)."""
+    filter keeps the terms for which such a month lies within the window's months (the window
+    reaches two days either side of the reminders' days).
+
+    The start is a date in the agreement's zone, taken as the month of the entry into force in UTC,
+    except early on the 1st in UTC, when a zone behind UTC is still in the month before: the filter
+    then allows for both months. (A zone ahead of UTC can be in the month after, on its 1st; the
+    notices then fall on a 1st, and the window's two days before today reach the month before.)"""
     first = now.date() - dt.timedelta(days=2)
     last = now.date() + dt.timedelta(days=days_ahead + 2)
-    low = _month_index(first.year, first.month) - 1
-    span = _month_index(last.year, last.month) + 1 - low
+    low, high = _month_index(first.year, first.month), _month_index(last.year, last.month)
     # Through the commitment's own copy of its agreement: the partial index commitment_renewable
     # holds it with the term and the notice, so the filter reads no commitment row.
-    start = UTCMonthIndex("provision_agreement__entry_into_force")
+    entry_into_force = "provision_agreement__entry_into_force"
+    may_be_month_before = Case(When(LessThan(UTCDayHour(entry_into_force), 100 + ZONE_HOURS_BEHIND), then=1), default=0)
     term = F("term_months")
-    # Months from the start to the window's first month, shifted by the notice period: a multiple
-    # of the term at most `span` months ahead of it means a notice deadline in the window.
-    before = Value(low) - start + F("notice_months")
-    ahead = Mod(Mod(Value(0) - before, term) + term, term)
+    # A notice month in [low, high] means term × k − notice in [low − start, high − start + 1 if the
+    # start may be the month before]: the first multiple of the term at or after the low end is at
+    # most `span` above it.
+    before = Value(low) - UTCMonthIndex(entry_into_force) + F("notice_months")
+    span = Value(high - low) + may_be_month_before
+    # % rather than Mod, which SQLite computes with a Python function per row; both engines' %
+    # takes the dividend's sign, hence the term added before the second one.
+    ahead = ((Value(0) - before) % term + term) % term
     return (
         renewable.filter(term_months__gt=0, notice_months__isnull=False)
-        .alias(notice_ahead=ahead)
-        .filter(notice_ahead__lte=span)
+        .alias(notice_ahead=ahead, notice_span=span)
+        .filter(notice_ahead__lte=F("notice_span"))
     )
 
 
@@ -475,7 +524,8 @@ def record_notice_reminders(now: dt.datetime, offsets: list[int]) -> int:
     near = notice_falls_near(
         # Not only open ones: a fulfilled deployment's mandate still renews; the term's own
         # rule (Commitment.notice_deadline) says when it stopped.
-        Commitment.objects.filter(deadline_kind=Commitment.DeadlineKind.RENEWABLE),
+        # The word as the partial index commitment_renewable names it (InlineWord).
+        Commitment.objects.filter(deadline_kind=InlineWord(Commitment.DeadlineKind.RENEWABLE)),
         now,
         offsets[-1],
     )
@@ -540,7 +590,7 @@ class SQL:
 
     @classmethod
     def of(cls, queryset: QuerySet) -> SQL:
-        return cls(*queryset.query.get_compiler(connection=connection).as_sql())
+        return cls(*queryset.query.get_compiler(using=queryset.db).as_sql())  # as insert_from_select
 
 
 def _q(name: str) -> str:
@@ -594,7 +644,8 @@ def followers_sql(model: type[Subscriber] | type[WebhookEndpoint], label: str = 
     followers: agreements and parties through their indexes; categories and "everything" through
     the stored scope's partial indexes, as sets computed once (MATERIALIZED: the planner cannot
     know how many events this run recorded, and must not re-read them for each event). The
-    followers of categories are read for the categories among the events only."""
+    followers of categories are read for the categories among the events only. The events'
+    agreements and categories are gathered in one pass over them (ev_keys)."""
     table = _q(model._meta.db_table)
     follows = {}
     for name in ("agreements", "parties"):
@@ -614,8 +665,9 @@ def followers_sql(model: type[Subscriber] | type[WebhookEndpoint], label: str = 
     # The stored scope (FollowerQuerySet.refresh_follow_scope) finds the followers of categories
     # and of everything through partial indexes, rather than by reading every follower.
     ctes = f"""
-        ev_agreements (agreement_id) AS MATERIALIZED (SELECT DISTINCT agreement_id FROM ev),
-        ev_categories (category) AS MATERIALIZED (SELECT DISTINCT category FROM ev),
+        ev_keys (agreement_id, category) AS MATERIALIZED (SELECT DISTINCT agreement_id, category FROM ev),
+        ev_agreements (agreement_id) AS MATERIALIZED (SELECT DISTINCT agreement_id FROM ev_keys),
+        ev_categories (category) AS MATERIALIZED (SELECT DISTINCT category FROM ev_keys),
         by_agreement (follower_id, label, agreement_id) AS MATERIALIZED (
             SELECT f.id, f.{label}, a.agreement_id FROM ev_agreements a CROSS JOIN {agreement_follows} fa
             CROSS JOIN {table} f WHERE fa.{agreement} = a.agreement_id AND f.id = fa.{follower_a}

@@ -264,7 +264,13 @@ class Subscriber(Follower):
         ordering = ["email"]
         indexes = [
             models.Index(fields=["id"], condition=Q(follows_everything=True), name="subscriber_follows_everything"),
-            models.Index(fields=["id"], condition=Q(follows_categories=True), name="subscriber_follows_categories"),
+            # The flagging job reads the followers of categories from this index alone: their
+            # categories and the address it writes (alerts/flagging.py followers_sql).
+            models.Index(
+                fields=["id", "categories", "email"],
+                condition=Q(follows_categories=True),
+                name="subscriber_follows_categories",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -242,7 +242,7 @@ CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "tracker.redis_cache.RedisCache",  # Django's, with one client per pool
             "LOCATION": CACHE_URL,
             "TIMEOUT": 900,
             "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},

@@ -10,11 +10,11 @@ import time
 import pytest
 import time_machine
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
 
 from tests.conftest import skip_or_fail
 from tests.live_servers import RedisServer, free_port, redis_server_binary
 from tracker.cached_render import CachedRender
+from tracker.redis_cache import RedisCache
 
 
 @pytest.fixture

@@ -114,7 +114,7 @@ class Command(BaseCommand):
             if self.redis_url:
                 caches = {
                     "default": {
-                        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                        "BACKEND": "tracker.redis_cache.RedisCache",  # as in production
                         "LOCATION": self.redis_url + "/1",
                         "TIMEOUT": 900,
                     }

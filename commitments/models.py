@@ -1516,6 +1516,31 @@ class CommitmentQuerySet(models.QuerySet):
             "responsible_parties"
         )
 
+    def for_rows(self) -> CommitmentQuerySet:
+        """Return these commitments with only what a row of the commitment list shows
+        (dashboard.templatetags.display.commitment_row): for_display() less the deadline's event
+        and its source, and less the long texts (the provision's, the agreement's summary), which
+        the list's query would otherwise read and convert for every row of every page."""
+        return (
+            self.select_related("provision__agreement")
+            .prefetch_related("responsible_parties")
+            .only(
+                "title",
+                "category",
+                "deadline_kind",
+                "deadline_in_force",
+                "deadline_ends_at",  # is_overdue()
+                "current_status",
+                "is_disputed",
+                "is_contested",
+                "current_support",
+                "current_support_count",
+                "provision__number",
+                "provision__agreement__title",
+                "provision__agreement__short_title",
+            )
+        )
+
     def for_open_data(self) -> CommitmentQuerySet:
         """Return these commitments with what the API and the exports show: a row's data, the
         supervising bodies and the published deadline history."""

@@ -284,7 +284,7 @@ class CommitmentListView(FilterView):
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        return Commitment.objects.for_display()
+        return Commitment.objects.for_rows()
 
     def get_filterset_kwargs(self, filterset_class):
         self.now = timezone.now()

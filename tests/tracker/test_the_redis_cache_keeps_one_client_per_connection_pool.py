@@ -4,7 +4,10 @@ several threads at once, against a real Redis."""
 
 import threading
 
+import pytest
 
+
+@pytest.mark.services
 def test_every_operation_works_and_shares_one_client(redis_cache):
     cache = redis_cache
     cache.set("page", {"html": "<p>Kalbajar</p>"}, 60)
@@ -23,6 +26,7 @@ def test_every_operation_works_and_shares_one_client(redis_cache):
     assert cache._cache.get_client("other", write=True) is client  # one server: one pool, one client
 
 
+@pytest.mark.services
 def test_threads_share_the_client_and_see_each_others_writes(redis_cache):
     cache = redis_cache
     errors = []

@@ -18,7 +18,9 @@ A given-up row is never a dead end: `requeue_alerts` or the admin action puts it
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+import operator
 import queue
 import smtplib
 import threading
@@ -31,7 +33,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 
 from . import webhooks
 from .emails import AlertBodies, alert_context, build_alert_message, build_endpoint_disabled_message, unsubscribe_url
@@ -417,12 +419,12 @@ def _record_sent_together(
     """Mark sent deliveries of one or more batches in one UPDATE, each only while its batch still
     holds it; return the tokens of the batches that no longer hold some of theirs (another sender
     took them over after ALERTS_CLAIM_TIMEOUT): those batches stop."""
-    held = Q()
-    for batch, deliveries in groups:
-        held |= Q(pk__in=[delivery.pk for delivery in deliveries], claim_token=batch.token)
-    marked = AlertDelivery.objects.filter(held, status=Status.SENDING).update(
-        status=Status.SENT, sent_at=now, last_error=""
+    # Each batch's own rule of what it still holds (Batch.mine), the batches ORed into one query.
+    held = functools.reduce(
+        operator.or_,
+        (batch.mine.filter(pk__in=[delivery.pk for delivery in deliveries]) for batch, deliveries in groups),
     )
+    marked = held.update(status=Status.SENT, sent_at=now, last_error="")
     result.sent += marked
     if marked == sum(len(deliveries) for _, deliveries in groups):
         return set()
